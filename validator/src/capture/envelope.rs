@@ -1,0 +1,98 @@
+//! The capture envelope: `{"operation"?, "request"?: {...}, "response"?: {...}}`.
+//!
+//! `body` holds JSON in place (positions are in the file); `bodyText` holds
+//! raw text (positions are in that text). Headers may be an object or a HAR-style
+//! list of `{name, value}`.
+
+use super::{BodyText, Embedded, Exchange, FormatError, Message};
+use serde::Deserialize;
+use serde_json::value::RawValue;
+use std::sync::Arc;
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawEnvelope<'a> {
+    operation: Option<String>,
+    #[serde(borrow)]
+    request: Option<RawMessage<'a>>,
+    #[serde(borrow)]
+    response: Option<RawMessage<'a>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawMessage<'a> {
+    method: Option<String>,
+    url: Option<String>,
+    status: Option<u16>,
+    headers: Option<RawHeaders>,
+    #[serde(borrow)]
+    body: Option<&'a RawValue>,
+    #[serde(rename = "bodyText")]
+    body_text: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum RawHeaders {
+    Map(serde_json::Map<String, serde_json::Value>),
+    List(Vec<NameValue>),
+}
+
+#[derive(Deserialize)]
+struct NameValue {
+    name: String,
+    value: String,
+}
+
+/// Parses one envelope held in `container` (a whole file, or one NDJSON line starting on `first_line`).
+pub fn read_envelope(container: &Arc<str>, first_line: usize, index: Option<usize>) -> Result<Exchange, FormatError> {
+    let raw: RawEnvelope<'_> = serde_json::from_str(container).map_err(|e| {
+        let mut err = FormatError::from_json("not a valid capture envelope", &e);
+        err.line = err.line.map(|l| l + first_line - 1);
+        err
+    })?;
+    if raw.request.is_none() && raw.response.is_none() {
+        return Err(FormatError {
+            message: "capture envelope has neither `request` nor `response`".into(),
+            line: Some(first_line),
+            column: Some(1),
+        });
+    }
+    let message = |m: Option<RawMessage<'_>>, what: &str| -> Result<Option<Message>, FormatError> {
+        let Some(m) = m else { return Ok(None) };
+        if m.body.is_some() && m.body_text.is_some() {
+            return Err(FormatError {
+                message: format!("envelope `{what}` has both `body` and `bodyText`; keep one"),
+                line: Some(first_line),
+                column: None,
+            });
+        }
+        let body = match (m.body, m.body_text) {
+            (Some(raw), _) => {
+                let text = raw.get();
+                let offset = text.as_ptr() as usize - container.as_ptr() as usize;
+                Some(BodyText {
+                    text: Arc::from(text),
+                    embedded: Some(Embedded { container: container.clone(), offset, first_line }),
+                    decode_error: None,
+                })
+            }
+            (None, Some(t)) => Some(BodyText::standalone(t)),
+            (None, None) => None,
+        };
+        let headers = m.headers.map(|h| match h {
+            RawHeaders::Map(map) => {
+                map.into_iter().map(|(k, v)| (k, v.as_str().map_or_else(|| v.to_string(), str::to_string))).collect()
+            }
+            RawHeaders::List(list) => list.into_iter().map(|nv| (nv.name, nv.value)).collect(),
+        });
+        Ok(Some(Message { method: m.method, url: m.url, status: m.status, headers, body }))
+    };
+    Ok(Exchange {
+        index,
+        operation: raw.operation,
+        request: message(raw.request, "request")?,
+        response: message(raw.response, "response")?,
+    })
+}

@@ -1,0 +1,270 @@
+//! HAR 1.2, streamed: `log.entries` is visited one entry at a time, so a
+//! capture of any size is read without holding its exchanges in memory.
+
+use super::{BodyText, CaptureItem, EntryProblem, Exchange, FormatError, Message, strip_position};
+use base64::Engine as _;
+use serde::Deserialize;
+use serde::de::{DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde_json::value::RawValue;
+use std::fmt;
+use std::io::Read;
+
+#[derive(Deserialize)]
+struct HarEntry {
+    request: Option<HarRequest>,
+    response: Option<HarResponse>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct HarRequest {
+    method: String,
+    url: String,
+    #[serde(default)]
+    headers: Vec<HarPair>,
+    #[serde(default)]
+    query_string: Vec<HarPair>,
+    post_data: Option<HarContent>,
+}
+
+#[derive(Deserialize)]
+struct HarResponse {
+    status: i64,
+    #[serde(default)]
+    headers: Vec<HarPair>,
+    content: Option<HarContent>,
+}
+
+#[derive(Deserialize)]
+struct HarPair {
+    name: String,
+    value: String,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct HarContent {
+    text: Option<String>,
+    encoding: Option<String>,
+}
+
+/// Reads a HAR document, handing each entry to `sink` as soon as it is parsed.
+///
+/// An entry that is malformed (no `request`, bad base64, wrong types) becomes
+/// an [`EntryProblem`] and reading goes on; a document that is not HAR at all,
+/// or is truncated, is a [`FormatError`] with its line and column.
+pub fn read_har(reader: impl Read, sink: &mut dyn FnMut(CaptureItem)) -> Result<(), FormatError> {
+    let mut de = serde_json::Deserializer::from_reader(std::io::BufReader::with_capacity(1 << 16, reader));
+    let mut state = State { sink, next: 0, saw_entries: false };
+    Root { state: &mut state }.deserialize(&mut de).map_err(|e| FormatError::from_json("not a valid HAR file", &e))?;
+    de.end().map_err(|e| FormatError::from_json("trailing data after the HAR document", &e))?;
+    if !state.saw_entries {
+        return Err(FormatError {
+            message: "not a valid HAR file: no `log.entries` array".into(),
+            line: None,
+            column: None,
+        });
+    }
+    Ok(())
+}
+
+struct State<'s> {
+    sink: &'s mut dyn FnMut(CaptureItem),
+    next: usize,
+    saw_entries: bool,
+}
+
+struct Root<'a, 's> {
+    state: &'a mut State<'s>,
+}
+
+impl<'de> DeserializeSeed<'de> for Root<'_, '_> {
+    type Value = ();
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_map(self)
+    }
+}
+
+impl<'de> Visitor<'de> for Root<'_, '_> {
+    type Value = ();
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a HAR object with a `log`")
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        while let Some(key) = map.next_key::<String>()? {
+            if key == "log" {
+                map.next_value_seed(Log { state: &mut *self.state })?;
+            } else {
+                map.next_value::<IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+struct Log<'a, 's> {
+    state: &'a mut State<'s>,
+}
+
+impl<'de> DeserializeSeed<'de> for Log<'_, '_> {
+    type Value = ();
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_map(self)
+    }
+}
+
+impl<'de> Visitor<'de> for Log<'_, '_> {
+    type Value = ();
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a HAR `log` object")
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        while let Some(key) = map.next_key::<String>()? {
+            if key == "entries" {
+                self.state.saw_entries = true;
+                map.next_value_seed(Entries { state: &mut *self.state })?;
+            } else {
+                map.next_value::<IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+struct Entries<'a, 's> {
+    state: &'a mut State<'s>,
+}
+
+impl<'de> DeserializeSeed<'de> for Entries<'_, '_> {
+    type Value = ();
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_seq(self)
+    }
+}
+
+impl<'de> Visitor<'de> for Entries<'_, '_> {
+    type Value = ();
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a HAR `entries` array")
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        // Each entry is first captured as raw text so a malformed entry is
+        // reported on its own instead of aborting the whole file.
+        while let Some(raw) = seq.next_element::<Box<RawValue>>()? {
+            let index = self.state.next;
+            self.state.next += 1;
+            let item = convert(index, raw.get());
+            (self.state.sink)(item);
+        }
+        Ok(())
+    }
+}
+
+fn convert(index: usize, raw: &str) -> CaptureItem {
+    let problem = |message: String| EntryProblem { index: Some(index), message, line: None, column: None };
+    let entry: HarEntry = serde_json::from_str(raw)
+        .map_err(|e| problem(format!("HAR entry is malformed: {}", strip_position(&e.to_string()))))?;
+    let (Some(req), Some(resp)) = (entry.request, entry.response) else {
+        return Err(problem("HAR entry must have both `request` and `response`".into()));
+    };
+    let mut url = req.url;
+    // Browsers always put the query in the URL; some tools only fill `queryString`.
+    if !url.contains('?') && !req.query_string.is_empty() {
+        let query: Vec<String> = req
+            .query_string
+            .iter()
+            .map(|p| {
+                format!(
+                    "{}={}",
+                    url::form_urlencoded::byte_serialize(p.name.as_bytes()).collect::<String>(),
+                    url::form_urlencoded::byte_serialize(p.value.as_bytes()).collect::<String>()
+                )
+            })
+            .collect();
+        url = format!("{url}?{}", query.join("&"));
+    }
+    let request = Message {
+        method: Some(req.method),
+        url: Some(url),
+        status: None,
+        headers: Some(req.headers.into_iter().map(|p| (p.name, p.value)).collect()),
+        body: req.post_data.and_then(body),
+    };
+    let response = Message {
+        method: None,
+        url: None,
+        // HAR uses 0 for a response that never arrived (blocked, aborted).
+        status: u16::try_from(resp.status).ok().filter(|s| *s > 0),
+        headers: Some(resp.headers.into_iter().map(|p| (p.name, p.value)).collect()),
+        body: resp.content.and_then(body),
+    };
+    Ok(Exchange { index: Some(index), operation: None, request: Some(request), response: Some(response) })
+}
+
+fn body(content: HarContent) -> Option<BodyText> {
+    let text = content.text?;
+    if text.is_empty() {
+        return None;
+    }
+    if content.encoding.as_deref().is_some_and(|e| e.eq_ignore_ascii_case("base64")) {
+        let cleaned: String = text.chars().filter(|c| !c.is_ascii_whitespace()).collect();
+        return Some(match base64::engine::general_purpose::STANDARD.decode(cleaned.as_bytes()) {
+            Ok(bytes) => match String::from_utf8(bytes) {
+                Ok(decoded) => BodyText::standalone(decoded),
+                Err(e) => BodyText {
+                    text: "".into(),
+                    embedded: None,
+                    decode_error: Some(format!(
+                        "base64 body decodes to bytes that are not UTF-8 (at byte {})",
+                        e.utf8_error().valid_up_to()
+                    )),
+                },
+            },
+            Err(e) => BodyText {
+                text: "".into(),
+                embedded: None,
+                decode_error: Some(format!("body is marked base64 but does not decode: {e}")),
+            },
+        });
+    }
+    Some(BodyText::standalone(text))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn read(text: &str) -> (Vec<CaptureItem>, Result<(), FormatError>) {
+        let mut items = Vec::new();
+        let result = read_har(text.as_bytes(), &mut |i| items.push(i));
+        (items, result)
+    }
+
+    #[test]
+    fn streams_entries_and_decodes_base64() {
+        let har = r#"{"log": {"version": "1.2", "creator": {"name": "t"}, "entries": [
+            {"request": {"method": "POST", "url": "https://h/x", "headers": [], "postData": {"mimeType": "application/json", "text": "{\"a\":1}"}},
+             "response": {"status": 200, "headers": [], "content": {"mimeType": "application/json", "text": "eyJiIjoyfQ==", "encoding": "base64"}}},
+            {"request": {"method": "GET", "url": "https://h/y"}},
+            {"request": {"method": "GET", "url": "https://h/z"}, "response": {"status": 200, "content": {"text": "%%%", "encoding": "base64"}}}
+        ]}}"#;
+        let (items, result) = read(har);
+        assert!(result.is_ok());
+        assert_eq!(items.len(), 3);
+        let first = items[0].as_ref().unwrap();
+        assert_eq!(&*first.response.as_ref().unwrap().body.as_ref().unwrap().text, "{\"b\":2}");
+        assert!(items[1].as_ref().unwrap_err().message.contains("both `request` and `response`"));
+        assert!(items[2].as_ref().unwrap().response.as_ref().unwrap().body.as_ref().unwrap().decode_error.is_some());
+    }
+
+    #[test]
+    fn truncated_har_reports_position() {
+        let (items, result) = read(
+            "{\"log\": {\"entries\": [{\"request\": {\"method\": \"GET\", \"url\": \"/\"}, \"response\": {\"status\": 200}}, {\"requ",
+        );
+        assert_eq!(items.len(), 1);
+        let err = result.unwrap_err();
+        assert_eq!(err.line, Some(1));
+        assert!(err.message.starts_with("not a valid HAR file"));
+    }
+}

@@ -1,0 +1,133 @@
+//! Reading captured traffic into [`Exchange`]s.
+//!
+//! Readers know nothing about schemas: they turn bytes into requests and
+//! responses, remembering where each body's text came from so diagnostics can
+//! point into it. HAR and NDJSON are read entry by entry; only envelope and
+//! plain payload files are read whole (their positions are in the file).
+
+mod detect;
+mod envelope;
+mod har;
+mod ndjson;
+
+pub use detect::{InputKind, detect};
+pub use envelope::read_envelope;
+pub use har::read_har;
+pub use ndjson::read_ndjson;
+
+use std::sync::Arc;
+
+/// One request/response pair (either side may be missing).
+#[derive(Debug, Clone, Default)]
+pub struct Exchange {
+    /// 0-based index in its file (HAR entry, NDJSON line); `None` for a whole-file payload.
+    pub index: Option<usize>,
+    /// An operation id named by the capture itself (envelope `operation`).
+    pub operation: Option<String>,
+    /// The request, if captured.
+    pub request: Option<Message>,
+    /// The response, if captured.
+    pub response: Option<Message>,
+}
+
+/// A request or a response.
+#[derive(Debug, Clone, Default)]
+pub struct Message {
+    /// HTTP method (requests).
+    pub method: Option<String>,
+    /// URL or path with query (requests).
+    pub url: Option<String>,
+    /// Status code (responses).
+    pub status: Option<u16>,
+    /// Headers, if the capture has them; `None` means "not captured", not "none sent".
+    pub headers: Option<Vec<(String, String)>>,
+    /// The body, if any.
+    pub body: Option<BodyText>,
+}
+
+impl Message {
+    /// The first header of this name (case-insensitive).
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.as_ref()?.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
+    }
+}
+
+/// A body's text and where it came from.
+#[derive(Debug, Clone)]
+pub struct BodyText {
+    /// The payload text (decoded from base64 if it was).
+    pub text: Arc<str>,
+    /// Set when the text is a slice of a larger text in the input file.
+    pub embedded: Option<Embedded>,
+    /// Set when the body could not be decoded (bad base64); `text` is then empty.
+    pub decode_error: Option<String>,
+}
+
+impl BodyText {
+    /// A body that stands on its own (positions count in the body text).
+    pub fn standalone(text: impl Into<Arc<str>>) -> Self {
+        BodyText { text: text.into(), embedded: None, decode_error: None }
+    }
+}
+
+/// A body that is literally part of the input file's text.
+#[derive(Debug, Clone)]
+pub struct Embedded {
+    /// The text the body sits in (the whole file, or one NDJSON line).
+    pub container: Arc<str>,
+    /// Byte offset of the body in `container`.
+    pub offset: usize,
+    /// The file line on which `container` starts (1-based).
+    pub first_line: usize,
+}
+
+/// An entry the reader could not turn into an exchange (e.g. a HAR entry without a request).
+#[derive(Debug, Clone)]
+pub struct EntryProblem {
+    /// 0-based entry index.
+    pub index: Option<usize>,
+    /// What is wrong.
+    pub message: String,
+    /// 1-based file line, when known.
+    pub line: Option<usize>,
+    /// 1-based column, when known.
+    pub column: Option<usize>,
+}
+
+/// What a reader hands over: an exchange, or a problem with one entry.
+pub type CaptureItem = Result<Exchange, EntryProblem>;
+
+/// A whole file that cannot be read as the detected format (truncated HAR, not JSON).
+#[derive(Debug, Clone)]
+pub struct FormatError {
+    /// What is wrong.
+    pub message: String,
+    /// 1-based line, when known.
+    pub line: Option<usize>,
+    /// 1-based column, when known.
+    pub column: Option<usize>,
+}
+
+impl FormatError {
+    fn from_json(prefix: &str, e: &serde_json::Error) -> Self {
+        let message = strip_position(&e.to_string());
+        FormatError {
+            message: format!("{prefix}: {message}"),
+            line: (e.line() > 0).then_some(e.line()),
+            column: (e.line() > 0).then_some(e.column()),
+        }
+    }
+}
+
+/// serde_json appends " at line L column C"; we report positions separately.
+pub(crate) fn strip_position(message: &str) -> String {
+    match message.rfind(" at line ") {
+        Some(i) => message[..i].to_string(),
+        None => message.to_string(),
+    }
+}
+
+/// [`strip_position`] for the validator: serde_json's message without its position suffix.
+pub fn strip_position_pub(message: &str) -> String {
+    strip_position(message)
+}

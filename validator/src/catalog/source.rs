@@ -1,0 +1,154 @@
+//! Reading schema documents: from a directory, or from the copy embedded at build time.
+
+use crate::error::CatalogError;
+use serde_json::Value;
+use std::collections::BTreeMap;
+use std::path::Path;
+
+/// One parsed document.
+#[derive(Debug, Clone)]
+pub struct Document {
+    /// Path relative to the schema root, with `/` separators.
+    pub path: String,
+    /// The parsed content.
+    pub value: Value,
+}
+
+impl Document {
+    /// The document's absolute URI in the validator's registry.
+    pub fn uri(&self) -> String {
+        format!("{}{}", super::BASE_URI, self.path)
+    }
+}
+
+/// All documents of a schema root.
+#[derive(Debug, Clone, Default)]
+pub struct SchemaSet {
+    /// Documents by relative path.
+    pub documents: BTreeMap<String, Document>,
+}
+
+mod embedded {
+    include!(concat!(env!("OUT_DIR"), "/embedded_schemas.rs"));
+}
+
+/// Largest document accepted, so a stray huge file cannot exhaust memory.
+const MAX_DOCUMENT_BYTES: u64 = 64 * 1024 * 1024;
+
+impl SchemaSet {
+    /// The schemas embedded in the binary at build time.
+    pub fn embedded() -> Result<Self, CatalogError> {
+        let mut set = SchemaSet::default();
+        for (path, text) in embedded::FILES {
+            set.insert(path, text)?;
+        }
+        Ok(set)
+    }
+
+    /// Every `.json`, `.yaml` and `.yml` file under `dir`, recursively.
+    pub fn from_dir(dir: &Path) -> Result<Self, CatalogError> {
+        let mut set = SchemaSet::default();
+        let meta =
+            std::fs::metadata(dir).map_err(|e| CatalogError::Io { path: dir.display().to_string(), source: e })?;
+        if !meta.is_dir() {
+            return Err(CatalogError::NotADirectory { path: dir.display().to_string() });
+        }
+        let mut stack = vec![dir.to_path_buf()];
+        let mut seen = std::collections::BTreeSet::new();
+        while let Some(current) = stack.pop() {
+            let canonical = std::fs::canonicalize(&current)
+                .map_err(|e| CatalogError::Io { path: current.display().to_string(), source: e })?;
+            if !seen.insert(canonical) {
+                continue;
+            }
+            let entries = std::fs::read_dir(&current)
+                .map_err(|e| CatalogError::Io { path: current.display().to_string(), source: e })?;
+            for entry in entries {
+                let entry = entry.map_err(|e| CatalogError::Io { path: current.display().to_string(), source: e })?;
+                let path = entry.path();
+                if path.is_dir() {
+                    stack.push(path);
+                    continue;
+                }
+                let is_doc =
+                    path.extension().and_then(|e| e.to_str()).is_some_and(|e| matches!(e, "json" | "yaml" | "yml"));
+                if !is_doc {
+                    continue;
+                }
+                let shown = path.display().to_string();
+                let len =
+                    std::fs::metadata(&path).map_err(|e| CatalogError::Io { path: shown.clone(), source: e })?.len();
+                if len > MAX_DOCUMENT_BYTES {
+                    return Err(CatalogError::TooLarge { path: shown, bytes: len });
+                }
+                let text =
+                    std::fs::read_to_string(&path).map_err(|e| CatalogError::Io { path: shown.clone(), source: e })?;
+                let rel = path.strip_prefix(dir).unwrap_or(&path);
+                let rel: Vec<String> = rel.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect();
+                set.insert(&rel.join("/"), &text)?;
+            }
+        }
+        Ok(set)
+    }
+
+    fn insert(&mut self, path: &str, text: &str) -> Result<(), CatalogError> {
+        let value = if path.ends_with(".yaml") || path.ends_with(".yml") {
+            serde_norway::from_str::<Value>(text).map_err(|e| CatalogError::Yaml {
+                path: path.to_string(),
+                line: e.location().map(|l| l.line()),
+                column: e.location().map(|l| l.column()),
+                message: e.to_string(),
+            })?
+        } else {
+            serde_json::from_str::<Value>(text).map_err(|e| CatalogError::Json {
+                path: path.to_string(),
+                line: e.line(),
+                column: e.column(),
+                message: e.to_string(),
+            })?
+        };
+        self.documents.insert(path.to_string(), Document { path: path.to_string(), value });
+        Ok(())
+    }
+
+    /// Resolves a `$ref` written in document `from` to `(document path, pointer)`.
+    ///
+    /// Only references into the set are followed: anything else (another host,
+    /// a path outside the root) is an error, so nothing is fetched or read.
+    pub fn resolve_ref(&self, from: &str, reference: &str) -> Result<(String, String), CatalogError> {
+        let (file, fragment) = reference.split_once('#').unwrap_or((reference, ""));
+        let target = if file.is_empty() {
+            from.to_string()
+        } else {
+            if file.contains("://") || file.starts_with('/') {
+                return Err(CatalogError::OutsideRoot { from: from.to_string(), reference: reference.to_string() });
+            }
+            let mut parts: Vec<&str> = from.split('/').collect();
+            parts.pop();
+            for seg in file.split('/') {
+                match seg {
+                    "." | "" => {}
+                    ".." => {
+                        if parts.pop().is_none() {
+                            return Err(CatalogError::OutsideRoot {
+                                from: from.to_string(),
+                                reference: reference.to_string(),
+                            });
+                        }
+                    }
+                    s => parts.push(s),
+                }
+            }
+            parts.join("/")
+        };
+        if !self.documents.contains_key(&target) {
+            return Err(CatalogError::DanglingRef { from: from.to_string(), reference: reference.to_string() });
+        }
+        Ok((target, fragment.to_string()))
+    }
+
+    /// The value at `pointer` in document `path`.
+    pub fn get(&self, path: &str, pointer: &str) -> Option<&Value> {
+        self.documents.get(path)?.value.pointer(pointer)
+    }
+}

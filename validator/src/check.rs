@@ -1,0 +1,293 @@
+//! The run: expand inputs, read each file with the reader its content calls
+//! for, check exchanges in parallel batches, and collect one [`Report`].
+//!
+//! Files are checked in parallel; inside a HAR or NDJSON file, exchanges are
+//! read in batches and each batch is checked in parallel, so memory stays
+//! bounded by the batch, not by the file.
+
+use crate::capture::{self, BodyText, CaptureItem, Embedded, Exchange, InputKind, Message};
+use crate::diagnostic::{Diagnostic, Direction, PositionBase, Report, Severity};
+use crate::validate::Checker;
+use rayon::prelude::*;
+use std::collections::BTreeSet;
+use std::io::{BufRead, BufReader, Read};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// How inputs are read.
+#[derive(Debug, Clone, Default)]
+pub struct ReadOptions {
+    /// Force an input kind instead of detecting it.
+    pub kind: Option<InputKind>,
+    /// For plain payloads: which message the file is.
+    pub direction: Option<Direction>,
+    /// For plain response payloads: the status (default 200).
+    pub status: Option<u16>,
+}
+
+const BATCH: usize = 256;
+const WALKED_EXTENSIONS: &[&str] = &["json", "har", "ndjson", "jsonl"];
+
+/// Checks every input (files, directories, or `-` for stdin) and returns the report.
+pub fn run(checker: &Checker<'_>, inputs: &[String], options: &ReadOptions) -> Report {
+    let mut report = Report::default();
+    let mut files: Vec<(String, Option<PathBuf>)> = Vec::new();
+    for input in inputs {
+        if input == "-" {
+            files.push(("-".into(), None));
+            continue;
+        }
+        let path = PathBuf::from(input);
+        match std::fs::metadata(&path) {
+            Ok(m) if m.is_dir() => walk(&path, &mut files, &mut report),
+            Ok(_) => files.push((input.clone(), Some(path))),
+            Err(e) => unreadable(&mut report, input, &e.to_string()),
+        }
+    }
+    let reports: Vec<Report> =
+        files.par_iter().map(|(name, path)| check_file(checker, name, path.as_deref(), options)).collect();
+    for r in reports {
+        report.merge(r);
+    }
+    report.sort();
+    report
+}
+
+fn unreadable(report: &mut Report, name: &str, why: &str) {
+    report.summary.files += 1;
+    report.unreadable.push(format!("{name}: {why}"));
+    report.extend([Diagnostic::error("io", format!("cannot read this input: {why}"), name)]);
+}
+
+/// Walks a directory in sorted order, following links but never in a loop.
+fn walk(root: &Path, files: &mut Vec<(String, Option<PathBuf>)>, report: &mut Report) {
+    let mut seen = BTreeSet::new();
+    let mut stack = vec![root.to_path_buf()];
+    let mut found = Vec::new();
+    while let Some(dir) = stack.pop() {
+        match std::fs::canonicalize(&dir) {
+            Ok(c) => {
+                if !seen.insert(c) {
+                    continue; // a symlink loop or a second link to a walked directory
+                }
+            }
+            Err(e) => {
+                unreadable(report, &dir.display().to_string(), &e.to_string());
+                continue;
+            }
+        }
+        let entries = match std::fs::read_dir(&dir) {
+            Ok(e) => e,
+            Err(e) => {
+                unreadable(report, &dir.display().to_string(), &e.to_string());
+                continue;
+            }
+        };
+        for entry in entries.flatten() {
+            let path = entry.path();
+            match std::fs::metadata(&path) {
+                Ok(m) if m.is_dir() => stack.push(path),
+                Ok(_) => {
+                    if path.extension().and_then(|e| e.to_str()).is_some_and(|e| WALKED_EXTENSIONS.contains(&e)) {
+                        found.push(path);
+                    }
+                }
+                Err(e) => unreadable(report, &path.display().to_string(), &e.to_string()),
+            }
+        }
+    }
+    found.sort();
+    files.extend(found.into_iter().map(|p| (p.display().to_string(), Some(p))));
+}
+
+fn check_file(checker: &Checker<'_>, name: &str, path: Option<&Path>, options: &ReadOptions) -> Report {
+    let mut report = Report::default();
+    report.summary.files = 1;
+    let reader: Box<dyn Read + Send> = match path {
+        None => Box::new(std::io::stdin()),
+        Some(p) => match std::fs::File::open(p) {
+            Ok(f) => Box::new(f),
+            Err(e) => {
+                report.summary.files = 0;
+                unreadable(&mut report, name, &e.to_string());
+                return report;
+            }
+        },
+    };
+    let mut reader = BufReader::with_capacity(1 << 16, reader);
+    let prefix = match reader.fill_buf() {
+        Ok(p) => p.to_vec(),
+        Err(e) => {
+            report.summary.files = 0;
+            unreadable(&mut report, name, &e.to_string());
+            return report;
+        }
+    };
+    if prefix.is_empty() {
+        report.extend([Diagnostic::error("parse", "the file is empty", name)]);
+        return report;
+    }
+    let kind = options.kind.unwrap_or_else(|| {
+        let by_ext = path.and_then(|p| p.extension()).and_then(|e| e.to_str()).map(str::to_ascii_lowercase);
+        match by_ext.as_deref() {
+            Some("har") => InputKind::Har,
+            Some("ndjson" | "jsonl") => InputKind::Ndjson,
+            _ if options.direction.is_some() => InputKind::Payload,
+            _ => capture::detect(&prefix),
+        }
+    });
+    match kind {
+        InputKind::Har => {
+            let mut batch = Batch::new(checker, name, &mut report);
+            let result = capture::read_har(reader, &mut |item| batch.push(item));
+            batch.flush();
+            if let Err(e) = result {
+                let mut d = Diagnostic::error("parse", e.message, name);
+                d.line = e.line;
+                d.column = e.column;
+                d.position_in = e.line.map(|_| PositionBase::File);
+                report.extend([d]);
+            }
+        }
+        InputKind::Ndjson => {
+            let mut batch = Batch::new(checker, name, &mut report);
+            let result = capture::read_ndjson(reader, &mut |item| batch.push(item));
+            batch.flush();
+            if let Err(e) = result {
+                report.summary.files = 0;
+                unreadable(&mut report, name, &e.to_string());
+            }
+        }
+        InputKind::Envelope | InputKind::Payload => {
+            let mut bytes = Vec::new();
+            if let Err(e) = reader.read_to_end(&mut bytes) {
+                report.summary.files = 0;
+                unreadable(&mut report, name, &e.to_string());
+                return report;
+            }
+            let text = match String::from_utf8(bytes) {
+                Ok(t) => t,
+                Err(e) => {
+                    report.extend([Diagnostic::error(
+                        "parse",
+                        format!(
+                            "the file is not UTF-8 text (invalid byte at offset {}); is it a binary file?",
+                            e.utf8_error().valid_up_to()
+                        ),
+                        name,
+                    )]);
+                    return report;
+                }
+            };
+            let container: Arc<str> = Arc::from(text);
+            if kind == InputKind::Envelope {
+                report.summary.exchanges += 1;
+                match capture::read_envelope(&container, 1, None) {
+                    Ok(exchange) => absorb(&mut report, checker.check(name, &exchange)),
+                    Err(e) => {
+                        let mut d = Diagnostic::error("parse", e.message, name);
+                        d.line = e.line;
+                        d.column = e.column;
+                        d.position_in = e.line.map(|_| PositionBase::File);
+                        report.extend([d]);
+                    }
+                }
+            } else {
+                check_payload(checker, name, container, options, &mut report);
+            }
+        }
+    }
+    report
+}
+
+fn check_payload(checker: &Checker<'_>, name: &str, container: Arc<str>, options: &ReadOptions, report: &mut Report) {
+    report.summary.exchanges += 1;
+    let Some(direction) = options.direction else {
+        let d = Diagnostic::new(
+            Severity::Note,
+            "unrouted",
+            "a plain payload file says nothing about its operation or direction",
+            name,
+        )
+        .with_help(Some(
+            "pass --operation ID --direction request|response [--status N], or wrap it in a capture envelope".into(),
+        ));
+        let mut d = d;
+        if checker.options_strict() {
+            d.severity = Severity::Error;
+        }
+        report.summary.unrouted += 1;
+        report.extend([d]);
+        return;
+    };
+    let offset = if container.starts_with('\u{feff}') { 3 } else { 0 };
+    let body = BodyText {
+        text: Arc::from(&container[offset..]),
+        embedded: Some(Embedded { container: container.clone(), offset, first_line: 1 }),
+        decode_error: None,
+    };
+    let message = Message {
+        body: Some(body),
+        status: (direction == Direction::Response).then(|| options.status.unwrap_or(200)),
+        ..Message::default()
+    };
+    let exchange = match direction {
+        Direction::Request => Exchange { request: Some(message), ..Exchange::default() },
+        Direction::Response => Exchange { response: Some(message), ..Exchange::default() },
+    };
+    absorb(report, checker.check(name, &exchange));
+}
+
+fn absorb(report: &mut Report, outcome: crate::validate::Outcome) {
+    report.summary.payloads += outcome.payloads;
+    report.summary.valid += outcome.valid;
+    report.summary.invalid += outcome.invalid;
+    report.summary.unrouted += outcome.unrouted;
+    report.extend(outcome.diagnostics);
+}
+
+/// Collects exchanges of one file and checks them a batch at a time, in parallel.
+struct Batch<'a, 'c> {
+    checker: &'a Checker<'c>,
+    name: &'a str,
+    report: &'a mut Report,
+    items: Vec<CaptureItem>,
+}
+
+impl<'a, 'c> Batch<'a, 'c> {
+    fn new(checker: &'a Checker<'c>, name: &'a str, report: &'a mut Report) -> Self {
+        Batch { checker, name, report, items: Vec::with_capacity(BATCH) }
+    }
+
+    fn push(&mut self, item: CaptureItem) {
+        self.items.push(item);
+        if self.items.len() >= BATCH {
+            self.flush();
+        }
+    }
+
+    fn flush(&mut self) {
+        let items = std::mem::take(&mut self.items);
+        let (checker, name) = (self.checker, self.name);
+        let outcomes: Vec<Result<crate::validate::Outcome, Box<Diagnostic>>> = items
+            .into_par_iter()
+            .map(|item| match item {
+                Ok(exchange) => Ok(checker.check(name, &exchange)),
+                Err(p) => {
+                    let mut d = Diagnostic::error("capture", p.message, name).with_entry(p.index);
+                    d.line = p.line;
+                    d.column = p.column;
+                    d.position_in = p.line.map(|_| PositionBase::File);
+                    Err(Box::new(d))
+                }
+            })
+            .collect();
+        for outcome in outcomes {
+            self.report.summary.exchanges += 1;
+            match outcome {
+                Ok(o) => absorb(self.report, o),
+                Err(d) => self.report.extend([*d]),
+            }
+        }
+    }
+}

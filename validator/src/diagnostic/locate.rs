@@ -1,0 +1,195 @@
+//! Maps a JSON pointer to the byte span of its value in the JSON text, and byte
+//! offsets to 1-based line and column. Only run for payloads that fail, so the
+//! cost of a second pass over the text is paid only when there is something to show.
+
+/// Finds the byte span `(start, end)` of the value at `pointer` in `text`.
+///
+/// `pointer` is an RFC 6901 JSON pointer (`""` is the whole document). Returns
+/// `None` when the text does not contain the path (for example when it is not
+/// valid JSON). Never recurses, so deeply nested input cannot exhaust the stack.
+pub fn locate_pointer(text: &str, pointer: &str) -> Option<(usize, usize)> {
+    let bytes = text.as_bytes();
+    let mut pos = skip_ws(bytes, 0);
+    if pointer.is_empty() {
+        let end = skip_value(bytes, pos)?;
+        return Some((pos, end));
+    }
+    for raw in pointer.strip_prefix('/')?.split('/') {
+        let segment = raw.replace("~1", "/").replace("~0", "~");
+        match *bytes.get(pos)? {
+            b'{' => {
+                pos = skip_ws(bytes, pos + 1);
+                loop {
+                    if *bytes.get(pos)? != b'"' {
+                        return None;
+                    }
+                    let key_end = skip_string(bytes, pos)?;
+                    let key: String = serde_json::from_str(&text[pos..key_end]).ok()?;
+                    pos = skip_ws(bytes, key_end);
+                    if *bytes.get(pos)? != b':' {
+                        return None;
+                    }
+                    pos = skip_ws(bytes, pos + 1);
+                    if key == segment {
+                        break;
+                    }
+                    pos = skip_ws(bytes, skip_value(bytes, pos)?);
+                    match *bytes.get(pos)? {
+                        b',' => pos = skip_ws(bytes, pos + 1),
+                        _ => return None,
+                    }
+                }
+            }
+            b'[' => {
+                let index: usize = segment.parse().ok()?;
+                pos = skip_ws(bytes, pos + 1);
+                for _ in 0..index {
+                    pos = skip_ws(bytes, skip_value(bytes, pos)?);
+                    match *bytes.get(pos)? {
+                        b',' => pos = skip_ws(bytes, pos + 1),
+                        _ => return None,
+                    }
+                }
+            }
+            _ => return None,
+        }
+    }
+    let end = skip_value(bytes, pos)?;
+    Some((pos, end))
+}
+
+fn skip_ws(bytes: &[u8], mut pos: usize) -> usize {
+    while pos < bytes.len() && matches!(bytes[pos], b' ' | b'\t' | b'\n' | b'\r') {
+        pos += 1;
+    }
+    pos
+}
+
+fn skip_string(bytes: &[u8], start: usize) -> Option<usize> {
+    let mut pos = start + 1;
+    while pos < bytes.len() {
+        match bytes[pos] {
+            b'\\' => pos += 2,
+            b'"' => return Some(pos + 1),
+            _ => pos += 1,
+        }
+    }
+    None
+}
+
+/// Skips one JSON value starting at `start`, returning the offset just past it.
+fn skip_value(bytes: &[u8], start: usize) -> Option<usize> {
+    match *bytes.get(start)? {
+        b'"' => skip_string(bytes, start),
+        b'{' | b'[' => {
+            let mut depth = 0usize;
+            let mut pos = start;
+            while pos < bytes.len() {
+                match bytes[pos] {
+                    b'"' => {
+                        pos = skip_string(bytes, pos)?;
+                        continue;
+                    }
+                    b'{' | b'[' => depth += 1,
+                    b'}' | b']' => {
+                        depth -= 1;
+                        if depth == 0 {
+                            return Some(pos + 1);
+                        }
+                    }
+                    _ => {}
+                }
+                pos += 1;
+            }
+            None
+        }
+        _ => {
+            let mut pos = start;
+            while pos < bytes.len() && !matches!(bytes[pos], b',' | b'}' | b']' | b' ' | b'\t' | b'\n' | b'\r') {
+                pos += 1;
+            }
+            (pos > start).then_some(pos)
+        }
+    }
+}
+
+/// Converts byte offsets in one text to 1-based line and column numbers.
+#[derive(Debug, Clone)]
+pub struct LineIndex {
+    starts: Vec<usize>,
+}
+
+impl LineIndex {
+    /// Indexes the line starts of `text`.
+    pub fn new(text: &str) -> Self {
+        let mut starts = vec![0];
+        starts.extend(memchr_newlines(text.as_bytes()));
+        LineIndex { starts }
+    }
+
+    /// 1-based `(line, column)` of byte `offset`; the column counts characters.
+    pub fn line_col(&self, text: &str, offset: usize) -> (usize, usize) {
+        let offset = offset.min(text.len());
+        let line = self.starts.partition_point(|&s| s <= offset) - 1;
+        let start = self.starts[line];
+        let column = text.get(start..offset).map_or(offset - start, |s| s.chars().count()) + 1;
+        (line + 1, column)
+    }
+
+    /// The byte range of 1-based `line`, without its line terminator.
+    pub fn line_range(&self, text: &str, line: usize) -> (usize, usize) {
+        let start = self.starts[line - 1];
+        let mut end = self.starts.get(line).map_or(text.len(), |&next| next - 1);
+        if end > start && text.as_bytes().get(end - 1) == Some(&b'\r') {
+            end -= 1;
+        }
+        (start, end)
+    }
+}
+
+fn memchr_newlines(bytes: &[u8]) -> impl Iterator<Item = usize> + '_ {
+    bytes.iter().enumerate().filter(|(_, b)| **b == b'\n').map(|(i, _)| i + 1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn locates_nested_values() {
+        let text = "{\n  \"a\": {\"b\": [1, {\"c\": \"x\"}]},\n  \"d~/e\": true\n}";
+        let (s, e) = locate_pointer(text, "/a/b/1/c").unwrap();
+        assert_eq!(&text[s..e], "\"x\"");
+        let (s, e) = locate_pointer(text, "/d~0~1e").unwrap();
+        assert_eq!(&text[s..e], "true");
+        let (s, _) = locate_pointer(text, "").unwrap();
+        assert_eq!(s, 0);
+        assert!(locate_pointer(text, "/missing").is_none());
+        assert!(locate_pointer(text, "/a/b/7").is_none());
+    }
+
+    #[test]
+    fn escaped_keys_and_strings() {
+        let text = r#"{"k\"ey": "v\\", "x": 1}"#;
+        let (s, e) = locate_pointer(text, "/x").unwrap();
+        assert_eq!(&text[s..e], "1");
+        let (s, e) = locate_pointer(text, "/k\"ey").unwrap();
+        assert_eq!(&text[s..e], r#""v\\""#);
+    }
+
+    #[test]
+    fn line_and_column_count_characters() {
+        let text = "{\n  \"é\": 1,\n  \"b\": 2\n}";
+        let index = LineIndex::new(text);
+        let (s, _) = locate_pointer(text, "/b").unwrap();
+        assert_eq!(index.line_col(text, s), (3, 8));
+        let (s, _) = locate_pointer(text, "/é").unwrap();
+        assert_eq!(index.line_col(text, s), (2, 8));
+    }
+
+    #[test]
+    fn deep_nesting_does_not_recurse() {
+        let text = format!("{}{}", "[".repeat(200_000), "]".repeat(200_000));
+        assert_eq!(locate_pointer(&text, ""), Some((0, text.len())));
+    }
+}

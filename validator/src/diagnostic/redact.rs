@@ -1,0 +1,194 @@
+//! Masks values the schemas mark sensitive, so no output echoes them.
+//!
+//! Works on text, not on parsed values, so it also protects snippets of
+//! payloads that do not parse. Masking replaces bytes one for one, so offsets
+//! computed on the original text stay valid on the masked text.
+
+use std::collections::BTreeSet;
+
+/// Knows which field and header names are sensitive.
+#[derive(Debug, Clone, Default)]
+pub struct Redactor {
+    fields: BTreeSet<String>,
+    headers: BTreeSet<String>,
+}
+
+/// Header names that always carry credentials, whatever the catalog says.
+const ALWAYS_SENSITIVE_HEADERS: &[&str] = &[
+    "authorization",
+    "proxy-authorization",
+    "cookie",
+    "set-cookie",
+    "signature",
+    "sign",
+    "access_token",
+    "x-api-key",
+    "api-key",
+    "x-auth-token",
+];
+
+impl Redactor {
+    /// A redactor for the given sensitive field names and header names.
+    pub fn new(fields: impl IntoIterator<Item = String>, headers: impl IntoIterator<Item = String>) -> Self {
+        let mut headers: BTreeSet<String> = headers.into_iter().map(|h| h.to_ascii_lowercase()).collect();
+        headers.extend(ALWAYS_SENSITIVE_HEADERS.iter().map(|h| (*h).to_string()));
+        Redactor { fields: fields.into_iter().collect(), headers }
+    }
+
+    /// Whether a field of this name is sensitive.
+    pub fn is_sensitive_field(&self, name: &str) -> bool {
+        self.fields.contains(name)
+    }
+
+    /// Whether a header of this name is sensitive (case-insensitive).
+    pub fn is_sensitive_header(&self, name: &str) -> bool {
+        let lower = name.to_ascii_lowercase();
+        self.headers.contains(&lower) || lower.contains("token") || lower.contains("secret")
+    }
+
+    /// Whether any segment of a JSON pointer names a sensitive field.
+    pub fn is_sensitive_pointer(&self, pointer: &str) -> bool {
+        pointer.split('/').skip(1).any(|seg| self.fields.contains(&seg.replace("~1", "/").replace("~0", "~")))
+    }
+
+    /// A description of a hidden value: its kind and length, never its content.
+    pub fn describe(value: &serde_json::Value) -> String {
+        match value {
+            serde_json::Value::String(s) => format!("<redacted {}-character string>", s.chars().count()),
+            serde_json::Value::Number(_) => "<redacted number>".to_string(),
+            serde_json::Value::Bool(_) => "<redacted boolean>".to_string(),
+            serde_json::Value::Null => "null".to_string(),
+            serde_json::Value::Array(a) => format!("<redacted array of {}>", a.len()),
+            serde_json::Value::Object(o) => format!("<redacted object of {} fields>", o.len()),
+        }
+    }
+
+    /// A copy of `text` in which the value after every sensitive key is masked with `*`.
+    pub fn mask_text(&self, text: &str) -> String {
+        if self.fields.is_empty() {
+            return text.to_string();
+        }
+        let bytes = text.as_bytes();
+        let mut out = bytes.to_vec();
+        let mut pos = 0;
+        while pos < bytes.len() {
+            if bytes[pos] != b'"' {
+                pos += 1;
+                continue;
+            }
+            let Some(end) = string_end(bytes, pos) else { break };
+            let key = &text[pos + 1..end - 1];
+            let mut after = skip_ws(bytes, end);
+            if after < bytes.len() && bytes[after] == b':' && self.fields.contains(key) {
+                after = skip_ws(bytes, after + 1);
+                let value_end = scalar_or_container_end(bytes, after);
+                let (from, to) = if bytes.get(after) == Some(&b'"') {
+                    (after + 1, value_end.saturating_sub(1).max(after + 1))
+                } else {
+                    (after, value_end)
+                };
+                for b in out.iter_mut().take(to).skip(from) {
+                    if !matches!(*b, b'\n' | b'\r') {
+                        *b = b'*';
+                    }
+                }
+                pos = value_end.max(end);
+            } else {
+                pos = end;
+            }
+        }
+        // Masking replaced whole values (all bytes of multi-byte characters), so
+        // the result is valid UTF-8; fall back to a lossy copy just in case.
+        String::from_utf8(out).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+    }
+}
+
+fn skip_ws(bytes: &[u8], mut pos: usize) -> usize {
+    while pos < bytes.len() && matches!(bytes[pos], b' ' | b'\t' | b'\n' | b'\r') {
+        pos += 1;
+    }
+    pos
+}
+
+fn string_end(bytes: &[u8], start: usize) -> Option<usize> {
+    let mut pos = start + 1;
+    while pos < bytes.len() {
+        match bytes[pos] {
+            b'\\' => pos += 2,
+            b'"' => return Some(pos + 1),
+            _ => pos += 1,
+        }
+    }
+    None
+}
+
+/// End of the value at `start`; an unterminated value runs to the end of the text.
+fn scalar_or_container_end(bytes: &[u8], start: usize) -> usize {
+    match bytes.get(start) {
+        Some(b'"') => string_end(bytes, start).unwrap_or(bytes.len()),
+        Some(b'{' | b'[') => {
+            let mut depth = 0usize;
+            let mut pos = start;
+            while pos < bytes.len() {
+                match bytes[pos] {
+                    b'"' => {
+                        pos = string_end(bytes, pos).unwrap_or(bytes.len());
+                        continue;
+                    }
+                    b'{' | b'[' => depth += 1,
+                    b'}' | b']' => {
+                        depth -= 1;
+                        if depth == 0 {
+                            return pos + 1;
+                        }
+                    }
+                    _ => {}
+                }
+                pos += 1;
+            }
+            bytes.len()
+        }
+        _ => {
+            let mut pos = start;
+            while pos < bytes.len() && !matches!(bytes[pos], b',' | b'}' | b']' | b'\n' | b'\r') {
+                pos += 1;
+            }
+            pos
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn masks_sensitive_values_keeping_offsets() {
+        let r = Redactor::new(["secret".to_string(), "pin".to_string()], []);
+        let text = r#"{"secret": "f5bde245", "store": "999", "pin" :12, "nested": {"pin": {"a": "é"}}}"#;
+        let masked = r.mask_text(text);
+        assert_eq!(masked.len(), text.len());
+        assert!(!masked.contains("f5bde245"));
+        assert!(masked.contains("\"999\""));
+        assert!(!masked.contains("12"));
+        assert!(!masked.contains('é'));
+    }
+
+    #[test]
+    fn masks_unterminated_values() {
+        let r = Redactor::new(["secret".to_string()], []);
+        let masked = r.mask_text(r#"{"secret": "abcdef"#);
+        assert!(!masked.contains("abcdef"));
+    }
+
+    #[test]
+    fn sensitive_headers_and_pointers() {
+        let r = Redactor::new(["voucherCode".to_string()], ["Client-Secret".to_string()]);
+        assert!(r.is_sensitive_header("Authorization"));
+        assert!(r.is_sensitive_header("client-secret"));
+        assert!(r.is_sensitive_header("X-Session-Token"));
+        assert!(!r.is_sensitive_header("Client-Id"));
+        assert!(r.is_sensitive_pointer("/data/vouchers/0/voucherCode"));
+        assert!(!r.is_sensitive_pointer("/data/vouchers/0/amount"));
+    }
+}

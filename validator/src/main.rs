@@ -1,0 +1,266 @@
+//! `accord`: check captured API traffic against a contract catalog.
+//!
+//! Exit codes: 0 no errors; 1 contract errors found; 2 usage errors, an
+//! unusable catalog, or inputs that cannot be read at all. A closed pipe on
+//! stdout is not an error.
+
+use accord_validator::capture::InputKind;
+use accord_validator::catalog::Catalog;
+use accord_validator::check::{self, ReadOptions};
+use accord_validator::diagnostic::Direction;
+use accord_validator::render::{self, Format};
+use accord_validator::validate::{CheckOptions, Checker, compile, registry};
+use anyhow::{Context, Result, anyhow};
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use serde_json::{Value, json};
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// Check captured API traffic (HAR, NDJSON, envelopes, payloads) against OpenAPI 3.1 + JSON Schema contracts.
+#[derive(Parser, Debug)]
+#[command(name = "accord", version, about, long_about = None)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Route captured exchanges to operations and report every contract violation.
+    Check(CheckArgs),
+    /// List the catalog's operations: id, method, path and documented statuses.
+    List(ListArgs),
+    /// Print the resolved schemas of one operation.
+    Schema(SchemaArgs),
+}
+
+#[derive(Args, Debug)]
+struct CatalogArgs {
+    /// A schema root laid out like Accord's `schemas/` (OpenAPI 3.1 documents plus JSON Schemas);
+    /// defaults to the catalog built into the binary.
+    #[arg(long, value_name = "DIR", global = true)]
+    schemas: Option<PathBuf>,
+}
+
+#[derive(Args, Debug)]
+struct CheckArgs {
+    /// Files or directories to check; `-` reads standard input.
+    #[arg(required = true, value_name = "PATH")]
+    inputs: Vec<String>,
+    #[command(flatten)]
+    catalog: CatalogArgs,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "human")]
+    format: Format,
+    /// Read every input as this kind instead of detecting it from its content.
+    #[arg(long = "input", value_enum, value_name = "KIND")]
+    input: Option<InputKind>,
+    /// Check every exchange against this operation instead of routing it.
+    #[arg(long, value_name = "ID")]
+    operation: Option<String>,
+    /// For plain payload files: whether each is a request or a response body.
+    #[arg(long, value_enum)]
+    direction: Option<DirectionArg>,
+    /// For plain response payloads: the HTTP status (default 200).
+    #[arg(long, value_name = "N")]
+    status: Option<u16>,
+    /// Treat exchanges that match no operation as errors.
+    #[arg(long)]
+    strict: bool,
+    /// When to use colour in human output (`NO_COLOR` is respected).
+    #[arg(long, value_enum, default_value = "auto")]
+    color: ColorChoice,
+}
+
+#[derive(Args, Debug)]
+struct ListArgs {
+    #[command(flatten)]
+    catalog: CatalogArgs,
+    /// Print JSON instead of a table.
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Args, Debug)]
+struct SchemaArgs {
+    /// The operation id, e.g. `dstore.inquireOrderDetail`.
+    id: String,
+    #[command(flatten)]
+    catalog: CatalogArgs,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+enum DirectionArg {
+    Request,
+    Response,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return if e.use_stderr() { ExitCode::from(2) } else { ExitCode::SUCCESS };
+        }
+    };
+    match run(cli) {
+        Ok(code) => code,
+        Err(e) => {
+            if is_broken_pipe(&e) {
+                return ExitCode::SUCCESS;
+            }
+            eprintln!("accord: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn is_broken_pipe(e: &anyhow::Error) -> bool {
+    e.chain().any(|c| c.downcast_ref::<std::io::Error>().is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe))
+}
+
+fn load(args: &CatalogArgs) -> Result<Catalog> {
+    match &args.schemas {
+        Some(dir) => Catalog::load(dir).with_context(|| format!("cannot load the catalog in {}", dir.display())),
+        None => Catalog::builtin().context("the built-in catalog does not load"),
+    }
+}
+
+fn run(cli: Cli) -> Result<ExitCode> {
+    match cli.command {
+        Command::Check(args) => check_command(args),
+        Command::List(args) => list_command(args),
+        Command::Schema(args) => schema_command(args),
+    }
+}
+
+fn check_command(args: CheckArgs) -> Result<ExitCode> {
+    let catalog = load(&args.catalog)?;
+    if let Some(id) = &args.operation {
+        if catalog.operation(id).is_none() {
+            let known: Vec<&str> = catalog.operations.iter().map(|o| o.id.as_str()).collect();
+            return Err(anyhow!("--operation {id}: no such operation; known: {}", known.join(", ")));
+        }
+    }
+    if args.direction.is_some() && args.operation.is_none() {
+        return Err(anyhow!("--direction needs --operation: a plain payload cannot be routed"));
+    }
+    let checker = Checker::new(&catalog, CheckOptions { operation: args.operation.clone(), strict: args.strict })
+        .context("the catalog's schemas do not compile")?;
+    let direction = args.direction.map(|d| match d {
+        DirectionArg::Request => Direction::Request,
+        DirectionArg::Response => Direction::Response,
+    });
+    let options = ReadOptions { kind: args.input, direction, status: args.status };
+    let report = check::run(&checker, &args.inputs, &options);
+    let color = match args.color {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => {
+            std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+        }
+    };
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    render::render(args.format, &report, color, &mut out)?;
+    out.flush()?;
+    for problem in &report.unreadable {
+        eprintln!("accord: cannot read {problem}");
+    }
+    Ok(if !report.unreadable.is_empty() {
+        ExitCode::from(2)
+    } else if report.has_errors() {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+fn list_command(args: ListArgs) -> Result<ExitCode> {
+    let catalog = load(&args.catalog)?;
+    let mut out = std::io::stdout().lock();
+    if args.json {
+        let ops: Vec<Value> = catalog
+            .operations
+            .iter()
+            .map(|op| json!({"id": op.id, "method": op.method, "path": op.path, "statuses": op.responses.keys().collect::<Vec<_>>(), "summary": op.summary}))
+            .collect();
+        serde_json::to_writer_pretty(&mut out, &ops)?;
+        writeln!(out)?;
+    } else {
+        let width = catalog.operations.iter().map(|o| o.id.len()).max().unwrap_or(2).max(2);
+        let pwidth = catalog.operations.iter().map(|o| o.path.len()).max().unwrap_or(4).max(4);
+        writeln!(out, "{:width$}  {:6}  {:pwidth$}  STATUSES", "ID", "METHOD", "PATH")?;
+        for op in &catalog.operations {
+            let statuses: Vec<&str> = op.responses.keys().map(String::as_str).collect();
+            writeln!(out, "{:width$}  {:6}  {:pwidth$}  {}", op.id, op.method, op.path, statuses.join(","))?;
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn schema_command(args: SchemaArgs) -> Result<ExitCode> {
+    let catalog = load(&args.catalog)?;
+    let op = catalog.operation(&args.id).ok_or_else(|| {
+        let known: Vec<&str> = catalog.operations.iter().map(|o| o.id.as_str()).collect();
+        anyhow!("no operation `{}`; known: {}", args.id, known.join(", "))
+    })?;
+    let registry = registry(&catalog)?;
+    let resolve = |uri: &str| -> Result<Value> {
+        compile(&registry, uri, true).map_err(|e| anyhow!("{}: {e}", catalog.display_uri(uri)))?;
+        jsonschema::options()
+            .with_registry(&registry)
+            .dereference(&json!({"$ref": uri}))
+            .map_err(|e| anyhow!("{}: {e}", catalog.display_uri(uri)))
+    };
+    let mut parameters = serde_json::Map::new();
+    for p in &op.parameters {
+        let schema = match &p.schema_uri {
+            Some(u) => resolve(u)?,
+            None => json!({}),
+        };
+        parameters
+            .insert(format!("{}:{}", p.location.as_str(), p.name), json!({"required": p.required, "schema": schema}));
+    }
+    let body = |b: &accord_validator::catalog::Body| -> Result<Value> {
+        let mut media = serde_json::Map::new();
+        for m in &b.media {
+            media.insert(
+                m.name.clone(),
+                match &m.schema_uri {
+                    Some(u) => resolve(u)?,
+                    None => json!({}),
+                },
+            );
+        }
+        Ok(json!({"required": b.required, "content": media}))
+    };
+    let mut responses = serde_json::Map::new();
+    for (status, spec) in &op.responses {
+        responses.insert(
+            status.clone(),
+            json!({"description": spec.description, "body": spec.body.as_ref().map(&body).transpose()?}),
+        );
+    }
+    let doc = json!({
+        "operation": op.id,
+        "method": op.method,
+        "path": op.path,
+        "bearerRequired": op.bearer_required,
+        "parameters": parameters,
+        "requestBody": op.request_body.as_ref().map(&body).transpose()?,
+        "responses": responses,
+    });
+    let mut out = std::io::stdout().lock();
+    serde_json::to_writer_pretty(&mut out, &doc)?;
+    writeln!(out)?;
+    Ok(ExitCode::SUCCESS)
+}

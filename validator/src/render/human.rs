@@ -1,0 +1,112 @@
+//! `--format human`: rustc-like diagnostics drawn by annotate-snippets, with
+//! the (already redacted) source line and a caret under the offending value.
+
+use crate::diagnostic::{Diagnostic, PositionBase, Report, Severity};
+use annotate_snippets::{AnnotationKind, Group, Level, Origin, Renderer, Snippet};
+use std::io::{self, Write};
+
+/// Renders diagnostics for people.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct HumanRenderer {
+    /// Whether to emit ANSI colours.
+    pub color: bool,
+}
+
+fn origin_path(d: &Diagnostic) -> String {
+    let mut path = d.file.clone();
+    if let Some(entry) = d.entry {
+        path.push_str(&format!(" [entry {entry}]"));
+    }
+    if d.position_in == Some(PositionBase::Payload) {
+        if let Some(dir) = d.direction {
+            path.push_str(&format!(" ({} body)", dir.as_str()));
+        }
+    }
+    path
+}
+
+fn context(d: &Diagnostic) -> Option<String> {
+    let mut parts = Vec::new();
+    if let Some(op) = &d.operation {
+        let mut s = op.clone();
+        if let Some(dir) = d.direction {
+            s.push(' ');
+            s.push_str(dir.as_str());
+        }
+        if let Some(part) = d.part {
+            s.push(' ');
+            s.push_str(part.as_str());
+        }
+        parts.push(s);
+    }
+    if let Some(p) = &d.instance_path {
+        parts.push(format!("at {}", if p.is_empty() { "/" } else { p }));
+    }
+    if let Some(s) = &d.schema_path {
+        parts.push(format!("schema {s}"));
+    }
+    (!parts.is_empty()).then(|| parts.join(", "))
+}
+
+impl HumanRenderer {
+    /// Writes every diagnostic, then a summary line.
+    pub fn render(&self, report: &Report, out: &mut dyn Write) -> io::Result<()> {
+        let renderer = if self.color { Renderer::styled() } else { Renderer::plain() };
+        for d in &report.diagnostics {
+            let level = match d.severity {
+                Severity::Error => Level::ERROR,
+                Severity::Warning => Level::WARNING,
+                Severity::Note => Level::NOTE,
+            };
+            let path = origin_path(d);
+            let title = level.primary_title(d.message.as_str()).id(d.code.as_str());
+            let mut group = match &d.snippet {
+                // The renderer derives line:column from the whole line and trims it to the terminal.
+                Some(s) if s.whole_line => title.element(
+                    Snippet::source(s.text.as_str())
+                        .line_start(s.line)
+                        .path(path.clone())
+                        .annotation(AnnotationKind::Primary.span(s.start..s.end)),
+                ),
+                other => {
+                    let origin = match (d.line, d.column) {
+                        (Some(l), Some(c)) => Origin::path(path.clone()).line(l).char_column(c),
+                        (Some(l), None) => Origin::path(path.clone()).line(l),
+                        _ => Origin::path(path.clone()),
+                    };
+                    let group = title.element(origin);
+                    match other {
+                        Some(s) => group.element(
+                            Snippet::source(s.text.as_str())
+                                .line_start(s.line)
+                                .annotation(AnnotationKind::Primary.span(s.start..s.end)),
+                        ),
+                        None => group,
+                    }
+                }
+            };
+            if let Some(c) = context(d) {
+                group = group.element(Level::NOTE.message(c));
+            }
+            if let Some(h) = &d.help {
+                group = group.element(Level::HELP.message(h.as_str()));
+            }
+            let groups: [Group<'_>; 1] = [group];
+            writeln!(out, "{}\n", renderer.render(&groups))?;
+        }
+        let s = &report.summary;
+        let plural = |n: usize, w: &str| if n == 1 { format!("{n} {w}") } else { format!("{n} {w}s") };
+        writeln!(
+            out,
+            "checked {} in {} ({}): {} valid, {} invalid, {} unrouted; {}, {}",
+            plural(s.payloads, "payload"),
+            plural(s.files, "file"),
+            plural(s.exchanges, "exchange"),
+            s.valid,
+            s.invalid,
+            s.unrouted,
+            plural(s.errors, "error"),
+            plural(s.warnings, "warning"),
+        )
+    }
+}

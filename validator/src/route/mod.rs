@@ -1,0 +1,121 @@
+//! Matching a captured request to an operation of the catalog.
+//!
+//! By method and URL path against the path templates (any host; server base
+//! paths such as `/chef` stripped), then by a body discriminator where the
+//! catalog declares one. Literal segments beat template segments, so
+//! `/orders/latest` wins over `/orders/{id}`.
+
+mod template;
+
+pub use template::PathTemplate;
+
+use crate::capture::Message;
+use crate::catalog::{Catalog, Operation};
+use serde_json::Value;
+use std::collections::BTreeMap;
+
+/// A request matched to an operation, with the values it carried.
+#[derive(Debug, Clone)]
+pub struct Route<'c> {
+    /// The matched operation.
+    pub operation: &'c Operation,
+    /// Path parameters by name.
+    pub path_params: BTreeMap<String, String>,
+}
+
+/// Routes requests against one catalog.
+#[derive(Debug)]
+pub struct Router<'c> {
+    entries: Vec<(PathTemplate, &'c Operation)>,
+}
+
+impl<'c> Router<'c> {
+    /// Prepares the templates of every operation of `catalog`.
+    pub fn new(catalog: &'c Catalog) -> Self {
+        Router { entries: catalog.operations.iter().map(|op| (PathTemplate::parse(&op.path), op)).collect() }
+    }
+
+    /// The best-matching operation for `request`, if any. `body` is the parsed
+    /// request body, used for discriminators.
+    pub fn route(&self, request: &Message, body: Option<&Value>) -> Option<Route<'c>> {
+        let method = request.method.as_deref()?.to_ascii_uppercase();
+        let path = url_path(request.url.as_deref()?);
+        let mut best: Option<(usize, Route<'c>)> = None;
+        for (template, op) in &self.entries {
+            if op.method != method {
+                continue;
+            }
+            let candidates = std::iter::once(path.as_str()).chain(op.base_paths.iter().filter_map(|base| {
+                path.strip_prefix(base.as_str()).filter(|rest| rest.is_empty() || rest.starts_with('/'))
+            }));
+            for candidate in candidates {
+                let Some(params) = template.matches(candidate) else { continue };
+                if let Some(d) = &op.discriminator {
+                    if body.and_then(|b| b.pointer(&d.pointer)) != Some(&d.value) {
+                        continue;
+                    }
+                }
+                let score = template.literal_count() * 2 + usize::from(op.discriminator.is_some());
+                if best.as_ref().is_none_or(|(s, _)| score > *s) {
+                    best = Some((score, Route { operation: op, path_params: params }));
+                }
+            }
+        }
+        best.map(|(_, r)| r)
+    }
+}
+
+/// The path of a URL (absolute, or just a path with an optional query), percent-decoding left to the caller.
+pub fn url_path(url: &str) -> String {
+    let without_fragment = url.split('#').next().unwrap_or("");
+    let without_query = without_fragment.split('?').next().unwrap_or("");
+    let path = match without_query.split_once("://") {
+        Some((_, rest)) => rest.find('/').map_or("/", |i| &rest[i..]),
+        None => without_query,
+    };
+    if path.is_empty() { "/".to_string() } else { path.to_string() }
+}
+
+/// The decoded query parameters of a URL, in order.
+pub fn query_pairs(url: &str) -> Vec<(String, String)> {
+    let without_fragment = url.split('#').next().unwrap_or("");
+    match without_fragment.split_once('?') {
+        Some((_, q)) => url::form_urlencoded::parse(q.as_bytes()).into_owned().collect(),
+        None => Vec::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_and_queries() {
+        assert_eq!(url_path("https://h.example:8443/chef/v1/oauth/api?x=1#f"), "/chef/v1/oauth/api");
+        assert_eq!(url_path("/v1/orderNumbers"), "/v1/orderNumbers");
+        assert_eq!(url_path("https://h.example"), "/");
+        assert_eq!(
+            query_pairs("/x?a=1&b=%20c&a=2"),
+            vec![("a".into(), "1".into()), ("b".into(), " c".into()), ("a".into(), "2".into())]
+        );
+    }
+
+    #[test]
+    fn routes_builtin_catalog() {
+        let catalog = Catalog::builtin().unwrap();
+        let router = Router::new(&catalog);
+        let msg = |m: &str, u: &str| Message { method: Some(m.into()), url: Some(u.into()), ..Message::default() };
+        let r = router
+            .route(&msg("GET", "https://openapi.tuyaus.com/v1.0/mall/plugin/order/123?mall_code=a"), None)
+            .unwrap();
+        assert_eq!(r.operation.id, "tuya.queryOrderDetails");
+        assert_eq!(r.path_params["order_id"], "123");
+        let body = serde_json::json!({"query": "plumProAPI.mutation.getOrderDetails"});
+        let r = router.route(&msg("POST", "https://accounts.xoxoday.com/chef/v1/oauth/api"), Some(&body)).unwrap();
+        assert_eq!(r.operation.id, "xoxoday.getOrderDetails");
+        let other = serde_json::json!({"query": "plumProAPI.mutation.placeOrder"});
+        assert!(router.route(&msg("POST", "https://accounts.xoxoday.com/chef/v1/oauth/api"), Some(&other)).is_none());
+        assert!(router.route(&msg("GET", "/v2/pos/syncStore"), None).is_none());
+        assert_eq!(router.route(&msg("post", "/v2/pos/syncStore"), None).unwrap().operation.id, "dstore.syncStore");
+    }
+}

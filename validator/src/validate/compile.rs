@@ -1,0 +1,86 @@
+//! Compiling the catalog's schemas: one registry holding every document, and
+//! one validator per schema location, built once per run.
+
+use super::keywords;
+use crate::catalog::{BASE_URI, Catalog};
+use crate::error::CatalogError;
+use jsonschema::{Draft, Registry, Validator};
+use serde_json::json;
+use std::collections::HashMap;
+
+/// Every validator the catalog's operations need, keyed by schema URI.
+pub struct CompiledSchemas {
+    validators: HashMap<String, Validator>,
+}
+
+impl std::fmt::Debug for CompiledSchemas {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CompiledSchemas").field("count", &self.validators.len()).finish()
+    }
+}
+
+/// A registry of every document in `catalog`, under [`BASE_URI`].
+pub fn registry(catalog: &Catalog) -> Result<Registry<'static>, CatalogError> {
+    let mut builder = Registry::new().draft(Draft::Draft202012);
+    for doc in catalog.schemas.documents.values() {
+        builder = builder
+            .add(doc.uri(), doc.value.clone())
+            .map_err(|e| CatalogError::Compile { location: catalog.display_uri(&doc.uri()), message: e.to_string() })?;
+    }
+    builder
+        .prepare()
+        .map_err(|e| CatalogError::Compile { location: catalog.root_label.clone(), message: e.to_string() })
+}
+
+/// Compiles the schema at `uri` against `registry`, with formats asserted and
+/// Accord's keywords enforced. Nothing outside the registry is ever fetched.
+pub fn compile(
+    registry: &Registry<'static>,
+    uri: &str,
+    assert_formats: bool,
+) -> Result<Validator, jsonschema::ValidationError<'static>> {
+    let options = jsonschema::options()
+        .with_draft(Draft::Draft202012)
+        .with_registry(registry)
+        .should_validate_formats(assert_formats);
+    keywords::register(options).build(&json!({ "$ref": uri }))
+}
+
+impl CompiledSchemas {
+    /// Compiles every schema referenced by the catalog's operations.
+    pub fn new(catalog: &Catalog) -> Result<Self, CatalogError> {
+        let registry = registry(catalog)?;
+        let mut uris: Vec<&str> = Vec::new();
+        for op in &catalog.operations {
+            uris.extend(op.parameters.iter().filter_map(|p| p.schema_uri.as_deref()));
+            let bodies = op.request_body.iter().chain(op.responses.values().filter_map(|r| r.body.as_ref()));
+            uris.extend(bodies.flat_map(|b| &b.media).filter(|m| m.is_json()).filter_map(|m| m.schema_uri.as_deref()));
+        }
+        uris.sort_unstable();
+        uris.dedup();
+        let mut validators = HashMap::new();
+        for uri in uris {
+            let validator = compile(&registry, uri, true).map_err(|e| CatalogError::Compile {
+                location: catalog.display_uri(uri),
+                message: e.to_string().replace(BASE_URI, &format!("{}/", catalog.root_label)),
+            })?;
+            validators.insert(uri.to_string(), validator);
+        }
+        Ok(CompiledSchemas { validators })
+    }
+
+    /// The validator for a schema URI.
+    pub fn get(&self, uri: &str) -> Option<&Validator> {
+        self.validators.get(uri)
+    }
+
+    /// How many validators were compiled.
+    pub fn len(&self) -> usize {
+        self.validators.len()
+    }
+
+    /// Whether nothing was compiled.
+    pub fn is_empty(&self) -> bool {
+        self.validators.is_empty()
+    }
+}

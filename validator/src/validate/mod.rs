@@ -1,0 +1,486 @@
+//! Checking one exchange against its operation: request body, path and query
+//! parameters, required headers and security, response status and body.
+
+mod compile;
+pub mod keywords;
+mod message;
+
+pub use compile::{CompiledSchemas, compile, registry};
+pub use message::{Finding, did_you_mean, field_name, findings, show_value};
+
+use crate::capture::{BodyText, Exchange, Message};
+use crate::catalog::is_json_media;
+use crate::catalog::{Body, Catalog, Operation, Parameter};
+use crate::diagnostic::{Diagnostic, Direction, LineIndex, Part, PositionBase, Severity, Snippet, locate_pointer};
+use crate::route::{Router, query_pairs, url_path};
+use serde_json::Value;
+use std::collections::BTreeMap;
+
+/// What to force or tighten for a run.
+#[derive(Debug, Clone, Default)]
+pub struct CheckOptions {
+    /// Check every exchange against this operation instead of routing.
+    pub operation: Option<String>,
+    /// Make unrouted exchanges errors instead of notes.
+    pub strict: bool,
+}
+
+/// What checking one exchange produced.
+#[derive(Debug, Default)]
+pub struct Outcome {
+    /// Findings.
+    pub diagnostics: Vec<Diagnostic>,
+    /// Messages checked.
+    pub payloads: usize,
+    /// Messages without errors.
+    pub valid: usize,
+    /// Messages with errors.
+    pub invalid: usize,
+    /// 1 if the exchange matched no operation.
+    pub unrouted: usize,
+}
+
+/// Checks exchanges against a catalog; built once per run and shared by all threads.
+#[derive(Debug)]
+pub struct Checker<'c> {
+    catalog: &'c Catalog,
+    router: Router<'c>,
+    compiled: CompiledSchemas,
+    options: CheckOptions,
+}
+
+/// Where the message being checked sits, for labelling diagnostics.
+struct Site<'a> {
+    file: &'a str,
+    entry: Option<usize>,
+    operation: &'a str,
+    direction: Direction,
+}
+
+impl Site<'_> {
+    fn diagnostic(&self, severity: Severity, code: &str, message: String, part: Part) -> Diagnostic {
+        let mut d = Diagnostic::new(severity, code, message, self.file).with_entry(self.entry);
+        d.operation = Some(self.operation.to_string());
+        d.direction = Some(self.direction);
+        d.part = Some(part);
+        d
+    }
+}
+
+impl<'c> Checker<'c> {
+    /// Compiles every schema of `catalog` (once) and prepares the router.
+    pub fn new(catalog: &'c Catalog, options: CheckOptions) -> Result<Self, crate::error::CatalogError> {
+        let compiled = CompiledSchemas::new(catalog)?;
+        Ok(Checker { catalog, router: Router::new(catalog), compiled, options })
+    }
+
+    /// The catalog being checked against.
+    pub fn catalog(&self) -> &'c Catalog {
+        self.catalog
+    }
+
+    /// Checks one exchange of `file`.
+    pub fn check(&self, file: &str, exchange: &Exchange) -> Outcome {
+        let mut out = Outcome::default();
+        let request_body = exchange.request.as_ref().and_then(|r| r.body.as_ref()).map(parse_body);
+        let forced = self.options.operation.as_deref().or(exchange.operation.as_deref());
+        let (operation, path_params) = match forced {
+            Some(id) => match self.catalog.operation(id) {
+                Some(op) => {
+                    let params = exchange.request.as_ref().and_then(|r| r.url.as_deref()).and_then(|u| {
+                        crate::route::PathTemplate::parse(&op.path).matches(&url_path(u)).or_else(|| {
+                            op.base_paths.iter().find_map(|b| {
+                                url_path(u)
+                                    .strip_prefix(b.as_str())
+                                    .and_then(|rest| crate::route::PathTemplate::parse(&op.path).matches(rest))
+                            })
+                        })
+                    });
+                    (op, params)
+                }
+                None => {
+                    let known: Vec<&str> = self.catalog.operations.iter().map(|o| o.id.as_str()).collect();
+                    let mut d =
+                        Diagnostic::error("unknown-operation", format!("operation `{id}` is not in the catalog"), file)
+                            .with_entry(exchange.index);
+                    d.help = Some(match did_you_mean(id, known.iter().copied()) {
+                        Some(s) => format!("did you mean `{s}`?"),
+                        None => format!("known operations: {}", known.join(", ")),
+                    });
+                    out.diagnostics.push(d);
+                    out.unrouted = 1;
+                    return out;
+                }
+            },
+            None => {
+                let parsed = request_body.as_ref().and_then(|b| b.as_ref().ok());
+                match exchange.request.as_ref().and_then(|r| self.router.route(r, parsed)) {
+                    Some(route) => (route.operation, Some(route.path_params)),
+                    None => {
+                        out.unrouted = 1;
+                        out.diagnostics.push(self.unrouted(file, exchange));
+                        return out;
+                    }
+                }
+            }
+        };
+        if let Some(request) = &exchange.request {
+            let site = Site { file, entry: exchange.index, operation: &operation.id, direction: Direction::Request };
+            let mut diags = Vec::new();
+            self.check_request(&site, operation, request, path_params.as_ref(), request_body.as_ref(), &mut diags);
+            out.tally(diags);
+        }
+        if let Some(response) = &exchange.response {
+            let site = Site { file, entry: exchange.index, operation: &operation.id, direction: Direction::Response };
+            let mut diags = Vec::new();
+            self.check_response(&site, operation, response, &mut diags);
+            out.tally(diags);
+        }
+        out
+    }
+
+    fn unrouted(&self, file: &str, exchange: &Exchange) -> Diagnostic {
+        let severity = if self.options.strict { Severity::Error } else { Severity::Note };
+        let (message, help) = match &exchange.request {
+            Some(Message { method: Some(m), url: Some(u), .. }) => {
+                let path = url_path(u);
+                (
+                    format!("{m} {path} matches no operation in the catalog"),
+                    Some("run `accord list` to see the catalog's operations, or pass --operation".to_string()),
+                )
+            }
+            _ => (
+                "this capture has no request method and URL to route by".to_string(),
+                Some("pass --operation ID, or name the operation in the envelope's `operation` field".to_string()),
+            ),
+        };
+        Diagnostic::new(severity, "unrouted", message, file).with_entry(exchange.index).with_help(help)
+    }
+
+    fn check_request(
+        &self,
+        site: &Site<'_>,
+        op: &Operation,
+        request: &Message,
+        path_params: Option<&BTreeMap<String, String>>,
+        body: Option<&Result<Value, BodyProblem>>,
+        out: &mut Vec<Diagnostic>,
+    ) {
+        let query = request.url.as_deref().map(query_pairs);
+        for param in &op.parameters {
+            match param.location {
+                Part::Path => {
+                    if let Some(params) = path_params {
+                        self.check_parameter(site, param, params.get(&param.name).map(String::as_str), out);
+                    }
+                }
+                Part::Query => {
+                    if let Some(query) = &query {
+                        let value = query.iter().find(|(k, _)| *k == param.name).map(|(_, v)| v.as_str());
+                        self.check_parameter(site, param, value, out);
+                    }
+                }
+                Part::Header => {
+                    if request.headers.is_some() {
+                        self.check_parameter(site, param, request.header(&param.name), out);
+                    }
+                }
+                Part::Body | Part::Status => {}
+            }
+        }
+        if op.bearer_required && request.headers.is_some() {
+            let ok = request.header("authorization").is_some_and(|v| {
+                let mut parts = v.splitn(2, ' ');
+                parts.next().is_some_and(|s| s.eq_ignore_ascii_case("bearer"))
+                    && parts.next().is_some_and(|t| !t.trim().is_empty())
+            });
+            if !ok {
+                let found = match request.header("authorization") {
+                    Some(v) => format!(
+                        "the Authorization header is not a bearer token ({})",
+                        crate::diagnostic::Redactor::describe(&Value::String(v.to_string()))
+                    ),
+                    None => "the Authorization header is missing".to_string(),
+                };
+                let mut d = site.diagnostic(
+                    Severity::Error,
+                    "security",
+                    format!("a bearer token is required: {found}"),
+                    Part::Header,
+                );
+                d.instance_path = Some("/Authorization".into());
+                d.help = Some("send `Authorization: Bearer <token>`".into());
+                out.push(d);
+            }
+        }
+        if let Some(spec) = &op.request_body {
+            self.check_body(site, spec, request, body, out);
+        }
+    }
+
+    fn check_parameter(&self, site: &Site<'_>, param: &Parameter, value: Option<&str>, out: &mut Vec<Diagnostic>) {
+        let kind = match param.location {
+            Part::Header => "header",
+            Part::Query => "query parameter",
+            _ => "path parameter",
+        };
+        let pointer = format!("/{}", param.name.replace('~', "~0").replace('/', "~1"));
+        let Some(value) = value else {
+            if param.required {
+                let mut d = site.diagnostic(
+                    Severity::Error,
+                    "required",
+                    format!("{kind} `{}` is required but missing", param.name),
+                    param.location,
+                );
+                d.instance_path = Some(pointer);
+                out.push(d);
+            }
+            return;
+        };
+        let Some(validator) = param.schema_uri.as_deref().and_then(|u| self.compiled.get(u)) else { return };
+        // Parameters arrive as text; try the typed reading the schema may want.
+        let mut candidates = vec![Value::String(value.to_string())];
+        if let Ok(v) = serde_json::from_str::<Value>(value) {
+            if !v.is_string() {
+                candidates.push(v);
+            }
+        }
+        if candidates.iter().any(|c| validator.is_valid(c)) {
+            return;
+        }
+        let sensitive = param.sensitive
+            || (param.location == Part::Header && self.catalog.redactor.is_sensitive_header(&param.name));
+        let instance = &candidates[0];
+        for error in validator.iter_errors(instance) {
+            for f in findings(&error, self.catalog, &self.catalog.redactor) {
+                let shown = show_value(instance, sensitive);
+                let detail = f.message.replace("the body", &format!("{kind} `{}`", param.name));
+                let detail = if sensitive { redact_message(&detail, value, &shown) } else { detail };
+                let mut d = site.diagnostic(f.severity, &f.code, detail, param.location);
+                d.help = f.help;
+                d.instance_path = Some(pointer.clone());
+                d.schema_path = f.schema_uri.map(|u| self.catalog.display_uri(&u));
+                out.push(d);
+            }
+        }
+    }
+
+    fn check_response(&self, site: &Site<'_>, op: &Operation, response: &Message, out: &mut Vec<Diagnostic>) {
+        let Some(status) = response.status else {
+            out.push(site.diagnostic(
+                Severity::Error,
+                "status",
+                "the response has no status code".into(),
+                Part::Status,
+            ));
+            return;
+        };
+        let Some((_, spec)) = op.response_for(status) else {
+            let documented: Vec<&str> = op.responses.keys().map(String::as_str).collect();
+            let mut d = site.diagnostic(
+                Severity::Error,
+                "status",
+                format!("status {status} is not documented for `{}`", op.id),
+                Part::Status,
+            );
+            d.help = Some(format!("documented statuses: {}", documented.join(", ")));
+            out.push(d);
+            return;
+        };
+        if let Some(body_spec) = &spec.body {
+            let parsed = response.body.as_ref().map(parse_body);
+            self.check_body(site, body_spec, response, parsed.as_ref(), out);
+        }
+    }
+
+    fn check_body(
+        &self,
+        site: &Site<'_>,
+        spec: &Body,
+        message: &Message,
+        parsed: Option<&Result<Value, BodyProblem>>,
+        out: &mut Vec<Diagnostic>,
+    ) {
+        let Some(body) = &message.body else {
+            if spec.required {
+                out.push(site.diagnostic(
+                    Severity::Error,
+                    "required",
+                    format!("the {} body is required but missing", site.direction.as_str()),
+                    Part::Body,
+                ));
+            }
+            return;
+        };
+        let json_media: Vec<_> = spec.media.iter().filter(|m| m.is_json()).collect();
+        let content_type = message.header("content-type");
+        if let Some(ct) = content_type {
+            let accepted = spec.media.iter().any(|m| same_media(&m.name, ct));
+            if !accepted {
+                let declared: Vec<&str> = spec.media.iter().map(|m| m.name.as_str()).collect();
+                let mut d = site.diagnostic(
+                    Severity::Error,
+                    "content-type",
+                    format!("Content-Type is `{ct}`; the contract declares {}", declared.join(", ")),
+                    Part::Header,
+                );
+                d.instance_path = Some("/Content-Type".into());
+                if !is_json_media(ct) && !json_media.is_empty() {
+                    d.help = Some(format!("the body starts with {}", preview(&body.text)));
+                }
+                out.push(d);
+                if !is_json_media(ct) {
+                    return;
+                }
+            } else if !is_json_media(ct) {
+                return; // a documented non-JSON body (e.g. an HTML error page): nothing more to check
+            }
+        }
+        let Some(media) = json_media.first() else { return };
+        if let Some(problem) = &body.decode_error {
+            out.push(site.diagnostic(Severity::Error, "encoding", problem.clone(), Part::Body));
+            return;
+        }
+        let Some(parsed) = parsed else { return };
+        let value = match parsed {
+            Ok(v) => v,
+            Err(BodyProblem { message: m, offset }) => {
+                let mut d = site.diagnostic(
+                    Severity::Error,
+                    "parse",
+                    format!("the {} body is not valid JSON: {m}", site.direction.as_str()),
+                    Part::Body,
+                );
+                if !is_json_media(content_type.unwrap_or("application/json")) || body.text.trim_start().starts_with('<')
+                {
+                    d.help = Some(format!("the body starts with {}", preview(&body.text)));
+                }
+                self.place(&mut d, body, *offset, offset.saturating_add(1));
+                out.push(d);
+                return;
+            }
+        };
+        let Some(validator) = media.schema_uri.as_deref().and_then(|u| self.compiled.get(u)) else { return };
+        if validator.is_valid(value) {
+            return;
+        }
+        for error in validator.iter_errors(value) {
+            for f in findings(&error, self.catalog, &self.catalog.redactor) {
+                let mut d = site.diagnostic(f.severity, &f.code, f.message, Part::Body);
+                d.help = f.help;
+                d.schema_path = f.schema_uri.map(|u| self.catalog.display_uri(&u));
+                let span = locate_pointer(&body.text, &f.instance_path);
+                d.instance_path = Some(f.instance_path);
+                if let Some((start, end)) = span {
+                    // Point at the opening character of objects and arrays rather than their whole extent.
+                    let end =
+                        if matches!(body.text.as_bytes().get(start), Some(b'{' | b'[')) { start + 1 } else { end };
+                    self.place(&mut d, body, start, end);
+                }
+                out.push(d);
+            }
+        }
+    }
+
+    /// Sets line, column and a redacted snippet for the byte span `start..end` of `body`.
+    fn place(&self, d: &mut Diagnostic, body: &BodyText, start: usize, end: usize) {
+        let (text, base, offset, first_line): (&str, PositionBase, usize, usize) = match &body.embedded {
+            Some(e) => (&e.container, PositionBase::File, e.offset, e.first_line),
+            None => (&body.text, PositionBase::Payload, 0, 1),
+        };
+        let start = (offset + start).min(text.len());
+        let end = (offset + end).min(text.len()).max(start);
+        let index = LineIndex::new(text);
+        let (line, column) = index.line_col(text, start);
+        d.line = Some(line + first_line - 1);
+        d.column = Some(column);
+        d.position_in = Some(base);
+        let (ls, le) = index.line_range(text, line);
+        // Short lines go to the renderer whole (it trims long lines itself);
+        // very long lines (minified payloads) are cut to a window first.
+        let (mut ws, mut we) = (ls, le);
+        if le - ls > MAX_SNIPPET_LINE {
+            ws = start.saturating_sub(60).max(ls);
+            we = (end.max(start + 1) + 60).min(le).max(ws);
+        }
+        while !text.is_char_boundary(ws) {
+            ws += 1;
+        }
+        while !text.is_char_boundary(we) {
+            we -= 1;
+        }
+        let window = self.catalog.redactor.mask_text(&text[ws..we]);
+        let whole_line = ws == ls;
+        let label_start = (start - ws).min(window.len());
+        let label_end = (end.min(we) - ws).max(label_start + usize::from(label_start < window.len())).min(window.len());
+        d.snippet =
+            Some(Snippet { text: window, line: line + first_line - 1, start: label_start, end: label_end, whole_line });
+    }
+}
+
+impl Outcome {
+    fn tally(&mut self, diags: Vec<Diagnostic>) {
+        self.payloads += 1;
+        if diags.iter().any(|d| d.severity == Severity::Error) {
+            self.invalid += 1;
+        } else {
+            self.valid += 1;
+        }
+        self.diagnostics.extend(diags);
+    }
+}
+
+/// Longest line shown whole in a snippet; longer lines are windowed.
+const MAX_SNIPPET_LINE: usize = 2048;
+
+/// Why a body could not be parsed, and where.
+#[derive(Debug, Clone)]
+pub struct BodyProblem {
+    message: String,
+    offset: usize,
+}
+
+fn parse_body(body: &BodyText) -> Result<Value, BodyProblem> {
+    if body.decode_error.is_some() {
+        return Err(BodyProblem { message: "body could not be decoded".into(), offset: 0 });
+    }
+    if body.text.trim().is_empty() {
+        return Err(BodyProblem { message: "the body is empty".into(), offset: 0 });
+    }
+    serde_json::from_str(&body.text).map_err(|e| {
+        let index = LineIndex::new(&body.text);
+        let (ls, _) = if e.line() > 0 { index.line_range(&body.text, e.line()) } else { (0, 0) };
+        let offset = (ls + e.column().saturating_sub(1)).min(body.text.len());
+        BodyProblem { message: crate::capture::strip_position_pub(&e.to_string()), offset }
+    })
+}
+
+fn same_media(declared: &str, actual: &str) -> bool {
+    let essence = |s: &str| s.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+    let (d, a) = (essence(declared), essence(actual));
+    d == a
+        || d == "*/*"
+        || (d.ends_with("/*") && a.starts_with(d.trim_end_matches('*')))
+        || (is_json_media(&d) && is_json_media(&a))
+}
+
+fn preview(text: &str) -> String {
+    let first: String = text.trim_start().chars().take(40).collect();
+    format!("{:?}", first.lines().next().unwrap_or(""))
+}
+
+fn redact_message(message: &str, raw: &str, shown: &str) -> String {
+    if raw.is_empty() {
+        message.to_string()
+    } else {
+        message.replace(&serde_json::to_string(raw).unwrap_or_default(), shown).replace(raw, shown)
+    }
+}
+
+impl Checker<'_> {
+    /// Whether unrouted inputs are errors in this run.
+    pub fn options_strict(&self) -> bool {
+        self.options.strict
+    }
+}
