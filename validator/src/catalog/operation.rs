@@ -21,6 +21,9 @@ pub struct Operation {
     pub parameters: Vec<Parameter>,
     /// The request body, if one is declared.
     pub request_body: Option<Body>,
+    /// Absolute URI of `x-accord-request-schema`: the request's parameters as
+    /// one object, for operations without a body (used for plain payload files).
+    pub request_schema: Option<String>,
     /// Responses by status key (`200`, `4XX`, `default`).
     pub responses: BTreeMap<String, ResponseSpec>,
     /// Whether a bearer token is required by the security requirements.

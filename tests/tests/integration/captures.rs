@@ -1,0 +1,93 @@
+//! The shared capture fixture set (`tests/fixtures/captures/`) rendered in
+//! every format and snapshot-tested: a browser HAR, a mitmproxy HAR, an NDJSON
+//! service log, an envelope, a plain payload, an empty file and a non-JSON file.
+//! Between them they produce every diagnostic code.
+
+use super::report_schema::assert_valid_report;
+use accord_validator::check::{self, ReadOptions};
+use accord_validator::diagnostic::{Direction, Report};
+use accord_validator::render::{Format, render};
+use accord_validator::validate::{CheckOptions, Checker};
+use std::collections::BTreeSet;
+
+const CAPTURES: &[&str] = &[
+    "fixtures/captures/browser-session.har",
+    "fixtures/captures/mitmproxy.har",
+    "fixtures/captures/service-log.ndjson",
+    "fixtures/captures/envelope.json",
+    "fixtures/captures/empty.json",
+    "fixtures/captures/not-json.json",
+    "fixtures/captures/missing-file.json",
+];
+
+fn shared_report() -> Report {
+    let checker = Checker::new(super::catalog(), CheckOptions::default()).unwrap();
+    let inputs: Vec<String> = CAPTURES.iter().map(|s| s.to_string()).collect();
+    let mut report = check::run(&checker, &inputs, &ReadOptions::default());
+    let forced = Checker::new(super::catalog(), CheckOptions { operation: Some("dstore.inquireOrderDetail".into()), strict: false }).unwrap();
+    let payload = ReadOptions { direction: Some(Direction::Request), ..ReadOptions::default() };
+    report.merge(check::run(&forced, &["fixtures/captures/payload.json".to_string()], &payload));
+    report.sort();
+    report
+}
+
+fn rendered(format: Format, report: &Report) -> String {
+    let mut out = Vec::new();
+    render(format, report, false, &mut out).unwrap();
+    String::from_utf8(out).unwrap()
+}
+
+#[test]
+fn human_output() {
+    insta::assert_snapshot!("captures_human", rendered(Format::Human, &shared_report()));
+}
+
+#[test]
+fn json_output() {
+    let text = rendered(Format::Json, &shared_report());
+    let value: serde_json::Value = serde_json::from_str(&text).unwrap();
+    assert_valid_report(&value);
+    insta::assert_snapshot!("captures_json", text);
+}
+
+#[test]
+fn every_diagnostic_code_is_exercised() {
+    let report = shared_report();
+    let codes: BTreeSet<&str> = report.diagnostics.iter().map(|d| d.code.as_str()).collect();
+    for code in [
+        "parse", "unrouted", "content-type", "status", "security", "encoding", "capture", "unknown-operation", "io",
+        "required", "maxLength", "enum", "type", "format", "pattern", "const", "not", "x-accord-knownValues",
+        "x-accord-maxSerializedLength", "additionalProperties",
+    ] {
+        assert!(codes.contains(code), "no diagnostic with code {code}; have {codes:?}");
+    }
+    assert_eq!(report.unreadable.len(), 1, "the missing file is unreadable");
+}
+
+#[test]
+fn summary_counts_add_up() {
+    let report = shared_report();
+    let s = &report.summary;
+    assert_eq!(s.files, 8);
+    assert_eq!(s.valid + s.invalid, s.payloads);
+    assert_eq!(s.errors, report.diagnostics.iter().filter(|d| d.severity == accord_validator::diagnostic::Severity::Error).count());
+}
+
+#[test]
+fn positions_point_at_the_offending_value() {
+    let report = shared_report();
+    let text = std::fs::read_to_string("fixtures/captures/envelope.json").unwrap();
+    let enum_diag = report.diagnostics.iter().find(|d| d.file.ends_with("envelope.json") && d.code == "enum").unwrap();
+    let line = text.lines().nth(enum_diag.line.unwrap() - 1).unwrap();
+    let rest: String = line.chars().skip(enum_diag.column.unwrap() - 1).collect();
+    assert!(rest.starts_with("\"CANCELED\""), "{rest}");
+}
+
+#[test]
+fn secrets_never_appear_in_any_output() {
+    let report = shared_report();
+    for format in [Format::Human, Format::Json] {
+        let out = rendered(format, &report);
+        assert!(!out.contains("KEEPOUT"), "{format:?} output leaks a sensitive value:\n{out}");
+    }
+}
