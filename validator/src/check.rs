@@ -204,7 +204,14 @@ fn check_payload(checker: &Checker<'_>, name: &str, container: Arc<str>, options
     report.summary.exchanges += 1;
     let Some(direction) = options.direction else {
         if let Err(e) = serde_json::from_str::<serde::de::IgnoredAny>(&container) {
-            let mut d = Diagnostic::error("parse", format!("not JSON, and so not a HAR, NDJSON, envelope or payload file: {}", capture::strip_position_pub(&e.to_string())), name);
+            let mut d = Diagnostic::error(
+                "parse",
+                format!(
+                    "not JSON, and so not a HAR, NDJSON, envelope or payload file: {}",
+                    capture::strip_position_pub(&e.to_string())
+                ),
+                name,
+            );
             d.line = Some(e.line());
             d.column = Some(e.column());
             d.position_in = Some(PositionBase::File);

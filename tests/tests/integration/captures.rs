@@ -24,7 +24,11 @@ fn shared_report() -> Report {
     let checker = Checker::new(super::catalog(), CheckOptions::default()).unwrap();
     let inputs: Vec<String> = CAPTURES.iter().map(|s| s.to_string()).collect();
     let mut report = check::run(&checker, &inputs, &ReadOptions::default());
-    let forced = Checker::new(super::catalog(), CheckOptions { operation: Some("dstore.inquireOrderDetail".into()), strict: false }).unwrap();
+    let forced = Checker::new(
+        super::catalog(),
+        CheckOptions { operation: Some("dstore.inquireOrderDetail".into()), strict: false },
+    )
+    .unwrap();
     let payload = ReadOptions { direction: Some(Direction::Request), ..ReadOptions::default() };
     report.merge(check::run(&forced, &["fixtures/captures/payload.json".to_string()], &payload));
     report.sort();
@@ -55,9 +59,26 @@ fn every_diagnostic_code_is_exercised() {
     let report = shared_report();
     let codes: BTreeSet<&str> = report.diagnostics.iter().map(|d| d.code.as_str()).collect();
     for code in [
-        "parse", "unrouted", "content-type", "status", "security", "encoding", "capture", "unknown-operation", "io",
-        "required", "maxLength", "enum", "type", "format", "pattern", "const", "not", "x-accord-knownValues",
-        "x-accord-maxSerializedLength", "additionalProperties",
+        "parse",
+        "unrouted",
+        "content-type",
+        "status",
+        "security",
+        "encoding",
+        "capture",
+        "unknown-operation",
+        "io",
+        "required",
+        "maxLength",
+        "enum",
+        "type",
+        "format",
+        "pattern",
+        "const",
+        "not",
+        "x-accord-knownValues",
+        "x-accord-maxSerializedLength",
+        "additionalProperties",
     ] {
         assert!(codes.contains(code), "no diagnostic with code {code}; have {codes:?}");
     }
@@ -70,7 +91,10 @@ fn summary_counts_add_up() {
     let s = &report.summary;
     assert_eq!(s.files, 8);
     assert_eq!(s.valid + s.invalid, s.payloads);
-    assert_eq!(s.errors, report.diagnostics.iter().filter(|d| d.severity == accord_validator::diagnostic::Severity::Error).count());
+    assert_eq!(
+        s.errors,
+        report.diagnostics.iter().filter(|d| d.severity == accord_validator::diagnostic::Severity::Error).count()
+    );
 }
 
 #[test]

@@ -36,7 +36,8 @@ fn operation_dirs() -> Vec<std::path::PathBuf> {
 
 #[test]
 fn fixtures_cover_every_operation() {
-    let names: Vec<String> = operation_dirs().iter().map(|d| d.file_name().unwrap().to_string_lossy().into_owned()).collect();
+    let names: Vec<String> =
+        operation_dirs().iter().map(|d| d.file_name().unwrap().to_string_lossy().into_owned()).collect();
     let ids: Vec<&str> = super::catalog().operations.iter().map(|o| o.id.as_str()).collect();
     assert_eq!(names, ids);
 }
@@ -50,7 +51,8 @@ fn valid_fixtures_pass() {
         let checker = Checker::new(catalog, CheckOptions { operation: Some(op.clone()), strict: true }).unwrap();
         for file in files_with_extension(&dir.join("valid"), "json") {
             let report = check::run(&checker, &[file.display().to_string()], &read_options(&file));
-            let errors: Vec<_> = report.diagnostics.iter().filter(|d| d.severity == Severity::Error).map(|d| &d.message).collect();
+            let errors: Vec<_> =
+                report.diagnostics.iter().filter(|d| d.severity == Severity::Error).map(|d| &d.message).collect();
             assert!(errors.is_empty(), "{}: expected valid, got {errors:#?}", file.display());
             assert_eq!(report.summary.valid, 1, "{}", file.display());
             count += 1;
@@ -65,11 +67,17 @@ fn invalid_fixtures_fail_where_expected() {
     let mut kinds = BTreeSet::new();
     for dir in operation_dirs() {
         let op = dir.file_name().unwrap().to_string_lossy().into_owned();
-        let expectations: BTreeMap<String, Value> = serde_json::from_str(&std::fs::read_to_string(dir.join("expectations.json")).unwrap()).unwrap();
+        let expectations: BTreeMap<String, Value> =
+            serde_json::from_str(&std::fs::read_to_string(dir.join("expectations.json")).unwrap()).unwrap();
         let files = files_with_extension(&dir.join("invalid"), "json");
         assert!(files.len() >= 8, "{op}: only {} invalid fixtures", files.len());
-        let listed: BTreeSet<String> = files.iter().map(|f| format!("invalid/{}", f.file_name().unwrap().to_string_lossy())).collect();
-        assert_eq!(listed, expectations.keys().cloned().collect::<BTreeSet<_>>(), "{op}: expectations.json and invalid/ disagree");
+        let listed: BTreeSet<String> =
+            files.iter().map(|f| format!("invalid/{}", f.file_name().unwrap().to_string_lossy())).collect();
+        assert_eq!(
+            listed,
+            expectations.keys().cloned().collect::<BTreeSet<_>>(),
+            "{op}: expectations.json and invalid/ disagree"
+        );
         let checker = Checker::new(catalog, CheckOptions { operation: Some(op.clone()), strict: true }).unwrap();
         for file in files {
             let key = format!("invalid/{}", file.file_name().unwrap().to_string_lossy());
@@ -81,17 +89,43 @@ fn invalid_fixtures_fail_where_expected() {
             let hit = report.diagnostics.iter().find(|d| {
                 d.severity == Severity::Error
                     && d.code == keyword
-                    && (d.instance_path.as_deref() == Some(path) || (keyword == "additionalProperties" && d.instance_path.as_deref().is_some_and(|p| p.starts_with(path))))
-                    && expect.get("schemaContains").and_then(Value::as_str).is_none_or(|s| d.schema_path.as_deref().is_some_and(|p| p.contains(s)))
+                    && (d.instance_path.as_deref() == Some(path)
+                        || (keyword == "additionalProperties"
+                            && d.instance_path.as_deref().is_some_and(|p| p.starts_with(path))))
+                    && expect
+                        .get("schemaContains")
+                        .and_then(Value::as_str)
+                        .is_none_or(|s| d.schema_path.as_deref().is_some_and(|p| p.contains(s)))
             });
             let Some(hit) = hit else {
-                panic!("{op}/{key}: no `{keyword}` error at {path:?}; got {:#?}", report.diagnostics.iter().map(|d| (&d.code, &d.instance_path, &d.schema_path)).collect::<Vec<_>>());
+                panic!(
+                    "{op}/{key}: no `{keyword}` error at {path:?}; got {:#?}",
+                    report.diagnostics.iter().map(|d| (&d.code, &d.instance_path, &d.schema_path)).collect::<Vec<_>>()
+                );
             };
             assert!(hit.line.is_some() && hit.column.is_some(), "{op}/{key}: no line:column");
-            kinds.insert(if expect.get("schemaContains").is_some() { "cross-field".to_string() } else { keyword.to_string() });
+            kinds.insert(if expect.get("schemaContains").is_some() {
+                "cross-field".to_string()
+            } else {
+                keyword.to_string()
+            });
         }
     }
-    for kind in ["maxLength", "enum", "required", "type", "format", "pattern", "cross-field", "x-accord-maxSerializedLength", "not", "anyOf", "dependentRequired", "additionalProperties", "const"] {
+    for kind in [
+        "maxLength",
+        "enum",
+        "required",
+        "type",
+        "format",
+        "pattern",
+        "cross-field",
+        "x-accord-maxSerializedLength",
+        "not",
+        "anyOf",
+        "dependentRequired",
+        "additionalProperties",
+        "const",
+    ] {
         assert!(kinds.contains(kind), "no invalid fixture exercises {kind}");
     }
 }

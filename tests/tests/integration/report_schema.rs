@@ -6,7 +6,9 @@ use serde_json::Value;
 
 /// Asserts that `report` is valid under the published report schema.
 pub fn assert_valid_report(report: &Value) {
-    let schema: Value = serde_json::from_str(&std::fs::read_to_string(repo_root().join("validator/report.schema.json")).unwrap()).unwrap();
+    let schema: Value =
+        serde_json::from_str(&std::fs::read_to_string(repo_root().join("validator/report.schema.json")).unwrap())
+            .unwrap();
     let validator = jsonschema::draft202012::new(&schema).expect("report schema compiles");
     let errors: Vec<String> = validator.iter_errors(report).map(|e| format!("{}: {e}", e.instance_path())).collect();
     assert!(errors.is_empty(), "report does not match report.schema.json: {errors:#?}");
@@ -14,7 +16,9 @@ pub fn assert_valid_report(report: &Value) {
 
 #[test]
 fn report_schema_rejects_malformed_reports() {
-    let schema: Value = serde_json::from_str(&std::fs::read_to_string(repo_root().join("validator/report.schema.json")).unwrap()).unwrap();
+    let schema: Value =
+        serde_json::from_str(&std::fs::read_to_string(repo_root().join("validator/report.schema.json")).unwrap())
+            .unwrap();
     jsonschema::meta::validate(&schema).unwrap();
     let validator = jsonschema::draft202012::new(&schema).unwrap();
     assert!(!validator.is_valid(&serde_json::json!({"version": 1, "summary": {}, "diagnostics": []})));

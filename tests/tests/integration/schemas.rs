@@ -30,7 +30,10 @@ fn every_schema_is_valid_draft_2020_12() {
             panic!("schemas/{path}#{}: not a valid 2020-12 schema: {e}", e.instance_path());
         }
         let source = &value["x-accord-source"]["seed"];
-        assert!(source.as_str().is_some_and(|s| s.contains(".txt")), "schemas/{path}: x-accord-source names no seed file");
+        assert!(
+            source.as_str().is_some_and(|s| s.contains(".txt")),
+            "schemas/{path}: x-accord-source names no seed file"
+        );
     }
 }
 
@@ -42,7 +45,8 @@ fn every_definition_compiles() {
     for (path, doc) in &catalog.schemas.documents {
         for name in doc.value.get("$defs").and_then(Value::as_object).into_iter().flat_map(|d| d.keys()) {
             let uri = format!("{}{path}#/$defs/{name}", accord_validator::catalog::BASE_URI);
-            compile(&registry, &uri, true).unwrap_or_else(|e| panic!("schemas/{path}#/$defs/{name}: does not compile: {e}"));
+            compile(&registry, &uri, true)
+                .unwrap_or_else(|e| panic!("schemas/{path}#/$defs/{name}: does not compile: {e}"));
             compiled += 1;
         }
     }
@@ -82,7 +86,10 @@ fn every_ref_resolves() {
                 .resolve_ref(path, &reference)
                 .unwrap_or_else(|e| panic!("schemas/{path}#{pointer}: $ref {reference:?} does not resolve: {e}"));
             let fragment = percent_encoding::percent_decode_str(&fragment).decode_utf8_lossy().into_owned();
-            assert!(set.get(&target, &fragment).is_some(), "schemas/{path}#{pointer}: $ref {reference:?} points at nothing in {target}");
+            assert!(
+                set.get(&target, &fragment).is_some(),
+                "schemas/{path}#{pointer}: $ref {reference:?} points at nothing in {target}"
+            );
             checked += 1;
         }
     }
@@ -93,9 +100,19 @@ fn every_ref_resolves() {
 fn every_operation_has_request_and_response_schemas() {
     let catalog = super::catalog();
     let ids: Vec<&str> = catalog.operations.iter().map(|o| o.id.as_str()).collect();
-    assert_eq!(ids, ["dstore.inquireOrderDetail", "dstore.syncStore", "tuya.queryOrderDetails", "xoxoday.getOrderDetails", "zonos.orderNumbers"]);
+    assert_eq!(
+        ids,
+        [
+            "dstore.inquireOrderDetail",
+            "dstore.syncStore",
+            "tuya.queryOrderDetails",
+            "xoxoday.getOrderDetails",
+            "zonos.orderNumbers"
+        ]
+    );
     for op in &catalog.operations {
-        let request_schema = op.request_body.as_ref().map(|b| b.media.iter().any(|m| m.is_json() && m.schema_uri.is_some()));
+        let request_schema =
+            op.request_body.as_ref().map(|b| b.media.iter().any(|m| m.is_json() && m.schema_uri.is_some()));
         match request_schema {
             Some(has) => assert!(has, "{}: request body has no JSON schema ({})", op.id, op.source),
             None => assert!(!op.parameters.is_empty(), "{}: no request body and no parameters ({})", op.id, op.source),
@@ -112,18 +129,37 @@ fn every_operation_has_request_and_response_schemas() {
 fn catalog_declares_documented_parameters_and_security() {
     let catalog = super::catalog();
     let names = |id: &str| -> Vec<String> {
-        catalog.operation(id).unwrap().parameters.iter().map(|p| format!("{}:{}", p.location.as_str(), p.name)).collect()
+        catalog
+            .operation(id)
+            .unwrap()
+            .parameters
+            .iter()
+            .map(|p| format!("{}:{}", p.location.as_str(), p.name))
+            .collect()
     };
     assert_eq!(names("dstore.syncStore"), ["header:Client-Id", "header:Request-Time", "header:Signature"]);
     let tuya = names("tuya.queryOrderDetails");
-    for p in ["path:order_id", "query:mall_code", "query:shop_code", "query:user_id", "header:client_id", "header:sign", "header:sign_method", "header:t", "header:access_token"] {
+    for p in [
+        "path:order_id",
+        "query:mall_code",
+        "query:shop_code",
+        "query:user_id",
+        "header:client_id",
+        "header:sign",
+        "header:sign_method",
+        "header:t",
+        "header:access_token",
+    ] {
         assert!(tuya.contains(&p.to_string()), "tuya.queryOrderDetails lacks {p}");
     }
     let xoxo = catalog.operation("xoxoday.getOrderDetails").unwrap();
     assert!(xoxo.bearer_required);
     assert_eq!(xoxo.base_paths, ["/chef"]);
     assert_eq!(xoxo.discriminator.as_ref().unwrap().value, "plumProAPI.mutation.getOrderDetails");
-    assert_eq!(catalog.operation("zonos.orderNumbers").unwrap().responses.keys().collect::<Vec<_>>(), ["200", "406", "415"]);
+    assert_eq!(
+        catalog.operation("zonos.orderNumbers").unwrap().responses.keys().collect::<Vec<_>>(),
+        ["200", "406", "415"]
+    );
 }
 
 #[test]

@@ -118,7 +118,9 @@ pub fn operations(doc: &Document, set: &SchemaSet) -> Result<Vec<Operation>, Cat
                 base_paths: path_bases.clone().unwrap_or_else(|| base_paths.clone()),
                 parameters,
                 request_body,
-                request_schema: op.get("x-accord-request-schema").map(|_| schema_uri(&item_doc, &format!("{op_ptr}/x-accord-request-schema"))),
+                request_schema: op
+                    .get("x-accord-request-schema")
+                    .map(|_| schema_uri(&item_doc, &format!("{op_ptr}/x-accord-request-schema"))),
                 responses,
                 bearer_required,
                 discriminator: discriminator.transpose()?,

@@ -217,7 +217,13 @@ impl<'c> Checker<'c> {
             self.check_body(site, spec, request, body, out);
         } else if let (Some(uri), Some(_)) = (&op.request_schema, &request.body) {
             // A body-less operation given a plain payload: the payload is its parameters as one object.
-            let spec = Body { required: false, media: vec![crate::catalog::MediaType { name: "application/json".into(), schema_uri: Some(uri.clone()) }] };
+            let spec = Body {
+                required: false,
+                media: vec![crate::catalog::MediaType {
+                    name: "application/json".into(),
+                    schema_uri: Some(uri.clone()),
+                }],
+            };
             let before = out.len();
             self.check_body(site, &spec, request, body, out);
             for d in &mut out[before..] {
