@@ -13,6 +13,16 @@ fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf()
 }
 
+/// Parses a JSON report and checks it against the published `report.schema.json`.
+fn report(o: &Output) -> serde_json::Value {
+    let value: serde_json::Value = serde_json::from_slice(&o.stdout).expect("stdout is one JSON report");
+    let schema: serde_json::Value = serde_json::from_str(include_str!("../report.schema.json")).unwrap();
+    let validator = jsonschema::draft202012::new(&schema).unwrap();
+    let errors: Vec<String> = validator.iter_errors(&value).map(|e| format!("{}: {e}", e.instance_path())).collect();
+    assert!(errors.is_empty(), "report does not match report.schema.json: {errors:#?}");
+    value
+}
+
 fn stdout(o: &Output) -> String {
     String::from_utf8_lossy(&o.stdout).into_owned()
 }
@@ -45,7 +55,7 @@ fn unreadable_input_exits_2_and_other_files_are_still_checked() {
     let o = accord(&["check", "--format", "json", "no/such/file.har", "examples/captures/inquire-order-detail.json"]);
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("no/such/file.har"));
-    let report: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let report = report(&o);
     assert_eq!(report["summary"]["files"], 2);
     assert!(report["summary"]["errors"].as_u64().unwrap() >= 3, "the readable file was still checked");
 }
@@ -80,7 +90,7 @@ fn reads_stdin() {
         .unwrap();
     let o = child.wait_with_output().unwrap();
     assert_eq!(o.status.code(), Some(1));
-    let report: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let report = report(&o);
     let d = &report["diagnostics"][0];
     assert_eq!(
         (d["file"].as_str(), d["code"].as_str(), d["line"].as_u64(), d["column"].as_u64()),
@@ -91,7 +101,7 @@ fn reads_stdin() {
 #[test]
 fn walks_directories_in_order() {
     let o = accord(&["check", "--format", "json", "tests/fixtures/captures"]);
-    let report: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let report = report(&o);
     let files: Vec<&str> =
         report["diagnostics"].as_array().unwrap().iter().map(|d| d["file"].as_str().unwrap()).collect();
     let mut sorted = files.clone();
@@ -141,7 +151,7 @@ fn own_catalog_with_schemas_dir() {
     let schemas = dir.path().display().to_string();
     let o = accord(&["check", "--schemas", &schemas, "--format", "json", &cap.display().to_string()]);
     assert_eq!(o.status.code(), Some(1), "{}", String::from_utf8_lossy(&o.stderr));
-    let report: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let report = report(&o);
     let codes: Vec<(&str, &str)> = report["diagnostics"]
         .as_array()
         .unwrap()

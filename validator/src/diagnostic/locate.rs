@@ -2,6 +2,8 @@
 //! offsets to 1-based line and column. Only run for payloads that fail, so the
 //! cost of a second pass over the text is paid only when there is something to show.
 
+use super::scan::{skip_ws, string_end, value_end};
+
 /// Finds the byte span `(start, end)` of the value at `pointer` in `text`.
 ///
 /// `pointer` is an RFC 6901 JSON pointer (`""` is the whole document). Returns
@@ -11,7 +13,7 @@ pub fn locate_pointer(text: &str, pointer: &str) -> Option<(usize, usize)> {
     let bytes = text.as_bytes();
     let mut pos = skip_ws(bytes, 0);
     if pointer.is_empty() {
-        let end = skip_value(bytes, pos)?;
+        let end = value_end(bytes, pos)?;
         return Some((pos, end));
     }
     for raw in pointer.strip_prefix('/')?.split('/') {
@@ -23,7 +25,7 @@ pub fn locate_pointer(text: &str, pointer: &str) -> Option<(usize, usize)> {
                     if *bytes.get(pos)? != b'"' {
                         return None;
                     }
-                    let key_end = skip_string(bytes, pos)?;
+                    let key_end = string_end(bytes, pos)?;
                     let key: String = serde_json::from_str(&text[pos..key_end]).ok()?;
                     pos = skip_ws(bytes, key_end);
                     if *bytes.get(pos)? != b':' {
@@ -33,7 +35,7 @@ pub fn locate_pointer(text: &str, pointer: &str) -> Option<(usize, usize)> {
                     if key == segment {
                         break;
                     }
-                    pos = skip_ws(bytes, skip_value(bytes, pos)?);
+                    pos = skip_ws(bytes, value_end(bytes, pos)?);
                     match *bytes.get(pos)? {
                         b',' => pos = skip_ws(bytes, pos + 1),
                         _ => return None,
@@ -44,7 +46,7 @@ pub fn locate_pointer(text: &str, pointer: &str) -> Option<(usize, usize)> {
                 let index: usize = segment.parse().ok()?;
                 pos = skip_ws(bytes, pos + 1);
                 for _ in 0..index {
-                    pos = skip_ws(bytes, skip_value(bytes, pos)?);
+                    pos = skip_ws(bytes, value_end(bytes, pos)?);
                     match *bytes.get(pos)? {
                         b',' => pos = skip_ws(bytes, pos + 1),
                         _ => return None,
@@ -54,63 +56,8 @@ pub fn locate_pointer(text: &str, pointer: &str) -> Option<(usize, usize)> {
             _ => return None,
         }
     }
-    let end = skip_value(bytes, pos)?;
+    let end = value_end(bytes, pos)?;
     Some((pos, end))
-}
-
-fn skip_ws(bytes: &[u8], mut pos: usize) -> usize {
-    while pos < bytes.len() && matches!(bytes[pos], b' ' | b'\t' | b'\n' | b'\r') {
-        pos += 1;
-    }
-    pos
-}
-
-fn skip_string(bytes: &[u8], start: usize) -> Option<usize> {
-    let mut pos = start + 1;
-    while pos < bytes.len() {
-        match bytes[pos] {
-            b'\\' => pos += 2,
-            b'"' => return Some(pos + 1),
-            _ => pos += 1,
-        }
-    }
-    None
-}
-
-/// Skips one JSON value starting at `start`, returning the offset just past it.
-fn skip_value(bytes: &[u8], start: usize) -> Option<usize> {
-    match *bytes.get(start)? {
-        b'"' => skip_string(bytes, start),
-        b'{' | b'[' => {
-            let mut depth = 0usize;
-            let mut pos = start;
-            while pos < bytes.len() {
-                match bytes[pos] {
-                    b'"' => {
-                        pos = skip_string(bytes, pos)?;
-                        continue;
-                    }
-                    b'{' | b'[' => depth += 1,
-                    b'}' | b']' => {
-                        depth -= 1;
-                        if depth == 0 {
-                            return Some(pos + 1);
-                        }
-                    }
-                    _ => {}
-                }
-                pos += 1;
-            }
-            None
-        }
-        _ => {
-            let mut pos = start;
-            while pos < bytes.len() && !matches!(bytes[pos], b',' | b'}' | b']' | b' ' | b'\t' | b'\n' | b'\r') {
-                pos += 1;
-            }
-            (pos > start).then_some(pos)
-        }
-    }
 }
 
 /// Converts byte offsets in one text to 1-based line and column numbers.

@@ -6,6 +6,7 @@
 mod locate;
 mod redact;
 mod report;
+mod scan;
 
 pub use locate::{LineIndex, locate_pointer};
 pub use redact::Redactor;

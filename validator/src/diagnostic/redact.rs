@@ -4,6 +4,7 @@
 //! payloads that do not parse. Masking replaces bytes one for one, so offsets
 //! computed on the original text stay valid on the masked text.
 
+use super::scan::{skip_ws, string_end, value_end};
 use std::collections::BTreeSet;
 
 /// Knows which field and header names are sensitive.
@@ -103,59 +104,9 @@ impl Redactor {
     }
 }
 
-fn skip_ws(bytes: &[u8], mut pos: usize) -> usize {
-    while pos < bytes.len() && matches!(bytes[pos], b' ' | b'\t' | b'\n' | b'\r') {
-        pos += 1;
-    }
-    pos
-}
-
-fn string_end(bytes: &[u8], start: usize) -> Option<usize> {
-    let mut pos = start + 1;
-    while pos < bytes.len() {
-        match bytes[pos] {
-            b'\\' => pos += 2,
-            b'"' => return Some(pos + 1),
-            _ => pos += 1,
-        }
-    }
-    None
-}
-
 /// End of the value at `start`; an unterminated value runs to the end of the text.
 fn scalar_or_container_end(bytes: &[u8], start: usize) -> usize {
-    match bytes.get(start) {
-        Some(b'"') => string_end(bytes, start).unwrap_or(bytes.len()),
-        Some(b'{' | b'[') => {
-            let mut depth = 0usize;
-            let mut pos = start;
-            while pos < bytes.len() {
-                match bytes[pos] {
-                    b'"' => {
-                        pos = string_end(bytes, pos).unwrap_or(bytes.len());
-                        continue;
-                    }
-                    b'{' | b'[' => depth += 1,
-                    b'}' | b']' => {
-                        depth -= 1;
-                        if depth == 0 {
-                            return pos + 1;
-                        }
-                    }
-                    _ => {}
-                }
-                pos += 1;
-            }
-            bytes.len()
-        }
-        _ => {
-            let mut pos = start;
-            while pos < bytes.len() && !matches!(bytes[pos], b',' | b'}' | b']' | b'\n' | b'\r') {
-                pos += 1;
-            }
-            pos
-        }
-    }
+    value_end(bytes, start).unwrap_or(bytes.len())
 }
 
 #[cfg(test)]

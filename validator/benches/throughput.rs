@@ -1,0 +1,140 @@
+//! Throughput of `accord check` on a generated NDJSON corpus (default 100 MB),
+//! next to a serde_json parse-only pass over the same bytes in the same run,
+//! with peak memory (VmHWM, reset before each phase) for each.
+//!
+//! `cargo bench -p accord-validator --bench throughput [-- MEGABYTES]`
+
+use accord_validator::catalog::Catalog;
+use accord_validator::check::{self, ReadOptions};
+use accord_validator::validate::{CheckOptions, Checker};
+use std::io::{BufRead, BufWriter, Write};
+use std::time::Instant;
+
+fn reset_peak() {
+    // Linux: writing 5 to clear_refs resets the peak RSS (VmHWM) of this process.
+    let _ = std::fs::write("/proc/self/clear_refs", "5");
+}
+
+fn peak_mib() -> f64 {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    status
+        .lines()
+        .find(|l| l.starts_with("VmHWM:"))
+        .and_then(|l| l.split_whitespace().nth(1))
+        .and_then(|kb| kb.parse::<f64>().ok())
+        .map_or(f64::NAN, |kb| kb / 1024.0)
+}
+
+fn lines() -> Vec<String> {
+    let fixtures = [
+        (
+            "dstore.inquireOrderDetail",
+            "response",
+            include_str!("../../tests/fixtures/dstore.inquireOrderDetail/valid/response-200--sample.json"),
+        ),
+        (
+            "dstore.inquireOrderDetail",
+            "response",
+            include_str!("../../tests/fixtures/dstore.inquireOrderDetail/invalid/response-200--enum.json"),
+        ),
+        (
+            "dstore.syncStore",
+            "request",
+            include_str!("../../tests/fixtures/dstore.syncStore/valid/request--sample-create-store.json"),
+        ),
+        (
+            "tuya.queryOrderDetails",
+            "response",
+            include_str!("../../tests/fixtures/tuya.queryOrderDetails/valid/response-200--sample.json"),
+        ),
+        (
+            "tuya.queryOrderDetails",
+            "response",
+            include_str!("../../tests/fixtures/tuya.queryOrderDetails/invalid/response-200--type-quantity.json"),
+        ),
+        (
+            "zonos.orderNumbers",
+            "response",
+            include_str!("../../tests/fixtures/zonos.orderNumbers/valid/response-200--sample-statuses.json"),
+        ),
+        (
+            "zonos.orderNumbers",
+            "request",
+            include_str!("../../tests/fixtures/zonos.orderNumbers/invalid/request--cross-field-both-selectors.json"),
+        ),
+        (
+            "xoxoday.getOrderDetails",
+            "response",
+            include_str!("../../tests/fixtures/xoxoday.getOrderDetails/valid/response-200--sample.json"),
+        ),
+    ];
+    fixtures
+        .iter()
+        .map(|(op, dir, text)| {
+            let body: serde_json::Value = serde_json::from_str(text).unwrap();
+            let msg = if *dir == "request" {
+                serde_json::json!({"method": "POST", "url": "/", "body": body})
+            } else {
+                serde_json::json!({"status": 200, "body": body})
+            };
+            serde_json::to_string(&serde_json::json!({"operation": op, *dir: msg})).unwrap()
+        })
+        .collect()
+}
+
+fn main() {
+    let megabytes: usize = std::env::args().skip(1).find_map(|a| a.parse().ok()).unwrap_or(100);
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("corpus.ndjson");
+    let templates = lines();
+    let mut written = 0usize;
+    let mut count = 0usize;
+    {
+        let mut out = BufWriter::new(std::fs::File::create(&path).unwrap());
+        while written < megabytes * 1_000_000 {
+            let line = &templates[count % templates.len()];
+            out.write_all(line.as_bytes()).unwrap();
+            out.write_all(b"\n").unwrap();
+            written += line.len() + 1;
+            count += 1;
+        }
+    }
+    let mb = written as f64 / 1e6;
+    println!("corpus: {mb:.1} MB, {count} exchanges (NDJSON envelopes, 2 of 8 templates invalid)");
+
+    reset_peak();
+    let start = Instant::now();
+    let reader = std::io::BufReader::new(std::fs::File::open(&path).unwrap());
+    let mut parsed = 0usize;
+    for line in reader.lines() {
+        let v: serde_json::Value = serde_json::from_str(&line.unwrap()).unwrap();
+        parsed += usize::from(v.is_object());
+    }
+    let base = start.elapsed().as_secs_f64();
+    let base_peak = peak_mib();
+    assert_eq!(parsed, count);
+    println!(
+        "serde_json parse only (1 thread): {:8.1} MB/s {:10.0} exchanges/s  peak {:6.1} MiB",
+        mb / base,
+        count as f64 / base,
+        base_peak
+    );
+
+    let catalog = Catalog::builtin().unwrap();
+    let checker = Checker::new(&catalog, CheckOptions::default()).unwrap();
+    reset_peak();
+    let start = Instant::now();
+    let report = check::run(&checker, &[path.display().to_string()], &ReadOptions::default());
+    let full = start.elapsed().as_secs_f64();
+    let full_peak = peak_mib();
+    assert_eq!(report.summary.exchanges, count);
+    println!(
+        "accord check ({} threads):        {:8.1} MB/s {:10.0} payloads/s  peak {:6.1} MiB  ({} errors reported)",
+        rayon::current_num_threads(),
+        mb / full,
+        report.summary.payloads as f64 / full,
+        full_peak,
+        report.summary.errors
+    );
+    println!("ratio: accord check takes {:.2}x the time of a parse-only pass", full / base);
+}
