@@ -55,6 +55,47 @@ fn json_output() {
 }
 
 #[test]
+fn sarif_output_is_valid_sarif_2_1_0() {
+    let text = rendered(Format::Sarif, &shared_report());
+    let log: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let schema: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string("fixtures/sarif/sarif-schema-2.1.0.json").unwrap()).unwrap();
+    let validator = jsonschema::validator_for(&schema).unwrap();
+    let errors: Vec<String> = validator.iter_errors(&log).map(|e| format!("{}: {e}", e.instance_path())).collect();
+    assert!(errors.is_empty(), "SARIF does not match the official schema: {errors:#?}");
+    let run = &log["runs"][0];
+    let rules: Vec<&str> =
+        run["tool"]["driver"]["rules"].as_array().unwrap().iter().map(|r| r["id"].as_str().unwrap()).collect();
+    let report = shared_report();
+    assert_eq!(run["results"].as_array().unwrap().len(), report.diagnostics.len());
+    for (result, d) in run["results"].as_array().unwrap().iter().zip(&report.diagnostics) {
+        assert_eq!(rules[result["ruleIndex"].as_u64().unwrap() as usize], d.code);
+    }
+    insta::assert_snapshot!("captures_sarif", text);
+}
+
+#[test]
+fn github_output_is_one_escaped_command_per_diagnostic() {
+    let report = shared_report();
+    let text = rendered(Format::Github, &report);
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), report.diagnostics.len(), "a message with a newline would split a command");
+    for line in &lines {
+        assert!(
+            line.starts_with("::error ") || line.starts_with("::warning ") || line.starts_with("::notice "),
+            "{line}"
+        );
+        let (props, _message) = line.split_once("::").map(|(_, rest)| rest.split_once("::").unwrap()).unwrap();
+        for prop in props.split_once(' ').unwrap().1.split(',') {
+            let (key, value) = prop.split_once('=').unwrap();
+            assert!(["file", "line", "col", "title"].contains(&key), "{line}");
+            assert!(!value.contains(':') && !value.contains(','), "unescaped property in {line}");
+        }
+    }
+    insta::assert_snapshot!("captures_github", text);
+}
+
+#[test]
 fn every_diagnostic_code_is_exercised() {
     let report = shared_report();
     let codes: BTreeSet<&str> = report.diagnostics.iter().map(|d| d.code.as_str()).collect();
@@ -110,7 +151,7 @@ fn positions_point_at_the_offending_value() {
 #[test]
 fn secrets_never_appear_in_any_output() {
     let report = shared_report();
-    for format in [Format::Human, Format::Json] {
+    for format in [Format::Human, Format::Json, Format::Sarif, Format::Github] {
         let out = rendered(format, &report);
         assert!(!out.contains("KEEPOUT"), "{format:?} output leaks a sensitive value:\n{out}");
     }

@@ -3,11 +3,16 @@
 //! Renderers never compute findings; they only present them. One module per
 //! format, all of the same shape: a config and a `render` over `io::Write`.
 
+mod github;
 mod human;
 mod json;
+mod rules;
+mod sarif;
 
+pub use github::{GithubRenderer, escape_data, escape_property};
 pub use human::HumanRenderer;
 pub use json::JsonRenderer;
+pub use sarif::SarifRenderer;
 
 use crate::diagnostic::Report;
 use std::io::{self, Write};
@@ -19,6 +24,10 @@ pub enum Format {
     Human,
     /// One JSON report (see `validator/report.schema.json`).
     Json,
+    /// SARIF 2.1.0, for GitHub code scanning and other SARIF viewers.
+    Sarif,
+    /// GitHub Actions workflow commands (annotations).
+    Github,
 }
 
 /// Renders `report` in `format` to `out`.
@@ -26,5 +35,7 @@ pub fn render(format: Format, report: &Report, color: bool, out: &mut dyn Write)
     match format {
         Format::Human => HumanRenderer { color }.render(report, out),
         Format::Json => JsonRenderer.render(report, out),
+        Format::Sarif => SarifRenderer.render(report, out),
+        Format::Github => GithubRenderer.render(report, out),
     }
 }

@@ -405,8 +405,14 @@ impl<'c> Checker<'c> {
             Some(e) => (&e.container, PositionBase::File, e.offset, e.first_line),
             None => (&body.text, PositionBase::Payload, 0, 1),
         };
-        let start = (offset + start).min(text.len());
-        let end = (offset + end).min(text.len()).max(start);
+        let mut start = (offset + start).min(text.len());
+        while !text.is_char_boundary(start) {
+            start -= 1;
+        }
+        let mut end = (offset + end).min(text.len()).max(start);
+        while !text.is_char_boundary(end) {
+            end += 1;
+        }
         let index = LineIndex::new(text);
         let (line, column) = index.line_col(text, start);
         d.line = Some(line + first_line - 1);
@@ -498,5 +504,33 @@ impl Checker<'_> {
     /// Whether unrouted inputs are errors in this run.
     pub fn options_strict(&self) -> bool {
         self.options.strict
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::capture::Exchange;
+
+    #[test]
+    fn broken_non_ascii_bodies_get_a_position_and_no_panic() {
+        let catalog = Catalog::builtin().unwrap();
+        let checker =
+            Checker::new(&catalog, CheckOptions { operation: Some("dstore.syncStore".into()), strict: false }).unwrap();
+        for text in ["{\"requestId\": \"é", "{\"requestId\": \"ééé\" é}", "é", "{\"a\":\n\"\u{1F600}\u{1F600}"] {
+            let body = BodyText::standalone(text);
+            let exchange =
+                Exchange { request: Some(Message { body: Some(body), ..Message::default() }), ..Exchange::default() };
+            let out = checker.check("x", &exchange);
+            let parse = out.diagnostics.iter().find(|d| d.code == "parse").expect("a parse diagnostic");
+            assert!(parse.line.is_some() && parse.column.is_some(), "{text:?}");
+            let s = parse.snippet.as_ref().unwrap();
+            assert!(s.text.is_char_boundary(s.start) && s.text.is_char_boundary(s.end), "{text:?}");
+            let mut report = crate::diagnostic::Report::default();
+            report.extend(out.diagnostics);
+            let mut rendered = Vec::new();
+            crate::render::HumanRenderer { color: false }.render(&report, &mut rendered).unwrap();
+            assert!(String::from_utf8(rendered).unwrap().contains("error[parse]"));
+        }
     }
 }
