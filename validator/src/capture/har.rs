@@ -190,15 +190,16 @@ fn convert(index: usize, raw: &str) -> CaptureItem {
         headers: Some(req.headers.into_iter().map(|p| (p.name, p.value)).collect()),
         body: req.post_data.and_then(body),
     };
-    let response = Message {
+    // HAR writes status 0 for a response that never arrived (blocked, aborted):
+    // the request is still checked, but there is no response to hold to the contract.
+    let response = (resp.status != 0).then(|| Message {
         method: None,
         url: None,
-        // HAR uses 0 for a response that never arrived (blocked, aborted).
-        status: u16::try_from(resp.status).ok().filter(|s| *s > 0),
+        status: u16::try_from(resp.status).ok(),
         headers: Some(resp.headers.into_iter().map(|p| (p.name, p.value)).collect()),
         body: resp.content.and_then(body),
-    };
-    Ok(Exchange { index: Some(index), operation: None, request: Some(request), response: Some(response) })
+    });
+    Ok(Exchange { index: Some(index), operation: None, request: Some(request), response })
 }
 
 fn body(content: HarContent) -> Option<BodyText> {
@@ -246,11 +247,13 @@ mod tests {
             {"request": {"method": "POST", "url": "https://h/x", "headers": [], "postData": {"mimeType": "application/json", "text": "{\"a\":1}"}},
              "response": {"status": 200, "headers": [], "content": {"mimeType": "application/json", "text": "eyJiIjoyfQ==", "encoding": "base64"}}},
             {"request": {"method": "GET", "url": "https://h/y"}},
-            {"request": {"method": "GET", "url": "https://h/z"}, "response": {"status": 200, "content": {"text": "%%%", "encoding": "base64"}}}
+            {"request": {"method": "GET", "url": "https://h/z"}, "response": {"status": 200, "content": {"text": "%%%", "encoding": "base64"}}},
+            {"request": {"method": "GET", "url": "https://h/blocked"}, "response": {"status": 0, "content": {"size": 0}}}
         ]}}"#;
         let (items, result) = read(har);
         assert!(result.is_ok());
-        assert_eq!(items.len(), 3);
+        assert_eq!(items.len(), 4);
+        assert!(items[3].as_ref().unwrap().response.is_none(), "status 0 means no response arrived");
         let first = items[0].as_ref().unwrap();
         assert_eq!(&*first.response.as_ref().unwrap().body.as_ref().unwrap().text, "{\"b\":2}");
         assert!(items[1].as_ref().unwrap_err().message.contains("both `request` and `response`"));

@@ -372,7 +372,8 @@ impl<'c> Checker<'c> {
                 {
                     d.help = Some(format!("the body starts with {}", preview(&body.text)));
                 }
-                self.place(&mut d, body, *offset, offset.saturating_add(1));
+                let container = body.embedded.as_ref().map_or(&*body.text, |e| &*e.container);
+                self.place(&mut d, body, *offset, offset.saturating_add(1), &LineIndex::new(container));
                 out.push(d);
                 return;
             }
@@ -381,6 +382,8 @@ impl<'c> Checker<'c> {
         if validator.is_valid(value) {
             return;
         }
+        let container = body.embedded.as_ref().map_or(&*body.text, |e| &*e.container);
+        let index = LineIndex::new(container);
         for error in validator.iter_errors(value) {
             for f in findings(&error, self.catalog, &self.catalog.redactor) {
                 let mut d = site.diagnostic(f.severity, &f.code, f.message, Part::Body);
@@ -392,15 +395,16 @@ impl<'c> Checker<'c> {
                     // Point at the opening character of objects and arrays rather than their whole extent.
                     let end =
                         if matches!(body.text.as_bytes().get(start), Some(b'{' | b'[')) { start + 1 } else { end };
-                    self.place(&mut d, body, start, end);
+                    self.place(&mut d, body, start, end, &index);
                 }
                 out.push(d);
             }
         }
     }
 
-    /// Sets line, column and a redacted snippet for the byte span `start..end` of `body`.
-    fn place(&self, d: &mut Diagnostic, body: &BodyText, start: usize, end: usize) {
+    /// Sets line, column and a redacted snippet for the byte span `start..end`
+    /// of `body`; `index` indexes the text positions count in (see `capture::Embedded`).
+    fn place(&self, d: &mut Diagnostic, body: &BodyText, start: usize, end: usize, index: &LineIndex) {
         let (text, base, offset, first_line): (&str, PositionBase, usize, usize) = match &body.embedded {
             Some(e) => (&e.container, PositionBase::File, e.offset, e.first_line),
             None => (&body.text, PositionBase::Payload, 0, 1),
@@ -413,7 +417,6 @@ impl<'c> Checker<'c> {
         while !text.is_char_boundary(end) {
             end += 1;
         }
-        let index = LineIndex::new(text);
         let (line, column) = index.line_col(text, start);
         d.line = Some(line + first_line - 1);
         d.column = Some(column);
