@@ -208,7 +208,7 @@ fn check_payload(checker: &Checker<'_>, name: &str, container: Arc<str>, options
                 "parse",
                 format!(
                     "not JSON, and so not a HAR, NDJSON, envelope or payload file: {}",
-                    capture::strip_position_pub(&e.to_string())
+                    capture::strip_position(&e.to_string())
                 ),
                 name,
             );
@@ -228,7 +228,7 @@ fn check_payload(checker: &Checker<'_>, name: &str, container: Arc<str>, options
             "pass --operation ID --direction request|response [--status N], or wrap it in a capture envelope".into(),
         ));
         let mut d = d;
-        if checker.options_strict() {
+        if checker.is_strict() {
             d.severity = Severity::Error;
         }
         report.summary.unrouted += 1;

@@ -119,15 +119,10 @@ impl FormatError {
     }
 }
 
-/// serde_json appends " at line L column C"; we report positions separately.
-pub(crate) fn strip_position(message: &str) -> String {
+/// serde_json's message without its " at line L column C" suffix (positions are reported separately).
+pub fn strip_position(message: &str) -> String {
     match message.rfind(" at line ") {
         Some(i) => message[..i].to_string(),
         None => message.to_string(),
     }
-}
-
-/// [`strip_position`] for the validator: serde_json's message without its position suffix.
-pub fn strip_position_pub(message: &str) -> String {
-    strip_position(message)
 }

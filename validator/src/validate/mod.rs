@@ -74,6 +74,11 @@ impl<'c> Checker<'c> {
         Ok(Checker { catalog, router: Router::new(catalog), compiled, options })
     }
 
+    /// Whether unrouted inputs are errors in this run.
+    pub fn is_strict(&self) -> bool {
+        self.options.strict
+    }
+
     /// The catalog being checked against.
     pub fn catalog(&self) -> &'c Catalog {
         self.catalog
@@ -477,7 +482,7 @@ fn parse_body(body: &BodyText) -> Result<Value, BodyProblem> {
         let index = LineIndex::new(&body.text);
         let (ls, _) = if e.line() > 0 { index.line_range(&body.text, e.line()) } else { (0, 0) };
         let offset = (ls + e.column().saturating_sub(1)).min(body.text.len());
-        BodyProblem { message: crate::capture::strip_position_pub(&e.to_string()), offset }
+        BodyProblem { message: crate::capture::strip_position(&e.to_string()), offset }
     })
 }
 
@@ -500,13 +505,6 @@ fn redact_message(message: &str, raw: &str, shown: &str) -> String {
         message.to_string()
     } else {
         message.replace(&serde_json::to_string(raw).unwrap_or_default(), shown).replace(raw, shown)
-    }
-}
-
-impl Checker<'_> {
-    /// Whether unrouted inputs are errors in this run.
-    pub fn options_strict(&self) -> bool {
-        self.options.strict
     }
 }
 
