@@ -218,16 +218,14 @@ fn check_payload(checker: &Checker<'_>, name: &str, container: Arc<str>, options
             report.extend([d]);
             return;
         }
-        let d = Diagnostic::new(
-            Severity::Note,
-            "unrouted",
-            "a plain payload file says nothing about its operation or direction",
-            name,
-        )
-        .with_help(Some(
+        let message = if checker.forced_operation().is_some() {
+            "a plain payload file does not say whether it is a request or a response body"
+        } else {
+            "a plain payload file says nothing about its operation or direction"
+        };
+        let mut d = Diagnostic::new(Severity::Note, "unrouted", message, name).with_help(Some(
             "pass --operation ID --direction request|response [--status N], or wrap it in a capture envelope".into(),
         ));
-        let mut d = d;
         if checker.is_strict() {
             d.severity = Severity::Error;
         }

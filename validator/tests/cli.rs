@@ -73,6 +73,18 @@ fn usage_errors_exit_2() {
 }
 
 #[test]
+fn payload_without_direction_says_what_is_missing() {
+    let o = accord(&[
+        "check",
+        "--operation",
+        "dstore.syncStore",
+        "tests/fixtures/dstore.syncStore/valid/request--sample-close-store.json",
+    ]);
+    assert_eq!(o.status.code(), Some(0));
+    assert!(stdout(&o).contains("does not say whether it is a request or a response body"), "{}", stdout(&o));
+}
+
+#[test]
 fn reads_stdin() {
     let mut child = Command::new(env!("CARGO_BIN_EXE_accord"))
         .args(["check", "--format", "json", "-"])

@@ -79,6 +79,11 @@ impl<'c> Checker<'c> {
         self.options.strict
     }
 
+    /// The operation every exchange is checked against, if one was forced.
+    pub fn forced_operation(&self) -> Option<&str> {
+        self.options.operation.as_deref()
+    }
+
     /// The catalog being checked against.
     pub fn catalog(&self) -> &'c Catalog {
         self.catalog
