@@ -6,6 +6,7 @@
 
 use accord_validator::catalog::Catalog;
 use accord_validator::check::{self, ReadOptions};
+use accord_validator::diagnostic::Limit;
 use accord_validator::validate::{CheckOptions, Checker};
 use std::io::{BufRead, BufWriter, Write};
 use std::time::Instant;
@@ -137,4 +138,23 @@ fn main() {
         report.summary.errors
     );
     println!("ratio: accord check takes {:.2}x the time of a parse-only pass", full / base);
+    drop(report);
+
+    // The same run keeping only the first 100 errors (`--max-errors 100`).
+    reset_peak();
+    let start = Instant::now();
+    let limit = Limit { errors_only: false, max_errors: Some(100) };
+    let options = ReadOptions { limit, ..ReadOptions::default() };
+    let report = check::run(&checker, &[path.display().to_string()], &options);
+    let capped = start.elapsed().as_secs_f64();
+    let capped_peak = peak_mib();
+    assert_eq!(report.summary.exchanges, count);
+    println!(
+        "accord check --max-errors 100:     {:8.1} MB/s {:10.0} payloads/s  peak {:6.1} MiB  ({} kept, {} omitted)",
+        mb / capped,
+        report.summary.payloads as f64 / capped,
+        capped_peak,
+        report.diagnostics.len(),
+        report.summary.omitted
+    );
 }

@@ -6,7 +6,7 @@
 //! bounded by the batch, not by the file.
 
 use crate::capture::{self, BodyText, CaptureItem, Embedded, Exchange, InputKind, Message};
-use crate::diagnostic::{Diagnostic, Direction, PositionBase, Report, Severity};
+use crate::diagnostic::{Diagnostic, Direction, Limit, PositionBase, Report, Severity};
 use crate::validate::Checker;
 use rayon::prelude::*;
 use std::collections::BTreeSet;
@@ -23,6 +23,46 @@ pub struct ReadOptions {
     pub direction: Option<Direction>,
     /// For plain response payloads: the status (default 200).
     pub status: Option<u16>,
+    /// Which diagnostics the report keeps. Applied as each file and batch
+    /// finishes, so a run with millions of errors keeps only what it shows.
+    pub limit: Limit,
+    /// Keep a record of every checked message in [`Report::cases`] (what
+    /// JUnit output needs; off by default to keep memory flat on big runs).
+    pub record_cases: bool,
+}
+
+/// Told how far a run has got, in bytes of input read; for progress bars.
+pub trait Progress: Sync {
+    /// The run is about to read `total` bytes (files only; stdin has no known size).
+    fn start(&self, total: u64);
+    /// Another `bytes` of input were read.
+    fn advance(&self, bytes: u64);
+    /// Reading is over.
+    fn finish(&self);
+}
+
+/// A [`Progress`] that ignores everything.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct NoProgress;
+
+impl Progress for NoProgress {
+    fn start(&self, _total: u64) {}
+    fn advance(&self, _bytes: u64) {}
+    fn finish(&self) {}
+}
+
+/// Passes reads through, telling `progress` how many bytes went by.
+struct CountingReader<'p, R> {
+    inner: R,
+    progress: &'p dyn Progress,
+}
+
+impl<R: Read> Read for CountingReader<'_, R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.progress.advance(n as u64);
+        Ok(n)
+    }
 }
 
 const BATCH: usize = 256;
@@ -30,6 +70,16 @@ const WALKED_EXTENSIONS: &[&str] = &["json", "har", "ndjson", "jsonl"];
 
 /// Checks every input (files, directories, or `-` for stdin) and returns the report.
 pub fn run(checker: &Checker<'_>, inputs: &[String], options: &ReadOptions) -> Report {
+    run_with_progress(checker, inputs, options, &NoProgress)
+}
+
+/// [`run`], telling `progress` how many bytes have been read.
+pub fn run_with_progress(
+    checker: &Checker<'_>,
+    inputs: &[String],
+    options: &ReadOptions,
+    progress: &dyn Progress,
+) -> Report {
     let mut report = Report::default();
     let mut files: Vec<(String, Option<PathBuf>)> = Vec::new();
     for input in inputs {
@@ -44,12 +94,22 @@ pub fn run(checker: &Checker<'_>, inputs: &[String], options: &ReadOptions) -> R
             Err(e) => unreadable(&mut report, input, &e.to_string()),
         }
     }
-    let reports: Vec<Report> =
-        files.par_iter().map(|(name, path)| check_file(checker, name, path.as_deref(), options)).collect();
+    let total = files.iter().filter_map(|(_, p)| p.as_ref()).filter_map(|p| std::fs::metadata(p).ok()).map(|m| m.len());
+    progress.start(total.sum());
+    let reports: Vec<Report> = files
+        .par_iter()
+        .map(|(name, path)| {
+            let mut r = check_file(checker, name, path.as_deref(), options, progress);
+            r.limit(options.limit);
+            r
+        })
+        .collect();
+    progress.finish();
     for r in reports {
         report.merge(r);
     }
     report.sort();
+    report.limit(options.limit);
     report
 }
 
@@ -100,13 +160,19 @@ fn walk(root: &Path, files: &mut Vec<(String, Option<PathBuf>)>, report: &mut Re
     files.extend(found.into_iter().map(|p| (p.display().to_string(), Some(p))));
 }
 
-fn check_file(checker: &Checker<'_>, name: &str, path: Option<&Path>, options: &ReadOptions) -> Report {
+fn check_file(
+    checker: &Checker<'_>,
+    name: &str,
+    path: Option<&Path>,
+    options: &ReadOptions,
+    progress: &dyn Progress,
+) -> Report {
     let mut report = Report::default();
     report.summary.files = 1;
-    let reader: Box<dyn Read + Send> = match path {
+    let reader: Box<dyn Read + Send + '_> = match path {
         None => Box::new(std::io::stdin()),
         Some(p) => match std::fs::File::open(p) {
-            Ok(f) => Box::new(f),
+            Ok(f) => Box::new(CountingReader { inner: f, progress }),
             Err(e) => {
                 report.summary.files = 0;
                 unreadable(&mut report, name, &e.to_string());
@@ -138,7 +204,7 @@ fn check_file(checker: &Checker<'_>, name: &str, path: Option<&Path>, options: &
     });
     match kind {
         InputKind::Har => {
-            let mut batch = Batch::new(checker, name, &mut report);
+            let mut batch = Batch::new(checker, name, options, &mut report);
             let result = capture::read_har(reader, &mut |item| batch.push(item));
             batch.flush();
             if let Err(e) = result {
@@ -150,7 +216,7 @@ fn check_file(checker: &Checker<'_>, name: &str, path: Option<&Path>, options: &
             }
         }
         InputKind::Ndjson => {
-            let mut batch = Batch::new(checker, name, &mut report);
+            let mut batch = Batch::new(checker, name, options, &mut report);
             let result = capture::read_ndjson(reader, &mut |item| batch.push(item));
             batch.flush();
             if let Err(e) = result {
@@ -183,7 +249,7 @@ fn check_file(checker: &Checker<'_>, name: &str, path: Option<&Path>, options: &
             if kind == InputKind::Envelope {
                 report.summary.exchanges += 1;
                 match capture::read_envelope(&container, 1, None) {
-                    Ok(exchange) => absorb(&mut report, checker.check(name, &exchange)),
+                    Ok(exchange) => absorb(&mut report, checker.check(name, &exchange), options.record_cases),
                     Err(e) => {
                         let mut d = Diagnostic::error("parse", e.message, name);
                         d.line = e.line;
@@ -248,14 +314,17 @@ fn check_payload(checker: &Checker<'_>, name: &str, container: Arc<str>, options
         Direction::Request => Exchange { request: Some(message), ..Exchange::default() },
         Direction::Response => Exchange { response: Some(message), ..Exchange::default() },
     };
-    absorb(report, checker.check(name, &exchange));
+    absorb(report, checker.check(name, &exchange), options.record_cases);
 }
 
-fn absorb(report: &mut Report, outcome: crate::validate::Outcome) {
+fn absorb(report: &mut Report, outcome: crate::validate::Outcome, record_cases: bool) {
     report.summary.payloads += outcome.payloads;
     report.summary.valid += outcome.valid;
     report.summary.invalid += outcome.invalid;
     report.summary.unrouted += outcome.unrouted;
+    if record_cases {
+        report.cases.extend(outcome.cases);
+    }
     report.extend(outcome.diagnostics);
 }
 
@@ -263,13 +332,14 @@ fn absorb(report: &mut Report, outcome: crate::validate::Outcome) {
 struct Batch<'a, 'c> {
     checker: &'a Checker<'c>,
     name: &'a str,
+    options: &'a ReadOptions,
     report: &'a mut Report,
     items: Vec<CaptureItem>,
 }
 
 impl<'a, 'c> Batch<'a, 'c> {
-    fn new(checker: &'a Checker<'c>, name: &'a str, report: &'a mut Report) -> Self {
-        Batch { checker, name, report, items: Vec::with_capacity(BATCH) }
+    fn new(checker: &'a Checker<'c>, name: &'a str, options: &'a ReadOptions, report: &'a mut Report) -> Self {
+        Batch { checker, name, options, report, items: Vec::with_capacity(BATCH) }
     }
 
     fn push(&mut self, item: CaptureItem) {
@@ -298,9 +368,10 @@ impl<'a, 'c> Batch<'a, 'c> {
         for outcome in outcomes {
             self.report.summary.exchanges += 1;
             match outcome {
-                Ok(o) => absorb(self.report, o),
+                Ok(o) => absorb(self.report, o, self.options.record_cases),
                 Err(d) => self.report.extend([*d]),
             }
         }
+        self.report.limit(self.options.limit);
     }
 }

@@ -27,6 +27,7 @@ pub mod catalog;
 pub mod check;
 pub mod diagnostic;
 pub mod error;
+pub mod output;
 pub mod render;
 pub mod route;
 pub mod validate;

@@ -6,12 +6,13 @@
 
 use accord_validator::capture::InputKind;
 use accord_validator::catalog::Catalog;
-use accord_validator::check::{self, ReadOptions};
-use accord_validator::diagnostic::Direction;
-use accord_validator::render::{self, Format};
+use accord_validator::check::{self, NoProgress, Progress, ReadOptions};
+use accord_validator::diagnostic::{Direction, Limit};
+use accord_validator::output::AtomicFile;
+use accord_validator::render::{self, Format, HumanRenderer, ProgressRenderer};
 use accord_validator::validate::{CheckOptions, Checker, compile, registry};
 use anyhow::{Context, Result, anyhow};
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
 use serde_json::{Value, json};
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
@@ -33,6 +34,24 @@ enum Command {
     List(ListArgs),
     /// Print the resolved schemas of one operation.
     Schema(SchemaArgs),
+    /// Print a shell completion script (e.g. `accord completions bash > /etc/bash_completion.d/accord`).
+    Completions(CompletionsArgs),
+    /// Print the man page (roff), or write one page per command into a directory.
+    Man(ManArgs),
+}
+
+#[derive(Args, Debug)]
+struct CompletionsArgs {
+    /// The shell to complete for.
+    #[arg(value_enum)]
+    shell: clap_complete::Shell,
+}
+
+#[derive(Args, Debug)]
+struct ManArgs {
+    /// Write `accord.1`, `accord-check.1`, ... into this directory instead of printing `accord.1`.
+    #[arg(long, value_name = "DIR")]
+    dir: Option<PathBuf>,
 }
 
 #[derive(Args, Debug)]
@@ -71,6 +90,15 @@ struct CheckArgs {
     /// When to use colour in human output (`NO_COLOR` is respected).
     #[arg(long, value_enum, default_value = "auto")]
     color: ColorChoice,
+    /// Write the report to FILE (atomically: a temporary file renamed into place) instead of stdout.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    output: Option<PathBuf>,
+    /// Report errors only: no warnings, notes, summary line or progress bar.
+    #[arg(long, short = 'q')]
+    quiet: bool,
+    /// Show at most N errors (the first in report order); the summary still counts them all.
+    #[arg(long, value_name = "N")]
+    max_errors: Option<usize>,
 }
 
 #[derive(Args, Debug)]
@@ -139,7 +167,31 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Check(args) => check_command(args),
         Command::List(args) => list_command(args),
         Command::Schema(args) => schema_command(args),
+        Command::Completions(args) => {
+            let mut out = std::io::stdout().lock();
+            clap_complete::generate(args.shell, &mut Cli::command(), "accord", &mut out);
+            out.flush()?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Man(args) => man_command(args),
     }
+}
+
+fn man_command(args: ManArgs) -> Result<ExitCode> {
+    let command = Cli::command();
+    match args.dir {
+        Some(dir) => {
+            std::fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
+            clap_mangen::generate_to(command, &dir)
+                .with_context(|| format!("cannot write man pages to {}", dir.display()))?;
+        }
+        None => {
+            let mut out = std::io::stdout().lock();
+            clap_mangen::Man::new(command).render(&mut out)?;
+            out.flush()?;
+        }
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 fn check_command(args: CheckArgs) -> Result<ExitCode> {
@@ -159,19 +211,40 @@ fn check_command(args: CheckArgs) -> Result<ExitCode> {
         DirectionArg::Request => Direction::Request,
         DirectionArg::Response => Direction::Response,
     });
-    let options = ReadOptions { kind: args.input, direction, status: args.status };
-    let report = check::run(&checker, &args.inputs, &options);
+    let limit = Limit { errors_only: args.quiet, max_errors: args.max_errors };
+    let record_cases = args.format == Format::Junit;
+    let options = ReadOptions { kind: args.input, direction, status: args.status, limit, record_cases };
+    let progress: Box<dyn Progress> = if !args.quiet && std::io::stderr().is_terminal() {
+        Box::new(ProgressRenderer::new())
+    } else {
+        Box::new(NoProgress)
+    };
+    let report = check::run_with_progress(&checker, &args.inputs, &options, progress.as_ref());
     let color = match args.color {
         ColorChoice::Always => true,
         ColorChoice::Never => false,
         ColorChoice::Auto => {
-            std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+            args.output.is_none()
+                && std::io::stdout().is_terminal()
+                && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
         }
     };
-    let stdout = std::io::stdout();
-    let mut out = stdout.lock();
-    render::render(args.format, &report, color, &mut out)?;
-    out.flush()?;
+    let human = HumanRenderer { color, summary: !args.quiet };
+    match &args.output {
+        Some(path) => {
+            let mut file = AtomicFile::create(path)
+                .with_context(|| format!("cannot create a report file beside {}", path.display()))?;
+            render::render_with(args.format, &report, &human, &mut file)
+                .and_then(|()| file.commit())
+                .with_context(|| format!("cannot write the report to {}", path.display()))?;
+        }
+        None => {
+            let stdout = std::io::stdout();
+            let mut out = stdout.lock();
+            render::render_with(args.format, &report, &human, &mut out)?;
+            out.flush()?;
+        }
+    }
     for problem in &report.unreadable {
         eprintln!("accord: cannot read {problem}");
     }

@@ -185,3 +185,190 @@ fn inputs_are_never_modified() {
     let after: Vec<Vec<u8>> = files.iter().map(|f| std::fs::read(repo().join(f)).unwrap()).collect();
     assert_eq!(before, after);
 }
+
+#[test]
+fn output_file_is_written_whole_and_stdout_stays_empty() {
+    let dir = tempfile::tempdir().unwrap();
+    let target = dir.path().join("report.json");
+    let o = accord(&["check", "--format", "json", "--output", target.to_str().unwrap(), "examples/captures"]);
+    assert_eq!(o.status.code(), Some(1), "contract errors still decide the exit code");
+    assert!(o.stdout.is_empty(), "the report goes to the file only");
+    let value: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&target).unwrap()).unwrap();
+    assert!(value["summary"]["errors"].as_u64().unwrap() > 0);
+    let names: Vec<_> = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+    assert_eq!(names, ["report.json"], "no temporary file is left behind");
+}
+
+#[test]
+fn failed_run_leaves_the_previous_output_file_untouched() {
+    let dir = tempfile::tempdir().unwrap();
+    let target = dir.path().join("report.sarif");
+    std::fs::write(&target, "the previous report").unwrap();
+    // A catalog that does not load fails the run before any report exists.
+    let broken = dir.path().join("schemas");
+    std::fs::create_dir(&broken).unwrap();
+    std::fs::write(broken.join("openapi.json"), r#"{"openapi": "3.1.0", "paths": {"/x": {"post": {"operationId": "x", "requestBody": {"content": {"application/json": {"schema": {"$ref": "missing.json"}}}}}}}}"#).unwrap();
+    let o = accord(&[
+        "check",
+        "--schemas",
+        broken.to_str().unwrap(),
+        "--format",
+        "sarif",
+        "--output",
+        target.to_str().unwrap(),
+        "examples/captures",
+    ]);
+    assert_eq!(o.status.code(), Some(2), "{}", String::from_utf8_lossy(&o.stderr));
+    assert_eq!(std::fs::read_to_string(&target).unwrap(), "the previous report");
+    // An output path whose directory does not exist: named on stderr, nothing created.
+    let missing = dir.path().join("no/such/dir/report.xml");
+    let o = accord(&["check", "--format", "junit", "--output", missing.to_str().unwrap(), "examples/captures"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("no/such/dir/report.xml"));
+    let mut names: Vec<_> = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+    names.sort();
+    assert_eq!(names, ["report.sarif", "schemas"], "no partial or temporary file is left");
+}
+
+#[test]
+fn quiet_shows_errors_only_and_max_errors_caps_them() {
+    let full = report(&accord(&["check", "--format", "json", "examples/captures"]));
+    let errors = full["summary"]["errors"].as_u64().unwrap();
+    assert!(full["diagnostics"].as_array().unwrap().iter().any(|d| d["severity"] != "error"));
+
+    let quiet = report(&accord(&["check", "--format", "json", "--quiet", "examples/captures"]));
+    let shown = quiet["diagnostics"].as_array().unwrap();
+    assert!(shown.iter().all(|d| d["severity"] == "error"));
+    assert_eq!(shown.len() as u64, errors);
+    assert_eq!(quiet["summary"]["errors"], full["summary"]["errors"]);
+    assert_eq!(
+        quiet["summary"]["omitted"].as_u64().unwrap(),
+        full["diagnostics"].as_array().unwrap().len() as u64 - errors
+    );
+
+    let o = accord(&["check", "--format", "json", "--max-errors", "2", "examples/captures"]);
+    assert_eq!(o.status.code(), Some(1));
+    let capped = report(&o);
+    let shown = capped["diagnostics"].as_array().unwrap();
+    assert_eq!(shown.iter().filter(|d| d["severity"] == "error").count(), 2);
+    assert_eq!(shown[..], full["diagnostics"].as_array().unwrap()[..shown.len()], "the first ones, in report order");
+    assert_eq!(capped["summary"]["errors"], errors, "the summary counts everything found");
+
+    let o = accord(&["check", "--quiet", "tests/fixtures/dstore.syncStore/valid/request--sample-create-store.json"]);
+    assert_eq!(o.status.code(), Some(0));
+    assert!(o.stdout.is_empty() && o.stderr.is_empty(), "a quiet clean run prints nothing: {}", stdout(&o));
+    let o = accord(&["check", "--quiet", "--max-errors", "1", "examples/captures"]);
+    let text = stdout(&o);
+    assert_eq!(text.matches("error[").count(), 1, "{text}");
+    assert!(!text.contains("checked "), "no summary line when quiet");
+}
+
+#[test]
+fn no_progress_bar_when_stderr_is_not_a_terminal() {
+    let o = accord(&["check", "examples/captures"]);
+    assert!(o.stderr.is_empty(), "{}", String::from_utf8_lossy(&o.stderr));
+}
+
+#[test]
+fn completions_for_every_shell_and_a_man_page_from_the_one_definition() {
+    for shell in ["bash", "zsh", "fish", "powershell", "elvish"] {
+        let o = accord(&["completions", shell]);
+        assert_eq!(o.status.code(), Some(0), "{shell}");
+        let text = stdout(&o);
+        assert!(text.contains("max-errors") && text.contains("completions"), "{shell} completion lacks flags");
+    }
+    let bash = accord(&["completions", "bash"]);
+    let mut check = Command::new("bash").arg("-n").stdin(Stdio::piped()).spawn().unwrap();
+    check.stdin.take().unwrap().write_all(&bash.stdout).unwrap();
+    assert!(check.wait().unwrap().success(), "the bash completion script parses");
+
+    let o = accord(&["man"]);
+    assert_eq!(o.status.code(), Some(0));
+    let page = stdout(&o);
+    assert!(page.starts_with(".ie \\n(.g .ds Aq") || page.contains(".TH accord"), "{page}");
+    assert!(page.contains("completions") && page.contains("check"));
+    let dir = tempfile::tempdir().unwrap();
+    let o = accord(&["man", "--dir", dir.path().to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0));
+    let check_page = std::fs::read_to_string(dir.path().join("accord-check.1")).unwrap();
+    for flag in ["\\-\\-max\\-errors", "\\-\\-output", "\\-\\-quiet", "junit"] {
+        assert!(check_page.contains(flag), "accord-check.1 lacks {flag}");
+    }
+}
+
+/// Splits a simple shell command line (double quotes, `$VAR` from `vars`).
+fn shell_words(line: &str, vars: &[(&str, &str)]) -> Vec<String> {
+    let mut line = line.to_string();
+    for (k, v) in vars {
+        line = line.replace(&format!("\"${k}\""), v).replace(&format!("${k}"), v);
+    }
+    line.split_whitespace().map(str::to_string).collect()
+}
+
+#[test]
+fn pre_commit_hooks_run_as_declared() {
+    let text = std::fs::read_to_string(repo().join(".pre-commit-hooks.yaml")).unwrap();
+    let hooks: Vec<serde_json::Value> = serde_norway::from_str(&text).unwrap();
+    assert!(!hooks.is_empty());
+    for hook in &hooks {
+        for key in ["id", "name", "entry", "language", "files"] {
+            assert!(hook[key].is_string(), "hook lacks {key}: {hook}");
+        }
+        let files = regex_lite_match(hook["files"].as_str().unwrap());
+        let mut words = shell_words(hook["entry"].as_str().unwrap(), &[]);
+        assert_eq!(words.remove(0), "accord");
+        // pre-commit passes the staged files that match `files`.
+        let staged: Vec<&str> = ["examples/captures/browser-session.har", "examples/captures/service-log.ndjson"]
+            .into_iter()
+            .filter(|f| files(f))
+            .collect();
+        assert_eq!(staged.len(), 2, "{} does not select HAR and NDJSON files", hook["files"]);
+        words.extend(staged.iter().map(|s| s.to_string()));
+        let args: Vec<&str> = words.iter().map(String::as_str).collect();
+        let o = accord(&args);
+        assert_eq!(o.status.code(), Some(1), "hook {} fails the commit on contract errors", hook["id"]);
+        assert!(!o.stdout.is_empty());
+    }
+}
+
+/// The hooks' `files` patterns are simple `\.(a|b)$` suffix alternations.
+fn regex_lite_match(pattern: &str) -> impl Fn(&str) -> bool {
+    let inner = pattern.strip_prefix("\\.(").and_then(|p| p.strip_suffix(")$")).expect("a \\.(ext|ext)$ pattern");
+    let exts: Vec<String> = inner.split('|').map(|e| format!(".{e}")).collect();
+    move |f: &str| exts.iter().any(|e| f.ends_with(e.as_str()))
+}
+
+#[test]
+fn example_github_workflow_commands_work() {
+    let text = std::fs::read_to_string(repo().join("examples/github/contract-check.yml")).unwrap();
+    let workflow: serde_json::Value = serde_norway::from_str(&text).unwrap();
+    let steps = workflow["jobs"]["accord"]["steps"].as_array().unwrap();
+    let upload =
+        steps.iter().find(|s| s["uses"].as_str().is_some_and(|u| u.starts_with("github/codeql-action/upload-sarif")));
+    let sarif_file = upload.expect("an upload-sarif step")["with"]["sarif_file"].as_str().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let vars = [("CAPTURES", "examples/captures"), ("SCHEMAS", "schemas")];
+    let mut ran = 0;
+    for step in steps {
+        let Some(run) = step["run"].as_str() else { continue };
+        let Some(command) = run.strip_prefix("accord ") else { continue };
+        let command = command.trim_end_matches(" || true");
+        let mut words = shell_words(command, &vars);
+        // Reports go to the temporary directory, not the checkout.
+        if let Some(i) = words.iter().position(|w| w == "--output") {
+            words[i + 1] = dir.path().join(&words[i + 1]).display().to_string();
+        }
+        let args: Vec<&str> = words.iter().map(String::as_str).collect();
+        let o = accord(&args);
+        assert_eq!(o.status.code(), Some(1), "`{run}`: {}", String::from_utf8_lossy(&o.stderr));
+        ran += 1;
+    }
+    assert_eq!(ran, 3);
+    let sarif: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join(sarif_file)).unwrap()).unwrap();
+    assert_eq!(sarif["version"], "2.1.0");
+    assert!(!sarif["runs"][0]["results"].as_array().unwrap().is_empty());
+    let junit = std::fs::read_to_string(dir.path().join("accord-junit.xml")).unwrap();
+    let doc = roxmltree::Document::parse(&junit).unwrap();
+    assert!(doc.root_element().attribute("failures").unwrap().parse::<usize>().unwrap() > 0);
+}

@@ -23,13 +23,14 @@ const CAPTURES: &[&str] = &[
 fn shared_report() -> Report {
     let checker = Checker::new(super::catalog(), CheckOptions::default()).unwrap();
     let inputs: Vec<String> = CAPTURES.iter().map(|s| s.to_string()).collect();
-    let mut report = check::run(&checker, &inputs, &ReadOptions::default());
+    let options = ReadOptions { record_cases: true, ..ReadOptions::default() };
+    let mut report = check::run(&checker, &inputs, &options);
     let forced = Checker::new(
         super::catalog(),
         CheckOptions { operation: Some("dstore.inquireOrderDetail".into()), strict: false },
     )
     .unwrap();
-    let payload = ReadOptions { direction: Some(Direction::Request), ..ReadOptions::default() };
+    let payload = ReadOptions { direction: Some(Direction::Request), ..options };
     report.merge(check::run(&forced, &["fixtures/captures/payload.json".to_string()], &payload));
     report.sort();
     report
@@ -96,6 +97,66 @@ fn github_output_is_one_escaped_command_per_diagnostic() {
 }
 
 #[test]
+fn junit_output_parses_back_with_the_right_counts() {
+    use accord_validator::diagnostic::Severity;
+    let report = shared_report();
+    let text = rendered(Format::Junit, &report);
+    let doc = roxmltree::Document::parse(&text).expect("well-formed XML");
+    let root = doc.root_element();
+    assert!(root.has_tag_name("testsuites"));
+    let count = |node: roxmltree::Node<'_, '_>, attr: &str| -> usize { node.attribute(attr).unwrap().parse().unwrap() };
+    let suites: Vec<_> = root.children().filter(|n| n.has_tag_name("testsuite")).collect();
+    // One suite per input file, the unreadable one included.
+    let mut files: Vec<&str> = report.cases.iter().map(|c| c.file.as_str()).collect();
+    files.extend(report.diagnostics.iter().map(|d| d.file.as_str()));
+    files.sort_unstable();
+    files.dedup();
+    let names: Vec<&str> = suites.iter().map(|s| s.attribute("name").unwrap()).collect();
+    assert_eq!(names, files);
+    let (mut tests, mut failures, mut skipped, mut errors) = (0, 0, 0, 0);
+    for suite in &suites {
+        let cases: Vec<_> = suite.children().filter(|n| n.has_tag_name("testcase")).collect();
+        let with = |tag: &str| cases.iter().filter(|c| c.children().any(|n| n.has_tag_name(tag))).count();
+        assert_eq!(count(*suite, "tests"), cases.len());
+        assert_eq!(count(*suite, "failures"), with("failure"));
+        assert_eq!(count(*suite, "skipped"), with("skipped"));
+        assert_eq!(count(*suite, "errors"), with("error"));
+        tests += cases.len();
+        failures += with("failure");
+        skipped += with("skipped");
+        errors += with("error");
+    }
+    assert_eq!(
+        [count(root, "tests"), count(root, "failures"), count(root, "skipped"), count(root, "errors")],
+        [tests, failures, skipped, errors]
+    );
+    // Every checked message is a test case named `operation direction #entry`, failed exactly when invalid.
+    let all: Vec<_> = root.descendants().filter(|n| n.has_tag_name("testcase")).collect();
+    for case in &report.cases {
+        let node = all
+            .iter()
+            .find(|n| n.attribute("name") == Some(case.name().as_str()) && n.attribute("classname") == Some(&case.file))
+            .unwrap_or_else(|| panic!("no test case for {case:?}"));
+        assert_eq!(node.children().any(|n| n.has_tag_name("failure")), !case.valid, "{case:?}");
+    }
+    assert!(failures >= report.summary.invalid);
+    assert_eq!(errors, report.unreadable.len(), "unreadable inputs are JUnit errors");
+    let unrouted_notes =
+        report.diagnostics.iter().filter(|d| d.code == "unrouted" && d.severity == Severity::Note).count();
+    assert_eq!(skipped, unrouted_notes, "unrouted exchanges are skipped test cases");
+    // Every error's message is carried, unmangled by escaping, in some failure or error.
+    let bodies: Vec<&str> = root
+        .descendants()
+        .filter(|n| n.has_tag_name("failure") || n.has_tag_name("error"))
+        .map(|n| n.text().unwrap_or(""))
+        .collect();
+    for d in report.diagnostics.iter().filter(|d| d.severity == Severity::Error) {
+        assert!(bodies.iter().any(|b| b.contains(&d.message)), "{} is in no failure", d.message);
+    }
+    insta::assert_snapshot!("captures_junit", text);
+}
+
+#[test]
 fn every_diagnostic_code_is_exercised() {
     let report = shared_report();
     let codes: BTreeSet<&str> = report.diagnostics.iter().map(|d| d.code.as_str()).collect();
@@ -151,7 +212,7 @@ fn positions_point_at_the_offending_value() {
 #[test]
 fn secrets_never_appear_in_any_output() {
     let report = shared_report();
-    for format in [Format::Human, Format::Json, Format::Sarif, Format::Github] {
+    for format in [Format::Human, Format::Json, Format::Sarif, Format::Github, Format::Junit] {
         let out = rendered(format, &report);
         assert!(!out.contains("KEEPOUT"), "{format:?} output leaks a sensitive value:\n{out}");
     }

@@ -20,7 +20,12 @@ fn read_options(file: &Path) -> ReadOptions {
         None if head == "response" => (Direction::Response, Some(200)),
         _ => panic!("{name}: fixture names start with request-- or response-STATUS--"),
     };
-    ReadOptions { kind: Some(accord_validator::capture::InputKind::Payload), direction: Some(direction), status }
+    ReadOptions {
+        kind: Some(accord_validator::capture::InputKind::Payload),
+        direction: Some(direction),
+        status,
+        ..ReadOptions::default()
+    }
 }
 
 fn operation_dirs() -> Vec<std::path::PathBuf> {

@@ -3,14 +3,16 @@
 //! Every finding in a payload is a [`Diagnostic`], never an `Err`. Renderers in
 //! [`crate::render`] turn a [`crate::Report`] into text; nothing here formats output.
 
+mod case;
 mod locate;
 mod redact;
 mod report;
 mod scan;
 
+pub use case::Case;
 pub use locate::{LineIndex, locate_pointer};
 pub use redact::Redactor;
-pub use report::{Report, Summary};
+pub use report::{Limit, Report, Summary};
 
 use serde::Serialize;
 

@@ -1,6 +1,6 @@
 //! The result of a run: counts plus every diagnostic, in a stable order.
 
-use super::{Diagnostic, Severity};
+use super::{Case, Diagnostic, Severity};
 use serde::Serialize;
 
 /// Counts shown at the end of every report.
@@ -22,6 +22,8 @@ pub struct Summary {
     pub errors: usize,
     /// Diagnostics of severity warning.
     pub warnings: usize,
+    /// Diagnostics found but left out of the report (`--quiet`, `--max-errors`).
+    pub omitted: usize,
 }
 
 impl Summary {
@@ -35,6 +37,7 @@ impl Summary {
         self.unrouted += other.unrouted;
         self.errors += other.errors;
         self.warnings += other.warnings;
+        self.omitted += other.omitted;
     }
 }
 
@@ -48,6 +51,26 @@ pub struct Report {
     /// Inputs that could not be read at all (the binary exits 2 when non-empty).
     #[serde(skip)]
     pub unreadable: Vec<String>,
+    /// Every message checked, valid or not (test cases for JUnit).
+    #[serde(skip)]
+    pub cases: Vec<Case>,
+}
+
+/// Which diagnostics a report keeps. Counts in the summary always cover
+/// everything found; what is left out is counted in `omitted`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Limit {
+    /// Keep errors only (drop warnings and notes).
+    pub errors_only: bool,
+    /// Keep diagnostics up to and including the N-th error, in report order.
+    pub max_errors: Option<usize>,
+}
+
+impl Limit {
+    /// Whether this limit keeps everything.
+    pub fn is_unlimited(&self) -> bool {
+        !self.errors_only && self.max_errors.is_none()
+    }
 }
 
 impl Report {
@@ -68,16 +91,90 @@ impl Report {
         self.summary.merge(&other.summary);
         self.diagnostics.extend(other.diagnostics);
         self.unreadable.extend(other.unreadable);
+        self.cases.extend(other.cases);
     }
 
     /// Puts diagnostics in their stable order.
     pub fn sort(&mut self) {
         self.diagnostics.sort_by_cached_key(Diagnostic::sort_key);
         self.unreadable.sort();
+        self.cases.sort();
+    }
+
+    /// Drops what `limit` leaves out (in sort order), counting it in `summary.omitted`.
+    ///
+    /// Applying it to each file's report and again to the merged report keeps
+    /// the same diagnostics as applying it once at the end (a file's first N
+    /// errors include every error of that file that can be among the first N
+    /// overall), so memory stays bounded on runs with many errors.
+    pub fn limit(&mut self, limit: Limit) {
+        if limit.is_unlimited() {
+            return;
+        }
+        self.diagnostics.sort_by_cached_key(Diagnostic::sort_key);
+        let before = self.diagnostics.len();
+        let mut errors = 0;
+        let cap = limit.max_errors.unwrap_or(usize::MAX);
+        self.diagnostics.retain(|d| {
+            if errors >= cap {
+                return false;
+            }
+            if d.severity == Severity::Error {
+                errors += 1;
+                true
+            } else {
+                !limit.errors_only
+            }
+        });
+        self.summary.omitted += before - self.diagnostics.len();
     }
 
     /// Whether any error was found.
     pub fn has_errors(&self) -> bool {
         self.summary.errors > 0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn report(severities: &[(&str, Severity)]) -> Report {
+        let mut r = Report::default();
+        r.extend(severities.iter().map(|(f, s)| Diagnostic::new(*s, "type", "m", *f)));
+        r
+    }
+
+    #[test]
+    fn limit_keeps_the_first_errors_and_counts_the_rest() {
+        use Severity::*;
+        let mut r = report(&[("a", Error), ("a", Note), ("b", Error), ("c", Warning), ("c", Error)]);
+        r.limit(Limit { errors_only: false, max_errors: Some(2) });
+        let kept: Vec<(&str, Severity)> = r.diagnostics.iter().map(|d| (d.file.as_str(), d.severity)).collect();
+        assert_eq!(kept, [("a", Error), ("a", Note), ("b", Error)]);
+        assert_eq!((r.summary.errors, r.summary.omitted), (3, 2));
+
+        let mut r = report(&[("a", Error), ("a", Note), ("b", Warning)]);
+        r.limit(Limit { errors_only: true, max_errors: None });
+        assert_eq!(r.diagnostics.len(), 1);
+        assert_eq!((r.summary.warnings, r.summary.omitted), (1, 2));
+    }
+
+    #[test]
+    fn limiting_per_file_then_overall_equals_limiting_once() {
+        use Severity::*;
+        let all = [("a", Error), ("a", Error), ("a", Note), ("b", Error), ("b", Error), ("c", Error)];
+        let limit = Limit { errors_only: false, max_errors: Some(3) };
+        let mut once = report(&all);
+        once.limit(limit);
+        let mut merged = Report::default();
+        for file in ["c", "a", "b"] {
+            let mut part = report(&all.iter().copied().filter(|(f, _)| *f == file).collect::<Vec<_>>());
+            part.limit(limit);
+            merged.merge(part);
+        }
+        merged.limit(limit);
+        assert_eq!(merged.diagnostics, once.diagnostics);
+        assert_eq!(merged.summary, once.summary);
     }
 }

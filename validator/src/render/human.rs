@@ -10,6 +10,8 @@ use std::io::{self, Write};
 pub struct HumanRenderer {
     /// Whether to emit ANSI colours.
     pub color: bool,
+    /// Whether to end with the summary line (`--quiet` leaves it out).
+    pub summary: bool,
 }
 
 fn origin_path(d: &Diagnostic) -> String {
@@ -94,9 +96,12 @@ impl HumanRenderer {
             let groups: [Group<'_>; 1] = [group];
             writeln!(out, "{}\n", renderer.render(&groups))?;
         }
+        if !self.summary {
+            return Ok(());
+        }
         let s = &report.summary;
         let plural = |n: usize, w: &str| if n == 1 { format!("{n} {w}") } else { format!("{n} {w}s") };
-        writeln!(
+        write!(
             out,
             "checked {} in {} ({}): {} valid, {} invalid, {} unrouted; {}, {}",
             plural(s.payloads, "payload"),
@@ -107,6 +112,10 @@ impl HumanRenderer {
             s.unrouted,
             plural(s.errors, "error"),
             plural(s.warnings, "warning"),
-        )
+        )?;
+        if s.omitted > 0 {
+            write!(out, " ({} not shown)", plural(s.omitted, "diagnostic"))?;
+        }
+        writeln!(out)
     }
 }

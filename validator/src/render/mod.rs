@@ -6,12 +6,16 @@
 mod github;
 mod human;
 mod json;
+mod junit;
+mod progress;
 mod rules;
 mod sarif;
 
 pub use github::{GithubRenderer, escape_data, escape_property};
 pub use human::HumanRenderer;
 pub use json::JsonRenderer;
+pub use junit::{JunitRenderer, escape_xml};
+pub use progress::ProgressRenderer;
 pub use sarif::SarifRenderer;
 
 use crate::diagnostic::Report;
@@ -28,14 +32,22 @@ pub enum Format {
     Sarif,
     /// GitHub Actions workflow commands (annotations).
     Github,
+    /// JUnit XML: a test suite per input file, a test case per checked message.
+    Junit,
 }
 
-/// Renders `report` in `format` to `out`.
+/// Renders `report` in `format` to `out` (human output with its summary line).
 pub fn render(format: Format, report: &Report, color: bool, out: &mut dyn Write) -> io::Result<()> {
+    render_with(format, report, &HumanRenderer { color, summary: true }, out)
+}
+
+/// Renders `report` in `format`, drawing human output as `human` says.
+pub fn render_with(format: Format, report: &Report, human: &HumanRenderer, out: &mut dyn Write) -> io::Result<()> {
     match format {
-        Format::Human => HumanRenderer { color }.render(report, out),
+        Format::Human => human.render(report, out),
         Format::Json => JsonRenderer.render(report, out),
         Format::Sarif => SarifRenderer.render(report, out),
         Format::Github => GithubRenderer.render(report, out),
+        Format::Junit => JunitRenderer.render(report, out),
     }
 }

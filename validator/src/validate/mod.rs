@@ -11,7 +11,9 @@ pub use message::{Finding, did_you_mean, field_name, findings, show_value};
 use crate::capture::{BodyText, Exchange, Message};
 use crate::catalog::is_json_media;
 use crate::catalog::{Body, Catalog, Operation, Parameter};
-use crate::diagnostic::{Diagnostic, Direction, LineIndex, Part, PositionBase, Severity, Snippet, locate_pointer};
+use crate::diagnostic::{
+    Case, Diagnostic, Direction, LineIndex, Part, PositionBase, Severity, Snippet, locate_pointer,
+};
 use crate::route::{Router, query_pairs, url_path};
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -38,6 +40,8 @@ pub struct Outcome {
     pub invalid: usize,
     /// 1 if the exchange matched no operation.
     pub unrouted: usize,
+    /// The messages checked, one per request or response.
+    pub cases: Vec<Case>,
 }
 
 /// Checks exchanges against a catalog; built once per run and shared by all threads.
@@ -138,13 +142,13 @@ impl<'c> Checker<'c> {
             let site = Site { file, entry: exchange.index, operation: &operation.id, direction: Direction::Request };
             let mut diags = Vec::new();
             self.check_request(&site, operation, request, path_params.as_ref(), request_body.as_ref(), &mut diags);
-            out.tally(diags);
+            out.tally(&site, diags);
         }
         if let Some(response) = &exchange.response {
             let site = Site { file, entry: exchange.index, operation: &operation.id, direction: Direction::Response };
             let mut diags = Vec::new();
             self.check_response(&site, operation, response, &mut diags);
-            out.tally(diags);
+            out.tally(&site, diags);
         }
         out
     }
@@ -455,13 +459,21 @@ impl<'c> Checker<'c> {
 }
 
 impl Outcome {
-    fn tally(&mut self, diags: Vec<Diagnostic>) {
+    fn tally(&mut self, site: &Site<'_>, diags: Vec<Diagnostic>) {
         self.payloads += 1;
-        if diags.iter().any(|d| d.severity == Severity::Error) {
-            self.invalid += 1;
-        } else {
+        let valid = !diags.iter().any(|d| d.severity == Severity::Error);
+        if valid {
             self.valid += 1;
+        } else {
+            self.invalid += 1;
         }
+        self.cases.push(Case {
+            file: site.file.to_string(),
+            entry: site.entry,
+            operation: site.operation.to_string(),
+            direction: site.direction,
+            valid,
+        });
         self.diagnostics.extend(diags);
     }
 }
@@ -535,7 +547,7 @@ mod tests {
             let mut report = crate::diagnostic::Report::default();
             report.extend(out.diagnostics);
             let mut rendered = Vec::new();
-            crate::render::HumanRenderer { color: false }.render(&report, &mut rendered).unwrap();
+            crate::render::HumanRenderer { color: false, summary: true }.render(&report, &mut rendered).unwrap();
             assert!(String::from_utf8(rendered).unwrap().contains("error[parse]"));
         }
     }
