@@ -1,32 +1,202 @@
-//! Build-time generator that will turn Accord's JSON Schemas into Rust types.
+//! Build-time generator: JSON Schemas (draft 2020-12) and OpenAPI 3.1
+//! catalogs to Rust types whose `Deserialize` accepts a payload exactly when
+//! the schema does.
 //!
-//! **Status:** only the first stage exists: finding the schema files a
-//! generator run reads. Type modelling and emission (quote, proc-macro2, syn)
-//! are the subject of issue 3 and are not implemented yet.
+//! Call it from a `build.rs`:
+//!
+//! ```no_run
+//! // build.rs
+//! fn main() -> Result<(), Box<dyn std::error::Error>> {
+//!     accord_codegen::Generator::new()
+//!         .schema_dir("schemas") // every *.json under it; subfolders become modules
+//!         .generate_to_out_dir("types.rs")?;
+//!     Ok(())
+//! }
+//! // src/lib.rs: include!(concat!(env!("OUT_DIR"), "/types.rs"));
+//! ```
+//!
+//! or get the source as a string:
 //!
 //! ```
 //! let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../schemas");
-//! let files = accord_codegen::schema_files(&dir).unwrap();
-//! assert!(files.iter().any(|f| f.ends_with("dstore/common.schema.json")));
+//! let source = accord_codegen::Generator::new().schema_dir(&dir).extra_derive("Eq").generate_string().unwrap();
+//! assert!(source.contains("pub struct InquireOrderDetailResponse"));
 //! ```
+//!
+//! # What the generated code needs
+//!
+//! A crate that includes the output depends on exactly these, beside `std`:
+//!
+//! ```toml
+//! serde = { version = "1", features = ["derive"] }
+//! serde_json = { version = "1", features = ["raw_value"] }
+//! schemars = "1"
+//! regex = "1"
+//! ```
+//!
+//! It needs Rust 1.85 or newer (`LazyLock`, `Option::is_none_or`).
+//!
+//! # The mapping
+//!
+//! Stages are kept apart: [`load`](crate::Generator::schema_dir) reads the
+//! files and resolves `$ref`s; `convert` builds a type model; `emit` turns
+//! the model into tokens (quote, proc-macro2, syn), formatted with
+//! prettyplease.
+//!
+//! * Each file directly in the schema directory emits at the top level; each
+//!   subfolder becomes a module (`dstore/common.schema.json` → `dstore::`).
+//!   A `$defs` entry `X` becomes type `X` (UpperCamelCase). Two `$defs` that
+//!   would share a name in one module are an error naming both; a name made
+//!   up for an inline schema (`<Parent><Property>`) that is taken gets a
+//!   number (`Name2`), in a fixed order.
+//! * `type` objects with `properties` become structs: `required` fields are
+//!   plain, others `Option` (skipped when `None`); a nullable optional field
+//!   is `Option<Option<T>>`, so absent and `null` stay apart.
+//!   `additionalProperties: false` rejects unknown fields; otherwise they are
+//!   kept in `additional_properties` so values serialize back unchanged.
+//! * `$ref` (within a file and across files), `$defs`, `allOf` (merged),
+//!   `items`, `enum` (string enums become Rust enums; integer enums checked
+//!   newtypes), `const` (a unit type), `["T", "null"]` (`Option<T>`).
+//! * `minLength`/`maxLength`/`pattern`/`format` (`date-time`, `date`,
+//!   `time`, `uuid`, `uri`) and numeric bounds become newtypes checked in
+//!   `new`/`TryFrom` and in `Deserialize`.
+//! * `anyOf`/`oneOf` become enums: dispatched on a `const` property every
+//!   variant requires (tagged), else by trying each variant (`anyOf`: the
+//!   first that fits; `oneOf`: exactly one must fit).
+//! * `if`/`then`/`else` whose branches are types becomes an enum the `if`
+//!   chooses between; other `if`/`then`/`else`, `not`, `dependentRequired`,
+//!   `dependentSchemas`, `min`/`maxProperties`, `propertyNames`,
+//!   `patternProperties` and `x-accord-maxSerializedLength` become checks run
+//!   after a struct is read ([`ConstraintError`](#) messages use the schema's
+//!   `x-accord-message`). A schema the type model cannot express (several
+//!   types, array constraints, ...) becomes a checked `serde_json::Value`.
+//! * `x-accord-type: decimal` becomes an exact decimal kept as written
+//!   (`"19.99"` and `12345678901234567.89` serialize back digit for digit);
+//!   `x-accord-knownValues` on a string becomes an open enum with an
+//!   `Other(String)` variant.
+//! * The OpenAPI documents give an `operations` module: an `Operation` trait
+//!   (id, method, path, request type, per-status response enum) and one type
+//!   per operation.
+//!
+//! ## Validator only
+//!
+//! Not enforced by the generated types (the `accord` validator enforces them):
+//! `format`s other than the five above; `$dynamicRef`,
+//! `$recursiveRef`, `unevaluatedItems`, and `unevaluatedProperties` other
+//! than `false` (which is read as `additionalProperties: false`);
+//! `x-accord-knownValues` (warnings only, by design). [`Generated::validator_only`]
+//! lists every occurrence in a run. Integer fields are `i64`: `1.0` (a valid
+//! JSON Schema integer) and integers beyond `i64` are rejected. Generated
+//! types read JSON through `serde_json` (`from_str`, `from_slice`,
+//! `from_reader`, `from_value`); unions, conditionals and decimals rely on
+//! its raw values.
+
+mod convert;
+mod emit;
+mod error;
+mod load;
+mod model;
+mod name;
+
+pub use error::{Error, ErrorKind};
+pub use load::Loc;
+pub use model::Unenforced;
 
 use std::path::{Path, PathBuf};
 
-/// Every `*.json` file under `dir`, recursively, in sorted order (the order
-/// the generator will read them in, so output is deterministic).
-pub fn schema_files(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
-    let mut out = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for entry in std::fs::read_dir(&d)? {
-            let path = entry?.path();
-            if path.is_dir() {
-                stack.push(path);
-            } else if path.extension().is_some_and(|e| e == "json") {
-                out.push(path);
-            }
-        }
+/// Configures and runs a generation.
+#[derive(Debug, Clone, Default)]
+pub struct Generator {
+    dirs: Vec<PathBuf>,
+    derives: Vec<String>,
+}
+
+/// The result of a run.
+#[derive(Debug, Clone)]
+pub struct Generated {
+    /// The formatted Rust source.
+    pub source: String,
+    /// Every file and directory read (each printed as `cargo:rerun-if-changed`).
+    pub files_read: Vec<PathBuf>,
+    /// How many Rust types were generated.
+    pub types: usize,
+    /// How many operation descriptors were generated.
+    pub operations: usize,
+    /// Keywords the generated code does not enforce, and where.
+    pub validator_only: Vec<Unenforced>,
+}
+
+impl Generator {
+    /// A generator with no schema directory yet.
+    pub fn new() -> Self {
+        Self::default()
     }
-    out.sort();
-    Ok(out)
+
+    /// Reads every `*.json` under `dir` (schemas, and OpenAPI documents: any file with a
+    /// top-level `openapi` key). Subfolders become modules.
+    pub fn schema_dir(mut self, dir: impl AsRef<Path>) -> Self {
+        self.dirs.push(dir.as_ref().to_path_buf());
+        self
+    }
+
+    /// Adds a derive to every generated type (a path such as `"Eq"` or `"::my_crate::Trait"`).
+    pub fn extra_derive(mut self, derive: &str) -> Self {
+        self.derives.push(derive.to_string());
+        self
+    }
+
+    /// Runs the generator.
+    pub fn generate(&self) -> Result<Generated, Error> {
+        let mut set = load::SchemaSet::default();
+        if self.dirs.is_empty() {
+            return Err(Error::bare(ErrorKind::Emit("no schema directory given (call schema_dir)".into())));
+        }
+        for dir in &self.dirs {
+            let one = load::SchemaSet::load(dir)?;
+            set.read.extend(one.read);
+            set.docs.extend(one.docs);
+        }
+        let space = convert::Converter::convert(&set)?;
+        let emitter = emit::Emitter::new(&space, &self.derives)?;
+        let source = emit::format(emitter.tokens())?;
+        let header = "// @generated by accord-codegen from JSON Schemas. Do not edit: change the schemas.\n\n";
+        let mut validator_only = space.validator_only.clone();
+        validator_only.sort();
+        Ok(Generated {
+            source: format!("{header}{source}"),
+            files_read: set.read,
+            types: space.types.len(),
+            operations: space.operations.len(),
+            validator_only,
+        })
+    }
+
+    /// The generated source as a string.
+    pub fn generate_string(&self) -> Result<String, Error> {
+        Ok(self.generate()?.source)
+    }
+
+    /// Writes the source to `path` (only if it changed, to spare rebuilds).
+    pub fn generate_to_file(&self, path: impl AsRef<Path>) -> Result<Generated, Error> {
+        let generated = self.generate()?;
+        let path = path.as_ref();
+        let io = |source| Error::bare(ErrorKind::Io { action: "cannot write", path: path.to_path_buf(), source });
+        if std::fs::read_to_string(path).ok().as_deref() != Some(generated.source.as_str()) {
+            std::fs::write(path, &generated.source).map_err(io)?;
+        }
+        Ok(generated)
+    }
+
+    /// For `build.rs`: writes `$OUT_DIR/<file_name>` and prints
+    /// `cargo:rerun-if-changed` for every file and directory read.
+    pub fn generate_to_out_dir(&self, file_name: &str) -> Result<PathBuf, Error> {
+        let out_dir = std::env::var_os("OUT_DIR")
+            .ok_or_else(|| Error::bare(ErrorKind::Emit("OUT_DIR is not set: call this from a build script".into())))?;
+        let path = Path::new(&out_dir).join(file_name);
+        let generated = self.generate_to_file(&path)?;
+        for f in &generated.files_read {
+            println!("cargo:rerun-if-changed={}", f.display());
+        }
+        Ok(path)
+    }
 }

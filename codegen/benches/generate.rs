@@ -1,0 +1,3 @@
+//! Generation benchmark (see README).
+
+fn main() {}

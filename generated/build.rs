@@ -1,0 +1,10 @@
+//! Generates the types of Accord's built-in catalog (`../schemas`).
+
+fn main() {
+    let schemas = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../schemas");
+    if let Err(e) = accord_codegen::Generator::new().schema_dir(schemas).generate_to_out_dir("types.rs") {
+        // A schema error names the file and JSON pointer; fail the build with it.
+        eprintln!("error: accord-codegen: {e}");
+        std::process::exit(1);
+    }
+}
