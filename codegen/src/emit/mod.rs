@@ -7,6 +7,7 @@ mod operations;
 mod pred;
 // Compiled here too so its unit tests run; emitted from its source text.
 #[cfg(test)]
+#[allow(dead_code)]
 mod runtime;
 mod types;
 
