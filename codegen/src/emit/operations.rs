@@ -12,6 +12,24 @@ impl Emitter<'_> {
         let m = vec!["operations".to_string()];
         let ids: Vec<&str> = self.space.operations.iter().map(|o| o.id.as_str()).collect();
         let ops = self.space.operations.iter().map(|op| self.operation(op, &m));
+        let by_id_request = self.space.operations.iter().map(|op| {
+            let name = format_ident!("{}", op.name);
+            let id = &op.id;
+            quote!(#id => ::std::option::Option::Some(
+                <#name as Operation>::parse_request(body)
+                    .map_err(|e| e.to_string())
+                    .and_then(|r| ::serde_json::to_value(&r).map_err(|e| e.to_string()))
+            ),)
+        });
+        let by_id_response = self.space.operations.iter().map(|op| {
+            let name = format_ident!("{}", op.name);
+            let id = &op.id;
+            quote!(#id => ::std::option::Option::Some(
+                <#name as Operation>::parse_response(status, body)
+                    .map_err(|e| e.to_string())
+                    .and_then(|r| r.to_json().map_err(|e| e.to_string()))
+            ),)
+        });
         let registry = self.space.operations.iter().map(|op| {
             let name = format_ident!("{}", op.name);
             quote!(Descriptor::of::<#name>(),)
@@ -93,6 +111,24 @@ impl Emitter<'_> {
                 /// Every operation id, sorted.
                 pub const OPERATION_IDS: &[&str] = &[#(#ids),*];
 
+                /// Reads a request body of operation `id` into its type and serializes it
+                /// back: `Ok` exactly when the body is valid. `None` for an unknown id.
+                pub fn roundtrip_request(id: &str, body: &str) -> ::std::option::Option<::std::result::Result<::serde_json::Value, ::std::string::String>> {
+                    match id {
+                        #(#by_id_request)*
+                        _ => ::std::option::Option::None,
+                    }
+                }
+
+                /// Reads a response body of operation `id` with `status` into its type and
+                /// serializes the body back: `Ok` exactly when it is valid. `None` for an unknown id.
+                pub fn roundtrip_response(id: &str, status: u16, body: &str) -> ::std::option::Option<::std::result::Result<::serde_json::Value, ::std::string::String>> {
+                    match id {
+                        #(#by_id_response)*
+                        _ => ::std::option::Option::None,
+                    }
+                }
+
                 #(#ops)*
             }
         }
@@ -167,6 +203,20 @@ impl Emitter<'_> {
                 });
             }
         }
+        let to_json = op.responses.iter().map(|r| {
+            let v = format_ident!("{}", r.variant);
+            let ranged = r.status == "default" || r.status.to_ascii_uppercase().ends_with("XX");
+            match (&r.body, ranged) {
+                (BodyDef::None, false) => {
+                    quote!(#response::#v => ::std::result::Result::Ok(::serde_json::Value::Null),)
+                }
+                (BodyDef::None, true) => {
+                    quote!(#response::#v { .. } => ::std::result::Result::Ok(::serde_json::Value::Null),)
+                }
+                (_, false) => quote!(#response::#v(body) => ::serde_json::to_value(body),),
+                (_, true) => quote!(#response::#v { body, .. } => ::serde_json::to_value(body),),
+            }
+        });
         let fallback =
             default.unwrap_or(quote!(status => ::std::result::Result::Err(ResponseError::UndocumentedStatus(status)),));
         let response_doc = format!(" The documented responses of `{id}`.");
@@ -179,6 +229,13 @@ impl Emitter<'_> {
             #[derive(Debug, Clone, PartialEq)]
             #[allow(clippy::large_enum_variant)]
             pub enum #response { #(#variants)* }
+
+            impl #response {
+                /// The body as JSON (`null` when the response has none).
+                pub fn to_json(&self) -> ::std::result::Result<::serde_json::Value, ::serde_json::Error> {
+                    match self { #(#to_json)* }
+                }
+            }
 
             impl Operation for #name {
                 const ID: &'static str = #id;

@@ -1,7 +1,9 @@
 //! Accord's integration tests: one binary, one module per concern.
 
 mod captures;
+mod codegen;
 mod fixtures;
+mod generated_types;
 mod report_schema;
 mod schemas;
 

@@ -1,0 +1,146 @@
+//! The generator on the whole catalog (snapshot of the generated source,
+//! nothing left validator-only, deterministic output) and on broken schemas
+//! (an error naming the file and JSON pointer, never a panic).
+
+use accord_codegen::{ErrorKind, Generator};
+use accord_tests::repo_root;
+use std::path::Path;
+
+fn generate(dir: &Path) -> Result<accord_codegen::Generated, accord_codegen::Error> {
+    Generator::new().schema_dir(dir).generate()
+}
+
+#[test]
+fn whole_catalog_snapshot() {
+    let generated = generate(&repo_root().join("schemas")).unwrap();
+    assert!(
+        generated.validator_only.is_empty(),
+        "the built-in catalog has unenforced keywords: {:?}",
+        generated.validator_only
+    );
+    assert_eq!(generated.operations, 5);
+    insta::assert_snapshot!("generated_catalog", generated.source);
+}
+
+#[test]
+fn output_is_deterministic_and_reads_every_file() {
+    let a = generate(&repo_root().join("schemas")).unwrap();
+    let b = generate(&repo_root().join("schemas")).unwrap();
+    assert_eq!(a.source, b.source);
+    let read: Vec<String> = a.files_read.iter().map(|p| p.display().to_string()).collect();
+    for file in ["dstore/common.schema.json", "tuya/openapi.json", "zonos/order-numbers.schema.json"] {
+        assert!(read.iter().any(|r| r.ends_with(file)), "{file} not reported for rerun-if-changed");
+    }
+}
+
+/// Writes `files` into a fresh schema directory.
+fn schemas(files: &[(&str, &str)]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for (name, text) in files {
+        let path = dir.path().join(name);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+    dir
+}
+
+fn error_of(files: &[(&str, &str)]) -> accord_codegen::Error {
+    let dir = schemas(files);
+    match generate(dir.path()) {
+        Ok(_) => panic!("{files:?} should not generate"),
+        Err(e) => e,
+    }
+}
+
+#[test]
+fn broken_schemas_name_the_file_and_pointer() {
+    let e = error_of(&[(
+        "a.json",
+        r##"{"$defs": {"A": {"type": "object", "properties": {"b": {"$ref": "#/$defs/Missing"}}}}}"##,
+    )]);
+    assert!(matches!(e.kind, ErrorKind::DanglingRef(_)), "{e}");
+    assert_eq!(e.to_string(), "a.json#/$defs/A/properties/b: `$ref` #/$defs/Missing points at nothing");
+
+    let e = error_of(&[("p/a.json", r#"{"$defs": {"A": {"type": "strng"}}}"#)]);
+    assert_eq!(e.file.as_deref(), Some("p/a.json"));
+    assert_eq!(e.pointer.as_deref(), Some("/$defs/A"));
+    assert!(e.to_string().contains("\"strng\" is not a JSON Schema type"), "{e}");
+
+    let e = error_of(&[("a.json", r#"{"$defs": {"A": {"required": "x"}}}"#)]);
+    assert!(e.to_string().starts_with("a.json#/$defs/A: invalid `required`"), "{e}");
+
+    let e = error_of(&[("a.json", r#"{"$defs": {"A": {"type": "string", "pattern": "(unclosed"}}}"#)]);
+    assert!(matches!(e.kind, ErrorKind::Pattern { .. }) && e.to_string().starts_with("a.json#/$defs/A"), "{e}");
+
+    let e = error_of(&[("a.json", "{not json")]);
+    assert!(e.to_string().starts_with("a.json: not JSON"), "{e}");
+
+    let e = error_of(&[("a.json", r#"{"$defs": {"A": {"$ref": "../outside.json"}}}"#)]);
+    assert!(matches!(e.kind, ErrorKind::RefOutsideRoot(_)), "{e}");
+    let e = error_of(&[("a.json", r#"{"$defs": {"A": {"$ref": "https://example.com/s.json"}}}"#)]);
+    assert!(matches!(e.kind, ErrorKind::RefOutsideRoot(_)), "{e}");
+}
+
+#[test]
+fn name_clashes_are_reported_or_resolved_predictably() {
+    // Two $defs that would be the same type in one module: an error naming both.
+    let e = error_of(&[
+        ("m/a.json", r#"{"$defs": {"Order": {"type": "string", "minLength": 1}}}"#),
+        ("m/b.json", r#"{"$defs": {"order": {"type": "integer"}}}"#),
+    ]);
+    assert!(matches!(e.kind, ErrorKind::NameClash { .. }), "{e}");
+    let text = e.to_string();
+    assert!(text.contains("m/b.json#/$defs/order") && text.contains("m/a.json#/$defs/Order"), "{text}");
+    // The same $defs name in two folders: two modules, no clash.
+    let dir = schemas(&[
+        ("x/a.json", r#"{"$defs": {"Order": {"type": "string", "minLength": 1}}}"#),
+        ("y/a.json", r#"{"$defs": {"Order": {"type": "integer", "minimum": 1}}}"#),
+    ]);
+    let source = generate(dir.path()).unwrap().source;
+    assert!(source.contains("pub mod x") && source.contains("pub mod y"));
+    // An inline type whose natural name is taken by a $def gets a number.
+    let dir = schemas(&[(
+        "a.json",
+        r#"{"$defs": {
+            "Order": {"type": "object", "properties": {"status": {"type": "string", "enum": ["a", "b"]}}},
+            "OrderStatus": {"type": "string", "minLength": 2}
+        }}"#,
+    )]);
+    let source = generate(dir.path()).unwrap().source;
+    assert!(source.contains("pub struct OrderStatus(") && source.contains("pub enum OrderStatus2"), "{source}");
+}
+
+#[test]
+fn recursive_types_are_boxed_and_ref_cycles_are_errors() {
+    let dir = schemas(&[(
+        "tree.json",
+        r##"{"$defs": {"Node": {"type": "object", "properties": {
+            "value": {"type": "integer"},
+            "parent": {"$ref": "#/$defs/Node"},
+            "children": {"type": "array", "items": {"$ref": "#/$defs/Node"}}
+        }, "required": ["value"]}}}"##,
+    )]);
+    let source = generate(dir.path()).unwrap().source;
+    assert!(source.contains("pub parent: ::std::option::Option<::std::boxed::Box<Node>>"), "{source}");
+    assert!(source.contains("pub children: ::std::option::Option<::std::vec::Vec<Node>>"), "{source}");
+
+    let e = error_of(&[("a.json", r##"{"$defs": {"A": {"$ref": "#/$defs/B"}, "B": {"$ref": "#/$defs/A"}}}"##)]);
+    assert!(matches!(e.kind, ErrorKind::RefCycle(_)), "{e}");
+    assert!(e.to_string().contains("a.json#/$defs/A"), "{e}");
+}
+
+#[test]
+fn unsupported_keywords_are_listed_not_fatal() {
+    let dir = schemas(&[(
+        "a.json",
+        r#"{"$defs": {"A": {"type": "object", "properties": {
+            "mail": {"type": "string", "format": "email"},
+            "items": {"type": "array", "unevaluatedItems": false}
+        }}}}"#,
+    )]);
+    let generated = generate(dir.path()).unwrap();
+    let listed: Vec<String> =
+        generated.validator_only.iter().map(|u| format!("{} {}", u.loc.display(), u.keyword)).collect();
+    assert!(listed.iter().any(|l| l.contains("/properties/mail/format") && l.ends_with("format")), "{listed:?}");
+    assert!(listed.iter().any(|l| l.ends_with("unevaluatedItems")), "{listed:?}");
+}
