@@ -258,6 +258,8 @@ impl PartialEq for Decimal {
     }
 }
 
+impl Eq for Decimal {}
+
 impl ::serde::Serialize for Decimal {
     fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.raw.serialize(serializer)

@@ -1,0 +1,80 @@
+//! The downstream crate's generated types, used as a service would.
+
+use accord_downstream_example::operations::{Operation, ShopGetPet, ShopGetPetResponse, ShopPutPet};
+use accord_downstream_example::shop::{Pet, PetBreed, PetId, PetSpecies};
+use accord_downstream_example::{Circle, Shape};
+use serde_json::{Value, json};
+
+fn pet(v: Value) -> Result<Pet, serde_json::Error> {
+    serde_json::from_value(v)
+}
+
+#[test]
+fn a_valid_pet_reads_and_round_trips() {
+    let text = r#"{"id": "123e4567-e89b-12d3-a456-426614174000", "name": "Rex", "species": "dog",
+        "breed": "beagle", "nickname": null, "price": 12345678901234567.89, "born": "2024-02-29",
+        "mother": {"id": 1, "name": "Ma", "species": "dog"}, "litter": [{"id": 2, "name": "Pup", "species": "dog"}],
+        "tags": {"good": 1}, "status": "sold", "soldTo": "Ann"}"#;
+    let p: Pet = serde_json::from_str(text).unwrap();
+    assert!(matches!(p.id, PetId::String(_)));
+    assert_eq!(p.breed, Some(PetBreed::Other("beagle".into())), "open enum keeps other values");
+    assert_eq!(p.nickname, Some(None), "null and absent stay apart");
+    assert_eq!(p.mother.as_ref().unwrap().name.as_str(), "Ma");
+    let back = serde_json::to_string(&p).unwrap();
+    assert!(back.contains("12345678901234567.89"), "{back}");
+    assert_eq!(serde_json::from_str::<Value>(&back).unwrap(), serde_json::from_str::<Value>(text).unwrap());
+}
+
+#[test]
+fn invalid_pets_are_rejected() {
+    let base = json!({"id": 1, "name": "Rex", "species": "dog"});
+    assert!(pet(base.clone()).is_ok());
+    let with = |k: &str, v: Value| {
+        let mut p = base.clone();
+        p[k] = v;
+        p
+    };
+    for (why, bad) in [
+        ("species misspelt", with("species", json!("dgo"))),
+        ("name too long", with("name", json!("x".repeat(41)))),
+        ("id below minimum", with("id", json!(0))),
+        ("id not a uuid", with("id", json!("not-a-uuid"))),
+        ("price with three decimals", with("price", json!("1.234"))),
+        ("negative price", with("price", json!(-1))),
+        ("not a date", with("born", json!("2023-02-29"))),
+        ("unknown field", with("colour", json!("brown"))),
+        ("nickname not a string", with("nickname", json!(3))),
+        ("sold without buyer", with("status", json!("sold"))),
+        ("tag not an integer", with("tags", json!({"a": "b"}))),
+        ("bad pet in litter", with("litter", json!([{"id": 2}]))),
+    ] {
+        assert!(pet(bad.clone()).is_err(), "{why}: {bad} was accepted");
+    }
+    let mut missing = base.clone();
+    missing.as_object_mut().unwrap().remove("name");
+    let e = pet(missing).unwrap_err().to_string();
+    assert!(e.contains("missing field `name`"), "{e}");
+}
+
+#[test]
+fn tagged_union_dispatches_on_its_const() {
+    let s: Shape = serde_json::from_str(r#"{"kind": "circle", "radius": 2}"#).unwrap();
+    assert!(matches!(s, Shape::Circle(Circle { .. })));
+    assert!(serde_json::from_str::<Shape>(r#"{"kind": "circle", "radius": 0}"#).is_err(), "exclusiveMinimum");
+    assert!(serde_json::from_str::<Shape>(r#"{"kind": "hexagon"}"#).is_err());
+    assert!(serde_json::from_str::<Shape>(r#"{"kind": "rect", "width": 1}"#).is_err());
+}
+
+#[test]
+fn operation_descriptors_read_responses_by_status() {
+    assert_eq!((ShopGetPet::ID, ShopGetPet::METHOD, ShopGetPet::PATH), ("shop.getPet", "GET", "/pets/{id}"));
+    assert_eq!(ShopGetPet::STATUSES, ["200", "404", "5XX", "default"]);
+    let ok = ShopGetPet::parse_response(200, r#"{"id": 1, "name": "Rex", "species": "cat"}"#).unwrap();
+    assert!(matches!(ok, ShopGetPetResponse::Status200(p) if p.species == PetSpecies::Cat));
+    assert_eq!(ShopGetPet::parse_response(404, "no pet").unwrap(), ShopGetPetResponse::Status404("no pet".into()));
+    assert_eq!(ShopGetPet::parse_response(503, "").unwrap(), ShopGetPetResponse::Status5xx { status: 503 });
+    let problem = ShopGetPet::parse_response(418, r#"{"title": "teapot"}"#).unwrap();
+    assert!(matches!(problem, ShopGetPetResponse::Default { status: 418, .. }));
+    assert!(ShopGetPet::parse_response(200, r#"{"id": 1}"#).is_err());
+    assert!(ShopPutPet::parse_request(r#"{"id": 1, "name": "Rex", "species": "bird"}"#).is_ok());
+}
