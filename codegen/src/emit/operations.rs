@@ -18,7 +18,7 @@ impl Emitter<'_> {
             quote!(#id => ::std::option::Option::Some(
                 <#name as Operation>::parse_request(body)
                     .map_err(|e| e.to_string())
-                    .and_then(|r| ::serde_json::to_value(&r).map_err(|e| e.to_string()))
+                    .and_then(|r| ::serde_json::to_value(r).map_err(|e| e.to_string()))
             ),)
         });
         let by_id_response = self.space.operations.iter().map(|op| {
