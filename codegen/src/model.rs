@@ -188,6 +188,8 @@ pub struct NewtypeShape {
     pub prim: Prim,
     /// Its constraints.
     pub checks: Vec<PrimCheck>,
+    /// `x-accord-sensitive`: `Debug` shows only the length, and there is no `Display`.
+    pub sensitive: bool,
 }
 
 /// A format the generated code checks.

@@ -132,6 +132,8 @@ pub(crate) struct Facets {
     pub checks: Vec<Check>,
     /// `false` somewhere: nothing is valid.
     pub never: bool,
+    /// `x-accord-sensitive`: a secret or personal value.
+    pub sensitive: bool,
     /// Doc comment.
     pub doc: Option<String>,
 }
@@ -318,6 +320,7 @@ impl Converter<'_> {
                 "multipleOf" => f.prim.push(PrimCheck::MultipleOf(number(loc, key, v)?)),
                 "x-accord-knownValues" => f.known_values = v.as_array().cloned(),
                 "x-accord-type" => f.decimal = v == "decimal",
+                "x-accord-sensitive" => f.sensitive = true,
                 "x-accord-maxSerializedLength" => {
                     let check = self.keyword_check(loc, m, key)?;
                     f.checks.extend(check);

@@ -266,7 +266,8 @@ impl<'s> Converter<'s> {
             if !values.is_empty() && values.iter().all(|v| v.is_i64()) && f.checks.is_empty() {
                 let mut checks = vec![PrimCheck::OneOf(values.clone())];
                 checks.extend(f.prim.iter().filter(|c| numeric(c)).cloned());
-                return Ok(Decision::Shape(Shape::Newtype(NewtypeShape { prim: Prim::Integer, checks })));
+                let sensitive = f.sensitive;
+                return Ok(Decision::Shape(Shape::Newtype(NewtypeShape { prim: Prim::Integer, checks, sensitive })));
             }
             return Ok(Decision::Shape(Shape::Json(self.whole_checks(&f)?)));
         }
@@ -332,16 +333,29 @@ impl<'s> Converter<'s> {
                         variants.push(EnumVariant { name: n, value: v.to_string() });
                     }
                     Decision::Shape(Shape::OpenEnum(OpenEnumShape { known: variants, checks: string_checks }))
-                } else if !string_checks.is_empty() {
-                    Decision::Shape(Shape::Newtype(NewtypeShape { prim: Prim::String, checks: string_checks }))
+                } else if !string_checks.is_empty() || f.sensitive {
+                    let sensitive = f.sensitive;
+                    Decision::Shape(Shape::Newtype(NewtypeShape {
+                        prim: Prim::String,
+                        checks: string_checks,
+                        sensitive,
+                    }))
                 } else {
                     Decision::Inline(TypeRef::String)
                 }
             }
             "integer" if number_checks.is_empty() => Decision::Inline(TypeRef::Integer),
-            "integer" => Decision::Shape(Shape::Newtype(NewtypeShape { prim: Prim::Integer, checks: number_checks })),
+            "integer" => Decision::Shape(Shape::Newtype(NewtypeShape {
+                prim: Prim::Integer,
+                checks: number_checks,
+                sensitive: f.sensitive,
+            })),
             "number" if number_checks.is_empty() => Decision::Inline(TypeRef::Number),
-            "number" => Decision::Shape(Shape::Newtype(NewtypeShape { prim: Prim::Number, checks: number_checks })),
+            "number" => Decision::Shape(Shape::Newtype(NewtypeShape {
+                prim: Prim::Number,
+                checks: number_checks,
+                sensitive: f.sensitive,
+            })),
             "boolean" => Decision::Inline(TypeRef::Bool),
             "null" => Decision::Inline(TypeRef::Null),
             _ => {

@@ -314,7 +314,24 @@ impl Emitter<'_> {
             Prim::Number => (quote!(::serde_json::Number), false),
         };
         let checks = self.prim_checks(&n.checks, m, string);
-        let derive = self.derive(DERIVE_DATA);
+        // A sensitive value never shows in `Debug` (logs, panics) and has no `Display`.
+        let derive = if n.sensitive {
+            self.derive(&["Clone", "PartialEq", "::serde::Serialize", "::schemars::JsonSchema"])
+        } else {
+            self.derive(DERIVE_DATA)
+        };
+        let debug = if n.sensitive {
+            let shown = format!("{name}(<redacted>)");
+            quote! {
+                impl ::std::fmt::Debug for #name {
+                    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                        f.write_str(#shown)
+                    }
+                }
+            }
+        } else {
+            quote!()
+        };
         let accessors = match n.prim {
             Prim::String => quote! {
                 /// The string.
@@ -329,6 +346,15 @@ impl Emitter<'_> {
                 pub fn get(&self) -> &::serde_json::Number { &self.0 }
             },
         };
+        let display = if string && !n.sensitive {
+            quote! {
+                impl ::std::fmt::Display for #name {
+                    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result { f.write_str(&self.0) }
+                }
+            }
+        } else {
+            quote!()
+        };
         let str_conv = if string {
             quote! {
                 impl ::std::convert::TryFrom<&str> for #name {
@@ -336,9 +362,7 @@ impl Emitter<'_> {
                     fn try_from(value: &str) -> ::std::result::Result<Self, Self::Error> { #name::new(value.to_string()) }
                 }
 
-                impl ::std::fmt::Display for #name {
-                    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result { f.write_str(&self.0) }
-                }
+                #display
             }
         } else {
             quote!()
@@ -366,6 +390,7 @@ impl Emitter<'_> {
             }
 
             #str_conv
+            #debug
 
             impl<'de> ::serde::Deserialize<'de> for #name {
                 fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {

@@ -246,3 +246,26 @@ fn decimals_round_trip_digit_for_digit() {
     // A decimal string that is not a decimal is rejected.
     assert!(serde_json::from_str::<QueryOrderDetailsResponse>(&body.replace("\"19.99\"", "\"19,99\"")).is_err());
 }
+
+#[test]
+fn sensitive_values_never_show_in_debug_output() {
+    use accord_types::xoxoday::GetOrderDetailsResponse;
+    use accord_types::zonos::OrderNumbersRequest;
+    let request: OrderNumbersRequest = serde_json::from_str(
+        r#"{"store": 7, "secret": "123e4567-e89b-12d3-a456-426614174000", "sinceDate": "20240101"}"#,
+    )
+    .unwrap();
+    let shown = format!("{request:?} {request:#?}");
+    assert!(!shown.contains("123e4567"), "{shown}");
+    assert!(shown.contains("OrderNumbersRequestSecret(<redacted>)"), "{shown}");
+    assert_eq!(request.secret.as_str(), "123e4567-e89b-12d3-a456-426614174000", "still readable on purpose");
+
+    let text = std::fs::read_to_string(
+        repo_root().join("tests/fixtures/xoxoday.getOrderDetails/valid/response-200--sample.json"),
+    )
+    .unwrap();
+    let value: Value = serde_json::from_str(&text).unwrap();
+    let code = value.pointer("/data/getOrderDetails/data/vouchers/0/voucherCode").and_then(Value::as_str).unwrap();
+    let response: GetOrderDetailsResponse = serde_json::from_str(&text).unwrap();
+    assert!(!format!("{response:?}").contains(code), "voucher code {code} leaks through Debug");
+}
