@@ -193,6 +193,14 @@ fn check_file(
         report.extend([Diagnostic::error("parse", "the file is empty", name)]);
         return report;
     }
+    if checker.schema_uri().is_some() {
+        // Generic mode: every input is one JSON document.
+        if let Some(container) = read_text(name, reader, &mut report) {
+            report.summary.exchanges += 1;
+            absorb(&mut report, checker.check_document(name, container), options.record_cases);
+        }
+        return report;
+    }
     let kind = options.kind.unwrap_or_else(|| {
         let by_ext = path.and_then(|p| p.extension()).and_then(|e| e.to_str()).map(str::to_ascii_lowercase);
         match by_ext.as_deref() {
@@ -225,27 +233,8 @@ fn check_file(
             }
         }
         InputKind::Envelope | InputKind::Payload => {
-            let mut bytes = Vec::new();
-            if let Err(e) = reader.read_to_end(&mut bytes) {
-                report.summary.files = 0;
-                unreadable(&mut report, name, &e.to_string());
-                return report;
-            }
-            let text = match String::from_utf8(bytes) {
-                Ok(t) => t,
-                Err(e) => {
-                    report.extend([Diagnostic::error(
-                        "parse",
-                        format!(
-                            "the file is not UTF-8 text (invalid byte at offset {}); is it a binary file?",
-                            e.utf8_error().valid_up_to()
-                        ),
-                        name,
-                    )]);
-                    return report;
-                }
-            };
-            let container: Arc<str> = Arc::from(text);
+            let Some(container) = read_text(name, reader, &mut report) else { return report };
+
             if kind == InputKind::Envelope {
                 report.summary.exchanges += 1;
                 match capture::read_envelope(&container, 1, None) {
@@ -264,6 +253,30 @@ fn check_file(
         }
     }
     report
+}
+
+/// The rest of `reader` as text; `None` (with a diagnostic) if it cannot be read or is not UTF-8.
+fn read_text(name: &str, mut reader: impl Read, report: &mut Report) -> Option<Arc<str>> {
+    let mut bytes = Vec::new();
+    if let Err(e) = reader.read_to_end(&mut bytes) {
+        report.summary.files = 0;
+        unreadable(report, name, &e.to_string());
+        return None;
+    }
+    match String::from_utf8(bytes) {
+        Ok(t) => Some(Arc::from(t)),
+        Err(e) => {
+            report.extend([Diagnostic::error(
+                "parse",
+                format!(
+                    "the file is not UTF-8 text (invalid byte at offset {}); is it a binary file?",
+                    e.utf8_error().valid_up_to()
+                ),
+                name,
+            )]);
+            None
+        }
+    }
 }
 
 fn check_payload(checker: &Checker<'_>, name: &str, container: Arc<str>, options: &ReadOptions, report: &mut Report) {

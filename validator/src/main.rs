@@ -87,6 +87,14 @@ struct CheckArgs {
     /// Treat exchanges that match no operation as errors.
     #[arg(long)]
     strict: bool,
+    /// Generic mode: check each input as one JSON document against this JSON Schema
+    /// (any draft its `$schema` names; 2020-12 by default). No catalog is needed.
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["operation", "direction", "status", "input", "strict"])]
+    schema: Option<PathBuf>,
+    /// Generic mode: assert `format` (the drafts' default treats it as an annotation;
+    /// the built-in catalog always asserts it).
+    #[arg(long, requires = "schema")]
+    assert_format: bool,
     /// When to use colour in human output (`NO_COLOR` is respected).
     #[arg(long, value_enum, default_value = "auto")]
     color: ColorChoice,
@@ -195,6 +203,16 @@ fn man_command(args: ManArgs) -> Result<ExitCode> {
 }
 
 fn check_command(args: CheckArgs) -> Result<ExitCode> {
+    if let Some(schema) = &args.schema {
+        if args.catalog.schemas.is_some() {
+            return Err(anyhow!("--schema (one JSON Schema) and --schemas (a catalog) cannot be used together"));
+        }
+        let (catalog, uri) = Catalog::from_schema_file(schema)
+            .with_context(|| format!("cannot load the schema {}", schema.display()))?;
+        let checker = Checker::for_schema(&catalog, &uri, args.assert_format)
+            .with_context(|| format!("the schema {} does not compile", schema.display()))?;
+        return run_checks(&checker, &args);
+    }
     let catalog = load(&args.catalog)?;
     if let Some(id) = &args.operation {
         if catalog.operation(id).is_none() {
@@ -207,6 +225,11 @@ fn check_command(args: CheckArgs) -> Result<ExitCode> {
     }
     let checker = Checker::new(&catalog, CheckOptions { operation: args.operation.clone(), strict: args.strict })
         .context("the catalog's schemas do not compile")?;
+    run_checks(&checker, &args)
+}
+
+/// Reads every input with `checker`, renders the report, and picks the exit code.
+fn run_checks(checker: &Checker<'_>, args: &CheckArgs) -> Result<ExitCode> {
     let direction = args.direction.map(|d| match d {
         DirectionArg::Request => Direction::Request,
         DirectionArg::Response => Direction::Response,
@@ -219,7 +242,7 @@ fn check_command(args: CheckArgs) -> Result<ExitCode> {
     } else {
         Box::new(NoProgress)
     };
-    let report = check::run_with_progress(&checker, &args.inputs, &options, progress.as_ref());
+    let report = check::run_with_progress(checker, &args.inputs, &options, progress.as_ref());
     let color = match args.color {
         ColorChoice::Always => true,
         ColorChoice::Never => false,

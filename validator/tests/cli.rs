@@ -372,3 +372,57 @@ fn example_github_workflow_commands_work() {
     let doc = roxmltree::Document::parse(&junit).unwrap();
     assert!(doc.root_element().attribute("failures").unwrap().parse::<usize>().unwrap() > 0);
 }
+
+#[test]
+fn generic_mode_checks_documents_against_one_schema() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = |n: &str| dir.path().join(n).display().to_string();
+    std::fs::write(
+        dir.path().join("schema.json"),
+        r##"{"$schema": "https://json-schema.org/draft/2020-12/schema", "type": "object",
+            "properties": {"name": {"$ref": "defs.json#/$defs/Name"}, "when": {"type": "string", "format": "date"}},
+            "required": ["name"]}"##,
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("defs.json"), r#"{"$defs": {"Name": {"type": "string", "maxLength": 3}}}"#).unwrap();
+    std::fs::write(dir.path().join("good.json"), r#"{"name": "ok", "when": "not a date"}"#).unwrap();
+    std::fs::write(dir.path().join("bad.json"), "{\n  \"name\": \"toolong\"\n}\n").unwrap();
+
+    let o = accord(&["check", "--schema", &p("schema.json"), &p("good.json")]);
+    assert_eq!(o.status.code(), Some(0), "format is an annotation by default: {}", stdout(&o));
+    let o = accord(&["check", "--schema", &p("schema.json"), "--assert-format", &p("good.json")]);
+    assert_eq!(o.status.code(), Some(1), "--assert-format asserts it");
+    assert!(stdout(&o).contains("error[format]"));
+
+    let o = accord(&["check", "--schema", &p("schema.json"), "--format", "json", &p("bad.json"), &p("good.json")]);
+    assert_eq!(o.status.code(), Some(1));
+    let r = report(&o);
+    assert_eq!(r["summary"]["payloads"], 2);
+    let d = &r["diagnostics"][0];
+    assert_eq!((d["code"].as_str(), d["line"].as_u64(), d["column"].as_u64()), (Some("maxLength"), Some(2), Some(11)));
+    assert_eq!(d["instancePath"], "/name");
+    assert!(d["schemaPath"].as_str().unwrap().ends_with("defs.json#/$defs/Name/maxLength"), "{d}");
+    for format in ["sarif", "junit", "github", "human"] {
+        let o = accord(&["check", "--schema", &p("schema.json"), "--format", format, &p("bad.json")]);
+        assert_eq!(o.status.code(), Some(1), "{format}");
+    }
+
+    // A schema that reaches outside its folder, or does not exist: exit 2, named.
+    std::fs::write(dir.path().join("escape.json"), r#"{"$ref": "../outside.json"}"#).unwrap();
+    let o = accord(&["check", "--schema", &p("escape.json"), &p("good.json")]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("../outside.json"), "{}", String::from_utf8_lossy(&o.stderr));
+    let o = accord(&["check", "--schema", &p("missing.json"), &p("good.json")]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("missing.json"));
+    // Mixed with catalog flags: a usage error.
+    assert_eq!(
+        accord(&["check", "--schema", &p("schema.json"), "--operation", "x", &p("good.json")]).status.code(),
+        Some(2)
+    );
+    assert_eq!(
+        accord(&["check", "--schema", &p("schema.json"), "--schemas", "schemas", &p("good.json")]).status.code(),
+        Some(2)
+    );
+    assert_eq!(accord(&["check", "--assert-format", &p("good.json")]).status.code(), Some(2));
+}

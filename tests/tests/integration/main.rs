@@ -2,6 +2,7 @@
 
 mod captures;
 mod codegen;
+mod conformance;
 mod fixtures;
 mod generated_types;
 mod report_schema;

@@ -48,6 +48,31 @@ impl Catalog {
         Self::from_set(SchemaSet::from_dir(dir)?, label.trim_end_matches('/').to_string())
     }
 
+    /// A catalog of one schema file (and the files it `$ref`s) for generic
+    /// mode; returns the catalog and the schema's URI.
+    pub fn from_schema_file(path: &Path) -> Result<(Self, String), CatalogError> {
+        let (set, name) = SchemaSet::from_schema_file(path)?;
+        let label = path.parent().map(|p| p.display().to_string()).filter(|p| !p.is_empty()).unwrap_or(".".into());
+        let uri = format!("{BASE_URI}{name}");
+        Ok((Self::from_set(set, label.trim_end_matches('/').to_string())?, uri))
+    }
+
+    /// A catalog of one schema given as a value, plus `extra` documents
+    /// registered at their own absolute URIs (e.g. a test suite's remotes).
+    /// Returns the catalog and the schema's URI.
+    pub fn from_schema_value(
+        schema: serde_json::Value,
+        name: &str,
+        extra: impl IntoIterator<Item = (String, serde_json::Value)>,
+    ) -> Result<(Self, String), CatalogError> {
+        let mut set = SchemaSet::default();
+        set.insert_value(name, schema);
+        for (uri, value) in extra {
+            set.insert_value(&uri, value);
+        }
+        Ok((Self::from_set(set, ".".to_string())?, format!("{BASE_URI}{name}")))
+    }
+
     fn from_set(schemas: SchemaSet, root_label: String) -> Result<Self, CatalogError> {
         let mut operations = Vec::new();
         for doc in schemas.documents.values() {
@@ -74,6 +99,9 @@ impl Catalog {
     /// form shown to people (`schemas/x/y.json#/a`).
     pub fn display_uri(&self, uri: &str) -> String {
         match uri.strip_prefix(BASE_URI) {
+            Some(rest) if self.root_label == "." => {
+                percent_encoding::percent_decode_str(rest).decode_utf8_lossy().into_owned()
+            }
             Some(rest) => {
                 format!("{}/{}", self.root_label, percent_encoding::percent_decode_str(rest).decode_utf8_lossy())
             }

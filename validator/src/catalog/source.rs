@@ -15,9 +15,10 @@ pub struct Document {
 }
 
 impl Document {
-    /// The document's absolute URI in the validator's registry.
+    /// The document's absolute URI in the validator's registry: under
+    /// [`super::BASE_URI`], or its own when its path is already a URI.
     pub fn uri(&self) -> String {
-        format!("{}{}", super::BASE_URI, self.path)
+        if self.path.contains("://") { self.path.clone() } else { format!("{}{}", super::BASE_URI, self.path) }
     }
 }
 
@@ -91,6 +92,62 @@ impl SchemaSet {
         Ok(set)
     }
 
+    /// The schema file `path` and every file it reaches by relative `$ref`,
+    /// all under the file's own folder (the root). Returns the set and the
+    /// file's path in it. Absolute references are left to `$id`s inside the set:
+    /// nothing is fetched.
+    pub fn from_schema_file(path: &Path) -> Result<(Self, String), CatalogError> {
+        let root = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+        let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let mut set = SchemaSet::default();
+        let mut pending = vec![name.clone()];
+        while let Some(rel) = pending.pop() {
+            if set.documents.contains_key(&rel) {
+                continue;
+            }
+            let file = root.join(&rel);
+            let shown = file.display().to_string();
+            let meta = std::fs::metadata(&file).map_err(|e| CatalogError::Io { path: shown.clone(), source: e })?;
+            if meta.len() > MAX_DOCUMENT_BYTES {
+                return Err(CatalogError::TooLarge { path: shown, bytes: meta.len() });
+            }
+            let text = std::fs::read_to_string(&file).map_err(|e| CatalogError::Io { path: shown, source: e })?;
+            set.insert(&rel, &text)?;
+            let mut refs = Vec::new();
+            let mut stack = vec![&set.documents[&rel].value];
+            while let Some(v) = stack.pop() {
+                match v {
+                    Value::Object(m) => {
+                        if let Some(r) = m.get("$ref").and_then(Value::as_str) {
+                            refs.push(r.to_string());
+                        }
+                        stack.extend(m.values());
+                    }
+                    Value::Array(a) => stack.extend(a),
+                    _ => {}
+                }
+            }
+            for r in refs {
+                let file_part = r.split('#').next().unwrap_or("");
+                if file_part.is_empty() || file_part.contains("://") || file_part.starts_with("urn:") {
+                    continue;
+                }
+                let target = relative_target(&rel, file_part)
+                    .ok_or_else(|| CatalogError::OutsideRoot { from: rel.clone(), reference: r.clone() })?;
+                if !root.join(&target).is_file() {
+                    return Err(CatalogError::DanglingRef { from: rel.clone(), reference: r.clone() });
+                }
+                pending.push(target);
+            }
+        }
+        Ok((set, name))
+    }
+
+    /// Adds a parsed document under `path` (a relative path, or an absolute URI).
+    pub fn insert_value(&mut self, path: &str, value: Value) {
+        self.documents.insert(path.to_string(), Document { path: path.to_string(), value });
+    }
+
     fn insert(&mut self, path: &str, text: &str) -> Result<(), CatalogError> {
         let value = if path.ends_with(".yaml") || path.ends_with(".yml") {
             serde_norway::from_str::<Value>(text).map_err(|e| CatalogError::Yaml {
@@ -147,8 +204,27 @@ impl SchemaSet {
         Ok((target, fragment.to_string()))
     }
 
-    /// The value at `pointer` in document `path`.
+    /// The value at `pointer` in document `path`, following nothing.
     pub fn get(&self, path: &str, pointer: &str) -> Option<&Value> {
         self.documents.get(path)?.value.pointer(pointer)
     }
+}
+
+/// `reference` (a relative file path) seen from document `from`, or `None` if it leaves the root.
+fn relative_target(from: &str, reference: &str) -> Option<String> {
+    if reference.starts_with('/') {
+        return None;
+    }
+    let mut parts: Vec<&str> = from.split('/').collect();
+    parts.pop();
+    for seg in reference.split('/') {
+        match seg {
+            "." | "" => {}
+            ".." => {
+                parts.pop()?;
+            }
+            s => parts.push(s),
+        }
+    }
+    Some(parts.join("/"))
 }

@@ -52,7 +52,7 @@ fn key(d: &Diagnostic) -> CaseKey<'_> {
 }
 
 fn case_key(c: &Case) -> CaseKey<'_> {
-    (c.file.as_str(), c.entry, Some(c.operation.as_str()), Some(c.direction))
+    (c.file.as_str(), c.entry, c.operation.as_deref(), c.direction)
 }
 
 fn suites(report: &Report) -> BTreeMap<&str, Suite<'_>> {
@@ -251,8 +251,8 @@ mod tests {
         let case = |entry, valid| Case {
             file: "a.har".into(),
             entry: Some(entry),
-            operation: "op".into(),
-            direction: Direction::Response,
+            operation: Some("op".into()),
+            direction: Some(Direction::Response),
             valid,
         };
         report.cases = vec![case(0, true), case(1, false)];

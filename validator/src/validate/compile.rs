@@ -46,7 +46,29 @@ pub fn compile(
     keywords::register(options).build(&json!({ "$ref": uri }))
 }
 
+/// Compiles the schema at `uri` for generic mode: its own `$schema` picks
+/// the draft (2020-12 when it names none), and `format` is asserted only when
+/// asked (the drafts' own default is to treat it as an annotation).
+pub fn compile_generic(
+    registry: &Registry<'static>,
+    uri: &str,
+    assert_formats: bool,
+) -> Result<Validator, jsonschema::ValidationError<'static>> {
+    let options = jsonschema::options().with_registry(registry).should_validate_formats(assert_formats);
+    keywords::register(options).build(&json!({ "$ref": uri }))
+}
+
 impl CompiledSchemas {
+    /// Compiles the one schema of generic mode.
+    pub fn single(catalog: &Catalog, uri: &str, assert_formats: bool) -> Result<Self, CatalogError> {
+        let registry = registry(catalog)?;
+        let validator = compile_generic(&registry, uri, assert_formats).map_err(|e| CatalogError::Compile {
+            location: catalog.display_uri(uri),
+            message: e.to_string().replace(BASE_URI, &format!("{}/", catalog.root_label)),
+        })?;
+        Ok(CompiledSchemas { validators: HashMap::from([(uri.to_string(), validator)]) })
+    }
+
     /// Compiles every schema referenced by the catalog's operations.
     pub fn new(catalog: &Catalog) -> Result<Self, CatalogError> {
         let registry = registry(catalog)?;

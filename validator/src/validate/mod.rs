@@ -5,7 +5,7 @@ mod compile;
 pub mod keywords;
 mod message;
 
-pub use compile::{CompiledSchemas, compile, registry};
+pub use compile::{CompiledSchemas, compile, compile_generic, registry};
 pub use message::{Finding, did_you_mean, field_name, findings, show_value};
 
 use crate::capture::{BodyText, Exchange, Message};
@@ -51,6 +51,8 @@ pub struct Checker<'c> {
     router: Router<'c>,
     compiled: CompiledSchemas,
     options: CheckOptions,
+    /// Generic mode: every input is a document checked against this schema.
+    schema_uri: Option<String>,
 }
 
 /// Where the message being checked sits, for labelling diagnostics.
@@ -75,7 +77,66 @@ impl<'c> Checker<'c> {
     /// Compiles every schema of `catalog` (once) and prepares the router.
     pub fn new(catalog: &'c Catalog, options: CheckOptions) -> Result<Self, crate::error::CatalogError> {
         let compiled = CompiledSchemas::new(catalog)?;
-        Ok(Checker { catalog, router: Router::new(catalog), compiled, options })
+        Ok(Checker { catalog, router: Router::new(catalog), compiled, options, schema_uri: None })
+    }
+
+    /// Generic mode: a checker that validates whole documents against the
+    /// schema at `uri` (see [`Catalog::from_schema_file`]), asserting `format`
+    /// only when `assert_formats` is set.
+    pub fn for_schema(
+        catalog: &'c Catalog,
+        uri: &str,
+        assert_formats: bool,
+    ) -> Result<Self, crate::error::CatalogError> {
+        let compiled = CompiledSchemas::single(catalog, uri, assert_formats)?;
+        Ok(Checker {
+            catalog,
+            router: Router::new(catalog),
+            compiled,
+            options: CheckOptions::default(),
+            schema_uri: Some(uri.to_string()),
+        })
+    }
+
+    /// In generic mode, the schema every input is checked against.
+    pub fn schema_uri(&self) -> Option<&str> {
+        self.schema_uri.as_deref()
+    }
+
+    /// Generic mode: checks one whole document (a file's text) against the schema.
+    pub fn check_document(&self, file: &str, text: std::sync::Arc<str>) -> Outcome {
+        let mut out = Outcome::default();
+        let Some(validator) = self.schema_uri.as_deref().and_then(|u| self.compiled.get(u)) else { return out };
+        let offset = if text.starts_with('\u{feff}') { 3 } else { 0 };
+        let body = BodyText {
+            text: std::sync::Arc::from(&text[offset..]),
+            embedded: Some(crate::capture::Embedded { container: text.clone(), offset, first_line: 1 }),
+            decode_error: None,
+        };
+        let make = |severity: Severity, code: &str, message: String| {
+            let mut d = Diagnostic::new(severity, code, message, file);
+            d.part = Some(Part::Body);
+            d
+        };
+        let mut diags = Vec::new();
+        match parse_body(&body) {
+            Ok(value) => self.report_errors(validator, &value, &body, &make, &mut diags),
+            Err(BodyProblem { message, offset }) => {
+                let mut d = make(Severity::Error, "parse", format!("the document is not valid JSON: {message}"));
+                self.place(&mut d, &body, offset, offset.saturating_add(1), &LineIndex::new(&text));
+                diags.push(d);
+            }
+        }
+        out.payloads = 1;
+        let valid = !diags.iter().any(|d| d.severity == Severity::Error);
+        if valid {
+            out.valid = 1;
+        } else {
+            out.invalid = 1;
+        }
+        out.cases.push(Case { file: file.to_string(), entry: None, operation: None, direction: None, valid });
+        out.diagnostics = diags;
+        out
     }
 
     /// Whether unrouted inputs are errors in this run.
@@ -393,6 +454,20 @@ impl<'c> Checker<'c> {
             }
         };
         let Some(validator) = media.schema_uri.as_deref().and_then(|u| self.compiled.get(u)) else { return };
+        let make =
+            |severity: Severity, code: &str, message: String| site.diagnostic(severity, code, message, Part::Body);
+        self.report_errors(validator, value, body, &make, out);
+    }
+
+    /// One diagnostic per finding of `validator` on `value` (parsed from `body`), placed in the text.
+    fn report_errors(
+        &self,
+        validator: &jsonschema::Validator,
+        value: &Value,
+        body: &BodyText,
+        make: &dyn Fn(Severity, &str, String) -> Diagnostic,
+        out: &mut Vec<Diagnostic>,
+    ) {
         if validator.is_valid(value) {
             return;
         }
@@ -400,7 +475,7 @@ impl<'c> Checker<'c> {
         let index = LineIndex::new(container);
         for error in validator.iter_errors(value) {
             for f in findings(&error, self.catalog, &self.catalog.redactor) {
-                let mut d = site.diagnostic(f.severity, &f.code, f.message, Part::Body);
+                let mut d = make(f.severity, &f.code, f.message);
                 d.help = f.help;
                 d.schema_path = f.schema_uri.map(|u| self.catalog.display_uri(&u));
                 let span = locate_pointer(&body.text, &f.instance_path);
@@ -470,8 +545,8 @@ impl Outcome {
         self.cases.push(Case {
             file: site.file.to_string(),
             entry: site.entry,
-            operation: site.operation.to_string(),
-            direction: site.direction,
+            operation: Some(site.operation.to_string()),
+            direction: Some(site.direction),
             valid,
         });
         self.diagnostics.extend(diags);
