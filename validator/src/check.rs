@@ -29,6 +29,19 @@ pub struct ReadOptions {
     /// Keep a record of every checked message in [`Report::cases`] (what
     /// JUnit output needs; off by default to keep memory flat on big runs).
     pub record_cases: bool,
+    /// Largest single document (payload, envelope, NDJSON line) read, in
+    /// bytes; `None` for [`DEFAULT_MAX_DOCUMENT_BYTES`]. Larger ones are
+    /// reported as unreadable without being held in memory.
+    pub max_document_bytes: Option<u64>,
+}
+
+/// The default limit on one document: 256 MiB.
+pub const DEFAULT_MAX_DOCUMENT_BYTES: u64 = 256 << 20;
+
+impl ReadOptions {
+    fn max_document(&self) -> u64 {
+        self.max_document_bytes.unwrap_or(DEFAULT_MAX_DOCUMENT_BYTES)
+    }
 }
 
 /// Told how far a run has got, in bytes of input read; for progress bars.
@@ -147,9 +160,21 @@ fn walk(root: &Path, files: &mut Vec<(String, Option<PathBuf>)>, report: &mut Re
             let path = entry.path();
             match std::fs::metadata(&path) {
                 Ok(m) if m.is_dir() => stack.push(path),
-                Ok(_) => {
-                    if path.extension().and_then(|e| e.to_str()).is_some_and(|e| WALKED_EXTENSIONS.contains(&e)) {
+                Ok(m) => {
+                    let wanted =
+                        path.extension().and_then(|e| e.to_str()).is_some_and(|e| WALKED_EXTENSIONS.contains(&e));
+                    if wanted && m.is_file() {
                         found.push(path);
+                    } else if wanted {
+                        // A FIFO, socket or device would block or never end: name it, skip it.
+                        let shown = path.display().to_string();
+                        report.summary.files += 1;
+                        report.extend([Diagnostic::new(
+                            Severity::Warning,
+                            "io",
+                            "not a regular file (a FIFO, socket or device); skipped",
+                            shown,
+                        )]);
                     }
                 }
                 Err(e) => unreadable(report, &path.display().to_string(), &e.to_string()),
@@ -195,7 +220,7 @@ fn check_file(
     }
     if checker.schema_uri().is_some() {
         // Generic mode: every input is one JSON document.
-        if let Some(container) = read_text(name, reader, &mut report) {
+        if let Some(container) = read_text(name, reader, options.max_document(), &mut report) {
             report.summary.exchanges += 1;
             absorb(&mut report, checker.check_document(name, container), options.record_cases);
         }
@@ -225,7 +250,7 @@ fn check_file(
         }
         InputKind::Ndjson => {
             let mut batch = Batch::new(checker, name, options, &mut report);
-            let result = capture::read_ndjson(reader, &mut |item| batch.push(item));
+            let result = capture::read_ndjson(reader, options.max_document(), &mut |item| batch.push(item));
             batch.flush();
             if let Err(e) = result {
                 report.summary.files = 0;
@@ -233,7 +258,7 @@ fn check_file(
             }
         }
         InputKind::Envelope | InputKind::Payload => {
-            let Some(container) = read_text(name, reader, &mut report) else { return report };
+            let Some(container) = read_text(name, reader, options.max_document(), &mut report) else { return report };
 
             if kind == InputKind::Envelope {
                 report.summary.exchanges += 1;
@@ -256,11 +281,17 @@ fn check_file(
 }
 
 /// The rest of `reader` as text; `None` (with a diagnostic) if it cannot be read or is not UTF-8.
-fn read_text(name: &str, mut reader: impl Read, report: &mut Report) -> Option<Arc<str>> {
+fn read_text(name: &str, reader: impl Read, limit: u64, report: &mut Report) -> Option<Arc<str>> {
     let mut bytes = Vec::new();
-    if let Err(e) = reader.read_to_end(&mut bytes) {
+    if let Err(e) = reader.take(limit.saturating_add(1)).read_to_end(&mut bytes) {
         report.summary.files = 0;
         unreadable(report, name, &e.to_string());
+        return None;
+    }
+    if bytes.len() as u64 > limit {
+        report.summary.files = 0;
+        let why = format!("larger than the {} MiB a single document may have (--max-document-size)", limit >> 20);
+        unreadable(report, name, &why);
         return None;
     }
     match String::from_utf8(bytes) {

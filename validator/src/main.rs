@@ -107,6 +107,10 @@ struct CheckArgs {
     /// Show at most N errors (the first in report order); the summary still counts them all.
     #[arg(long, value_name = "N")]
     max_errors: Option<usize>,
+    /// Largest single document (payload, envelope, NDJSON line) read, in MiB; larger ones are
+    /// reported unreadable without being loaded. HAR files are streamed and not limited.
+    #[arg(long, value_name = "MIB", default_value_t = 256)]
+    max_document_size: u64,
 }
 
 #[derive(Args, Debug)]
@@ -236,7 +240,9 @@ fn run_checks(checker: &Checker<'_>, args: &CheckArgs) -> Result<ExitCode> {
     });
     let limit = Limit { errors_only: args.quiet, max_errors: args.max_errors };
     let record_cases = args.format == Format::Junit;
-    let options = ReadOptions { kind: args.input, direction, status: args.status, limit, record_cases };
+    let max_document_bytes = Some(args.max_document_size.saturating_mul(1 << 20));
+    let options =
+        ReadOptions { kind: args.input, direction, status: args.status, limit, record_cases, max_document_bytes };
     let progress: Box<dyn Progress> = if !args.quiet && std::io::stderr().is_terminal() {
         Box::new(ProgressRenderer::new())
     } else {

@@ -426,3 +426,167 @@ fn generic_mode_checks_documents_against_one_schema() {
     );
     assert_eq!(accord(&["check", "--assert-format", &p("good.json")]).status.code(), Some(2));
 }
+
+/// Runs `accord` and fails the test if it has not finished within `secs` (a hang).
+fn accord_within(args: &[&str], secs: u64) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_accord"))
+        .args(args)
+        .current_dir(repo())
+        .env("NO_COLOR", "1")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let start = std::time::Instant::now();
+    loop {
+        if child.try_wait().unwrap().is_some() {
+            return child.wait_with_output().unwrap();
+        }
+        if start.elapsed().as_secs() > secs {
+            let _ = child.kill();
+            panic!("accord {args:?} did not finish within {secs} s");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+}
+
+/// Every file under `dir` with its bytes and modification time.
+fn snapshot(dir: &std::path::Path) -> Vec<(PathBuf, Vec<u8>, std::time::SystemTime)> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).unwrap().flatten() {
+            let p = e.path();
+            let Ok(meta) = std::fs::symlink_metadata(&p) else { continue };
+            if meta.is_dir() {
+                stack.push(p);
+            } else if meta.is_file() {
+                out.push((p.clone(), std::fs::read(&p).unwrap(), meta.modified().unwrap()));
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+#[cfg(unix)]
+#[test]
+fn hostile_inputs_get_diagnostics_never_a_panic_or_a_hang() {
+    use std::os::unix::fs::symlink;
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let w = |name: &str, bytes: &[u8]| std::fs::write(d.join(name), bytes).unwrap();
+    w("empty.json", b"");
+    w("not-json.json", b"hello, world\n");
+    w("bad-utf8.json", b"{\"a\": \"\xff\xfe\"}");
+    w("nul.json", b"{\"a\": \"x\x00y\"}");
+    w("binary.json", &(0..4096u32).map(|i| (i.wrapping_mul(2_654_435_761) >> 24) as u8).collect::<Vec<u8>>());
+    let deep = format!(
+        r#"{{"operation": "dstore.syncStore", "request": {{"body": {}{}}}}}"#,
+        "[".repeat(100_000),
+        "]".repeat(100_000)
+    );
+    w("deep.json", deep.as_bytes());
+    let har = std::fs::read(repo().join("examples/captures/browser-session.har")).unwrap();
+    w("truncated.har", &har[..har.len() / 2]);
+    w(
+        "missing-parts.har",
+        br#"{"log": {"version": "1.2", "entries": [{"request": {"method": "POST", "url": "https://x/v2/pos/inquireOrderDetail"}}, {"response": {"status": 200}}, {}]}}"#,
+    );
+    w(
+        "bad-base64.har",
+        br#"{"log": {"version": "1.2", "entries": [{"request": {"method": "POST", "url": "https://x/v2/pos/syncStore", "headers": [], "postData": {"mimeType": "application/json", "text": "!!!", "encoding": "base64"}}, "response": {"status": 200, "headers": [], "content": {"mimeType": "application/json", "text": "%%%", "encoding": "base64"}}}]}}"#,
+    );
+    w(
+        "body-text.json",
+        br#"{"request": {"method": "POST", "url": "/v2/pos/syncStore", "bodyText": "{\"requestId\": "}}"#,
+    );
+    w("good.ndjson", &std::fs::read(repo().join("examples/captures/service-log.ndjson")).unwrap());
+    symlink("nowhere.json", d.join("dangling.json")).unwrap();
+    symlink("loop-b.json", d.join("loop-a.json")).unwrap();
+    symlink("loop-a.json", d.join("loop-b.json")).unwrap();
+    std::fs::create_dir(d.join("sub")).unwrap();
+    symlink("..", d.join("sub/up")).unwrap();
+    let fifo = std::process::Command::new("mkfifo").arg(d.join("pipe.json")).status();
+    let before = snapshot(d);
+
+    let o = accord_within(&["check", "--format", "json", d.to_str().unwrap()], 120);
+    assert_eq!(o.status.code(), Some(2), "unreadable inputs exit 2: {}", String::from_utf8_lossy(&o.stderr));
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    for name in ["dangling.json", "loop-a.json", "loop-b.json"] {
+        assert!(stderr.contains(name), "{name} not named on stderr: {stderr}");
+    }
+    let r = report(&o);
+    let diags = r["diagnostics"].as_array().unwrap();
+    let about = |file: &str| -> Vec<(String, String)> {
+        diags
+            .iter()
+            .filter(|x| x["file"].as_str().unwrap().ends_with(&format!("/{file}")))
+            .map(|x| (x["code"].as_str().unwrap().to_string(), x["message"].as_str().unwrap().to_string()))
+            .collect()
+    };
+    let has = |file: &str, code: &str, words: &str| {
+        let found = about(file);
+        assert!(
+            found.iter().any(|(c, m)| c == code && m.contains(words)),
+            "{file}: no {code} with {words:?} in {found:?}"
+        );
+    };
+    has("empty.json", "parse", "empty");
+    has("not-json.json", "parse", "not JSON");
+    has("bad-utf8.json", "parse", "not UTF-8");
+    has("binary.json", "parse", "");
+    has("nul.json", "parse", "control character");
+    has("deep.json", "parse", "nested more than 128 levels");
+    has("truncated.har", "parse", "not a valid HAR file");
+    assert_eq!(about("missing-parts.har").iter().filter(|(c, _)| c == "capture").count(), 3);
+    assert_eq!(about("bad-base64.har").iter().filter(|(c, _)| c == "encoding").count(), 2);
+    has("body-text.json", "parse", "not valid JSON");
+    has("dangling.json", "io", "");
+    has("loop-a.json", "io", "symbolic links");
+    if fifo.is_ok_and(|s| s.success()) {
+        has("pipe.json", "io", "not a regular file");
+    }
+    // Positions of parse errors are given.
+    let truncated = diags.iter().find(|x| x["file"].as_str().unwrap().ends_with("truncated.har")).unwrap();
+    assert!(truncated["line"].as_u64().is_some() && truncated["column"].as_u64().is_some());
+    // The good file among them was still checked in full.
+    assert!(about("good.ndjson").iter().any(|(c, _)| c == "pattern"), "good.ndjson was not checked");
+    assert_eq!(snapshot(d), before, "inputs were modified");
+
+    // A document over the size limit is named and skipped; the rest is checked.
+    w("big.json", format!("{{\"pad\": \"{}\"}}", "x".repeat(2 << 20)).as_bytes());
+    let o = accord_within(
+        &[
+            "check",
+            "--max-document-size",
+            "1",
+            "--format",
+            "json",
+            d.join("big.json").to_str().unwrap(),
+            d.join("good.ndjson").to_str().unwrap(),
+        ],
+        60,
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("big.json: larger than the 1 MiB"));
+    assert!(report(&o)["summary"]["errors"].as_u64().unwrap() > 1, "good.ndjson still checked");
+
+    // A catalog whose operation names a schema that does not exist: exit 2, file and pointer named.
+    let catalog = d.join("catalog/shop");
+    std::fs::create_dir_all(&catalog).unwrap();
+    std::fs::write(
+        catalog.join("openapi.json"),
+        r#"{"openapi": "3.1.0", "info": {"title": "t", "version": "1"}, "paths": {"/x": {"post": {"operationId": "x",
+            "requestBody": {"content": {"application/json": {"schema": {"$ref": "missing.schema.json#/$defs/X"}}}},
+            "responses": {"200": {"description": "ok"}}}}}}"#,
+    )
+    .unwrap();
+    let o = accord_within(
+        &["check", "--schemas", d.join("catalog").to_str().unwrap(), d.join("good.ndjson").to_str().unwrap()],
+        60,
+    );
+    assert_eq!(o.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert!(stderr.contains("shop/openapi.json") && stderr.contains("missing.schema.json"), "{stderr}");
+}

@@ -121,8 +121,13 @@ impl FormatError {
 
 /// serde_json's message without its " at line L column C" suffix (positions are reported separately).
 pub fn strip_position(message: &str) -> String {
-    match message.rfind(" at line ") {
-        Some(i) => message[..i].to_string(),
-        None => message.to_string(),
+    let message = match message.rfind(" at line ") {
+        Some(i) => &message[..i],
+        None => message,
+    };
+    if message == "recursion limit exceeded" {
+        "nested more than 128 levels deep, which Accord does not read (recursion limit exceeded)".to_string()
+    } else {
+        message.to_string()
     }
 }
