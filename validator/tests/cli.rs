@@ -590,3 +590,58 @@ fn hostile_inputs_get_diagnostics_never_a_panic_or_a_hang() {
     let stderr = String::from_utf8_lossy(&o.stderr);
     assert!(stderr.contains("shop/openapi.json") && stderr.contains("missing.schema.json"), "{stderr}");
 }
+
+#[test]
+fn schemas_are_never_fetched_and_refs_never_leave_the_root() {
+    // A server that would see any attempt to fetch a schema.
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    listener.set_nonblocking(true).unwrap();
+    let url = format!("http://127.0.0.1:{}/schema.json", listener.local_addr().unwrap().port());
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::write(d.join("doc.json"), r#"{"a": 1}"#).unwrap();
+    std::fs::write(d.join("secret.json"), r#"{"type": "object", "properties": {"leak": {"const": "from outside"}}}"#)
+        .unwrap();
+
+    // Generic mode: a remote $ref and a $ref out of the schema's folder.
+    std::fs::create_dir(d.join("s")).unwrap();
+    std::fs::write(d.join("s/remote.json"), format!(r#"{{"$ref": "{url}"}}"#)).unwrap();
+    std::fs::write(d.join("s/escape.json"), r#"{"$ref": "../secret.json"}"#).unwrap();
+    std::fs::write(d.join("s/absolute.json"), r#"{"$ref": "file:///etc/passwd"}"#).unwrap();
+    for schema in ["remote.json", "escape.json", "absolute.json"] {
+        let o = accord(&[
+            "check",
+            "--schema",
+            d.join("s").join(schema).to_str().unwrap(),
+            d.join("doc.json").to_str().unwrap(),
+        ]);
+        assert_eq!(o.status.code(), Some(2), "{schema}: {}", String::from_utf8_lossy(&o.stdout));
+        assert!(!String::from_utf8_lossy(&o.stdout).contains("from outside"));
+    }
+
+    // A catalog: the same references from an OpenAPI document.
+    for (name, reference) in
+        [("remote", url.as_str()), ("escape", "../../secret.json"), ("absolute", "file:///etc/passwd")]
+    {
+        let root = d.join(format!("catalog-{name}"));
+        std::fs::create_dir_all(root.join("api")).unwrap();
+        std::fs::write(
+            root.join("api/openapi.json"),
+            format!(
+                r#"{{"openapi": "3.1.0", "info": {{"title": "t", "version": "1"}}, "paths": {{"/x": {{"post": {{"operationId": "x",
+                "requestBody": {{"content": {{"application/json": {{"schema": {{"$ref": "{reference}"}}}}}}}},
+                "responses": {{"200": {{"description": "ok"}}}}}}}}}}}}"#
+            ),
+        )
+        .unwrap();
+        let o = accord(&["check", "--schemas", root.to_str().unwrap(), d.join("doc.json").to_str().unwrap()]);
+        assert_eq!(o.status.code(), Some(2), "{name}");
+        let stderr = String::from_utf8_lossy(&o.stderr);
+        let named = reference.rsplit('/').next().unwrap();
+        assert!(stderr.contains("api/openapi.json") && stderr.contains(named), "{name}: {stderr}");
+    }
+    match listener.accept() {
+        Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {}
+        other => panic!("something connected to the schema server: {other:?}"),
+    }
+}

@@ -66,9 +66,6 @@ impl Redactor {
 
     /// A copy of `text` in which the value after every sensitive key is masked with `*`.
     pub fn mask_text(&self, text: &str) -> String {
-        if self.fields.is_empty() {
-            return text.to_string();
-        }
         let bytes = text.as_bytes();
         let mut out = bytes.to_vec();
         let mut pos = 0;
@@ -80,7 +77,9 @@ impl Redactor {
             let Some(end) = string_end(bytes, pos) else { break };
             let key = &text[pos + 1..end - 1];
             let mut after = skip_ws(bytes, end);
-            if after < bytes.len() && bytes[after] == b':' && self.fields.contains(key) {
+            // Field names, and header names (envelopes carry headers as a JSON object).
+            let sensitive = self.fields.contains(key) || self.is_sensitive_header(key);
+            if after < bytes.len() && bytes[after] == b':' && sensitive {
                 after = skip_ws(bytes, after + 1);
                 let value_end = scalar_or_container_end(bytes, after);
                 let (from, to) = if bytes.get(after) == Some(&b'"') {

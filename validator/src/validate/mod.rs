@@ -123,7 +123,8 @@ impl<'c> Checker<'c> {
             Ok(value) => self.report_errors(validator, &value, &body, &make, &mut diags),
             Err(BodyProblem { message, offset }) => {
                 let mut d = make(Severity::Error, "parse", format!("the document is not valid JSON: {message}"));
-                self.place(&mut d, &body, offset, offset.saturating_add(1), &LineIndex::new(&text));
+                let span = (offset, offset.saturating_add(1));
+                self.place(&mut d, &body, span, &LineIndex::new(&text), &std::cell::OnceCell::new());
                 diags.push(d);
             }
         }
@@ -448,7 +449,8 @@ impl<'c> Checker<'c> {
                     d.help = Some(format!("the body starts with {}", preview(&body.text)));
                 }
                 let container = body.embedded.as_ref().map_or(&*body.text, |e| &*e.container);
-                self.place(&mut d, body, *offset, offset.saturating_add(1), &LineIndex::new(container));
+                let span = (*offset, offset.saturating_add(1));
+                self.place(&mut d, body, span, &LineIndex::new(container), &std::cell::OnceCell::new());
                 out.push(d);
                 return;
             }
@@ -473,6 +475,7 @@ impl<'c> Checker<'c> {
         }
         let container = body.embedded.as_ref().map_or(&*body.text, |e| &*e.container);
         let index = LineIndex::new(container);
+        let masked = std::cell::OnceCell::new();
         for error in validator.iter_errors(value) {
             for f in findings(&error, self.catalog, &self.catalog.redactor) {
                 let mut d = make(f.severity, &f.code, f.message);
@@ -484,7 +487,7 @@ impl<'c> Checker<'c> {
                     // Point at the opening character of objects and arrays rather than their whole extent.
                     let end =
                         if matches!(body.text.as_bytes().get(start), Some(b'{' | b'[')) { start + 1 } else { end };
-                    self.place(&mut d, body, start, end, &index);
+                    self.place(&mut d, body, (start, end), &index, &masked);
                 }
                 out.push(d);
             }
@@ -493,7 +496,18 @@ impl<'c> Checker<'c> {
 
     /// Sets line, column and a redacted snippet for the byte span `start..end`
     /// of `body`; `index` indexes the text positions count in (see `capture::Embedded`).
-    fn place(&self, d: &mut Diagnostic, body: &BodyText, start: usize, end: usize, index: &LineIndex) {
+    ///
+    /// `masked` caches the redacted copy of that text: masking the whole text
+    /// once (not the window) means a window that starts inside a sensitive
+    /// value still hides it.
+    fn place(
+        &self,
+        d: &mut Diagnostic,
+        body: &BodyText,
+        (start, end): (usize, usize),
+        index: &LineIndex,
+        masked: &std::cell::OnceCell<String>,
+    ) {
         let (text, base, offset, first_line): (&str, PositionBase, usize, usize) = match &body.embedded {
             Some(e) => (&e.container, PositionBase::File, e.offset, e.first_line),
             None => (&body.text, PositionBase::Payload, 0, 1),
@@ -524,7 +538,7 @@ impl<'c> Checker<'c> {
         while !text.is_char_boundary(we) {
             we -= 1;
         }
-        let window = self.catalog.redactor.mask_text(&text[ws..we]);
+        let window = masked.get_or_init(|| self.catalog.redactor.mask_text(text)).get(ws..we).unwrap_or("").to_string();
         let whole_line = ws == ls;
         let label_start = (start - ws).min(window.len());
         let label_end = (end.min(we) - ws).max(label_start + usize::from(label_start < window.len())).min(window.len());
