@@ -205,6 +205,29 @@ fn check_file(
             }
         },
     };
+    let extension = path.and_then(|p| p.extension()).and_then(|e| e.to_str());
+    check_stream(checker, name, extension, reader, options, report)
+}
+
+/// Checks one input given as bytes, as if read from a file called `name`
+/// (its extension picks HAR or NDJSON as a file's would). For embedding and fuzzing.
+pub fn check_bytes(checker: &Checker<'_>, name: &str, bytes: &[u8], options: &ReadOptions) -> Report {
+    let mut report = Report::default();
+    report.summary.files = 1;
+    let extension = Path::new(name).extension().and_then(|e| e.to_str());
+    let mut report = check_stream(checker, name, extension, Box::new(bytes), options, report);
+    report.sort();
+    report
+}
+
+fn check_stream(
+    checker: &Checker<'_>,
+    name: &str,
+    extension: Option<&str>,
+    reader: Box<dyn Read + Send + '_>,
+    options: &ReadOptions,
+    mut report: Report,
+) -> Report {
     let mut reader = BufReader::with_capacity(1 << 16, reader);
     let prefix = match reader.fill_buf() {
         Ok(p) => p.to_vec(),
@@ -227,7 +250,7 @@ fn check_file(
         return report;
     }
     let kind = options.kind.unwrap_or_else(|| {
-        let by_ext = path.and_then(|p| p.extension()).and_then(|e| e.to_str()).map(str::to_ascii_lowercase);
+        let by_ext = extension.map(str::to_ascii_lowercase);
         match by_ext.as_deref() {
             Some("har") => InputKind::Har,
             Some("ndjson" | "jsonl") => InputKind::Ndjson,

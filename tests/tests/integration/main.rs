@@ -5,6 +5,7 @@ mod codegen;
 mod conformance;
 mod fixtures;
 mod generated_types;
+mod properties;
 mod report_schema;
 mod schemas;
 
