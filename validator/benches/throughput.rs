@@ -2,7 +2,10 @@
 //! next to a serde_json parse-only pass over the same bytes in the same run,
 //! with peak memory (VmHWM, reset before each phase) for each.
 //!
-//! `cargo bench -p accord-validator --bench throughput [-- MEGABYTES]`
+//! Then one single payload of 200 MB (a Zonos order list): `accord check`
+//! against parsing it into a `serde_json::Value`, time and peak memory.
+//!
+//! `cargo bench -p accord-validator --bench throughput [-- MEGABYTES [PAYLOAD_MEGABYTES]]`
 
 use accord_validator::catalog::Catalog;
 use accord_validator::check::{self, ReadOptions};
@@ -84,7 +87,9 @@ fn lines() -> Vec<String> {
 }
 
 fn main() {
-    let megabytes: usize = std::env::args().skip(1).find_map(|a| a.parse().ok()).unwrap_or(100);
+    let numbers: Vec<usize> = std::env::args().skip(1).filter_map(|a| a.parse().ok()).collect();
+    let megabytes = numbers.first().copied().unwrap_or(100);
+    let payload_megabytes = numbers.get(1).copied().unwrap_or(200);
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("corpus.ndjson");
     let templates = lines();
@@ -156,5 +161,64 @@ fn main() {
         capped_peak,
         report.diagnostics.len(),
         report.summary.omitted
+    );
+    drop(report);
+    std::fs::remove_file(&path).ok();
+    single_payload(&dir, &catalog, payload_megabytes);
+}
+
+/// One large payload: a Zonos order list of `megabytes`, with one invalid order at the end.
+fn single_payload(dir: &tempfile::TempDir, catalog: &Catalog, megabytes: usize) {
+    let path = dir.path().join("large-payload.json");
+    let mut count = 0usize;
+    {
+        let mut out = BufWriter::new(std::fs::File::create(&path).unwrap());
+        out.write_all(b"{\"totalCount\": 1, \"orderCount\": 1, \"testOrderCount\": 0, \"orders\": [\n").unwrap();
+        let mut written = 0usize;
+        while written < megabytes * 1_000_000 {
+            let line = format!(
+                "  {{\"id\": \"123-{count}\", \"testOrder\": false, \"timestamp\": \"2024-01-01 10:00:00.000\", \"merchantOrderId\": \"M-{count}\", \"orderStatus\": \"VENDOR_SHIPMENT_READY\", \"orderStatusDate\": 1700000000000, \"orderStatusDateString\": \"2024-01-01 10:00:00.000\"}},\n"
+            );
+            out.write_all(line.as_bytes()).unwrap();
+            written += line.len();
+            count += 1;
+        }
+        out.write_all(b"  {\"id\": \"bad\", \"testOrder\": \"no\", \"timestamp\": \"yesterday\"}\n]}\n").unwrap();
+    }
+    let bytes = std::fs::metadata(&path).unwrap().len() as f64;
+    println!("single payload: {:.1} MB, {} orders (one invalid)", bytes / 1e6, count + 1);
+
+    reset_peak();
+    let start = Instant::now();
+    let value: serde_json::Value = serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+    let base = start.elapsed().as_secs_f64();
+    let base_peak = peak_mib();
+    assert!(value.is_object());
+    drop(value);
+    println!("serde_json read + parse into a Value (baseline): {:6.2} s  peak {:7.1} MiB", base, base_peak);
+
+    let checker =
+        Checker::new(catalog, CheckOptions { operation: Some("zonos.orderNumbers".into()), strict: false }).unwrap();
+    let options = ReadOptions {
+        kind: Some(accord_validator::capture::InputKind::Payload),
+        direction: Some(accord_validator::diagnostic::Direction::Response),
+        status: Some(200),
+        max_document_bytes: Some(1 << 30),
+        ..ReadOptions::default()
+    };
+    reset_peak();
+    let start = Instant::now();
+    let report = check::run(&checker, &[path.display().to_string()], &options);
+    let full = start.elapsed().as_secs_f64();
+    let peak = peak_mib();
+    assert_eq!(report.summary.invalid, 1, "the one bad order is found");
+    println!(
+        "accord check on it:                              {:6.2} s  peak {:7.1} MiB  ({} errors; {:.2}x the time, {:.2}x the memory of the baseline; {:.1}x the file size)",
+        full,
+        peak,
+        report.summary.errors,
+        full / base,
+        peak / base_peak,
+        peak * 1048576.0 / bytes
     );
 }

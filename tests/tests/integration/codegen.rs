@@ -144,3 +144,13 @@ fn unsupported_keywords_are_listed_not_fatal() {
     assert!(listed.iter().any(|l| l.contains("/properties/mail/format") && l.ends_with("format")), "{listed:?}");
     assert!(listed.iter().any(|l| l.ends_with("unevaluatedItems")), "{listed:?}");
 }
+
+#[test]
+fn the_generator_never_fetches_a_schema() {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    listener.set_nonblocking(true).unwrap();
+    let url = format!("http://127.0.0.1:{}/schema.json", listener.local_addr().unwrap().port());
+    let e = error_of(&[("a.json", &format!(r#"{{"$defs": {{"A": {{"$ref": "{url}"}}}}}}"#))]);
+    assert!(matches!(e.kind, ErrorKind::RefOutsideRoot(_)), "{e}");
+    assert!(matches!(listener.accept(), Err(e) if e.kind() == std::io::ErrorKind::WouldBlock), "something connected");
+}
