@@ -205,8 +205,7 @@ fn check_file(
             }
         },
     };
-    let extension = path.and_then(|p| p.extension()).and_then(|e| e.to_str());
-    check_stream(checker, name, extension, reader, options, report)
+    check_stream(checker, name, path, reader, options, report)
 }
 
 /// Checks one input given as bytes, as if read from a file called `name`
@@ -214,20 +213,22 @@ fn check_file(
 pub fn check_bytes(checker: &Checker<'_>, name: &str, bytes: &[u8], options: &ReadOptions) -> Report {
     let mut report = Report::default();
     report.summary.files = 1;
-    let extension = Path::new(name).extension().and_then(|e| e.to_str());
-    let mut report = check_stream(checker, name, extension, Box::new(bytes), options, report);
+    let mut report = check_stream(checker, name, None, Box::new(bytes), options, report);
     report.sort();
     report
 }
 
+/// Reads one input; `path` (when it is a file) names its extension and lets
+/// HAR diagnostics be placed in the file as well as in their payload.
 fn check_stream(
     checker: &Checker<'_>,
     name: &str,
-    extension: Option<&str>,
+    path: Option<&Path>,
     reader: Box<dyn Read + Send + '_>,
     options: &ReadOptions,
     mut report: Report,
 ) -> Report {
+    let extension = path.unwrap_or(Path::new(name)).extension().and_then(|e| e.to_str());
     let mut reader = BufReader::with_capacity(1 << 16, reader);
     let prefix = match reader.fill_buf() {
         Ok(p) => p.to_vec(),
@@ -263,6 +264,9 @@ fn check_stream(
             let mut batch = Batch::new(checker, name, options, &mut report);
             let result = capture::read_har(reader, &mut |item| batch.push(item));
             batch.flush();
+            if let Some(path) = path {
+                har_file_positions(path, options.max_document(), &mut report);
+            }
             if let Err(e) = result {
                 let mut d = Diagnostic::error("parse", e.message, name);
                 d.line = e.line;
@@ -371,6 +375,7 @@ fn check_payload(checker: &Checker<'_>, name: &str, container: Arc<str>, options
         text: Arc::from(&container[offset..]),
         embedded: Some(Embedded { container: container.clone(), offset, first_line: 1 }),
         decode_error: None,
+        literal: None,
     };
     let message = Message {
         body: Some(body),
@@ -382,6 +387,46 @@ fn check_payload(checker: &Checker<'_>, name: &str, container: Arc<str>, options
         Direction::Response => Exchange { response: Some(message), ..Exchange::default() },
     };
     absorb(report, checker.check(name, &exchange), options.record_cases);
+}
+
+/// HAR bodies are JSON strings in the file, so their diagnostics count lines
+/// in the payload; this finds the same places in the HAR file itself (a second
+/// pass over the file, only when some payload failed).
+fn har_file_positions(path: &Path, limit: u64, report: &mut Report) {
+    use crate::diagnostic::{LineIndex, array_items, literal_offset, locate_pointer};
+    let wanted = |d: &Diagnostic| d.position_in == Some(PositionBase::Payload) && d.entry.is_some() && d.line.is_some();
+    if !report.diagnostics.iter().any(wanted) {
+        return;
+    }
+    if std::fs::metadata(path).map_or(true, |m| m.len() > limit) {
+        return;
+    }
+    let Ok(text) = std::fs::read_to_string(path) else { return };
+    let Some(entries) = array_items(&text, "/log/entries") else { return };
+    let index = LineIndex::new(&text);
+    for d in report.diagnostics.iter_mut().filter(|d| wanted(d)) {
+        let (Some(entry), Some(line), Some(direction)) = (d.entry, d.line, d.direction) else { continue };
+        let Some(&(start, end)) = entries.get(entry) else { continue };
+        let pointer = match direction {
+            Direction::Request => "/request/postData/text",
+            Direction::Response => "/response/content/text",
+        };
+        let entry_text = &text[start..end];
+        let encoding = pointer.replace("/text", "/encoding");
+        if locate_pointer(entry_text, &encoding)
+            .is_some_and(|(a, b)| entry_text[a..b].eq_ignore_ascii_case("\"base64\""))
+        {
+            continue; // positions in a decoded body have no counterpart in its base64 text
+        }
+        let Some((s, _)) = locate_pointer(entry_text, pointer) else { continue };
+        if entry_text.as_bytes().get(s) != Some(&b'"') {
+            continue;
+        }
+        let offset = start + s + literal_offset(&entry_text[s..], line, d.column.unwrap_or(1));
+        let (file_line, file_column) = index.line_col(&text, offset);
+        d.file_line = Some(file_line);
+        d.file_column = Some(file_column);
+    }
 }
 
 fn absorb(report: &mut Report, outcome: crate::validate::Outcome, record_cases: bool) {

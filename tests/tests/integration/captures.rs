@@ -217,3 +217,67 @@ fn secrets_never_appear_in_any_output() {
         assert!(!out.contains("KEEPOUT"), "{format:?} output leaks a sensitive value:\n{out}");
     }
 }
+
+/// The first character of a JSON string literal's remaining text `raw`, decoded.
+fn decode_first(raw: &str) -> Option<char> {
+    if let Some(rest) = raw.strip_prefix('\\') {
+        let len = if rest.starts_with('u') {
+            if rest
+                .get(1..5)
+                .and_then(|h| u32::from_str_radix(h, 16).ok())
+                .is_some_and(|h| (0xD800..0xDC00).contains(&h))
+            {
+                12
+            } else {
+                6
+            }
+        } else {
+            2
+        };
+        let decoded: String = serde_json::from_str(&format!("\"{}\"", raw.get(..len)?)).ok()?;
+        decoded.chars().next()
+    } else {
+        raw.chars().next()
+    }
+}
+
+#[test]
+fn payload_positions_map_to_the_same_character_in_the_file() {
+    let report = shared_report();
+    let mut mapped = 0;
+    for d in report.diagnostics.iter().filter(|d| d.file_line.is_some()) {
+        let text = std::fs::read_to_string(&d.file).unwrap();
+        // The payload, decoded, as the capture holds it.
+        let container: serde_json::Value = if d.file.ends_with(".ndjson") {
+            serde_json::from_str(text.lines().nth(d.entry.unwrap()).unwrap()).unwrap()
+        } else {
+            serde_json::from_str(&text).unwrap()
+        };
+        let payload = match (d.file.ends_with(".har"), d.direction.unwrap()) {
+            (true, Direction::Request) => &container["log"]["entries"][d.entry.unwrap()]["request"]["postData"]["text"],
+            (true, Direction::Response) => {
+                &container["log"]["entries"][d.entry.unwrap()]["response"]["content"]["text"]
+            }
+            (false, Direction::Request) => &container["request"]["bodyText"],
+            (false, Direction::Response) => &container["response"]["bodyText"],
+        };
+        let payload = payload.as_str().unwrap();
+        let expected = payload.split('\n').nth(d.line.unwrap() - 1).and_then(|l| l.chars().nth(d.column.unwrap() - 1));
+        let file_line = text.lines().nth(d.file_line.unwrap() - 1).unwrap();
+        let raw: String = file_line.chars().skip(d.file_column.unwrap() - 1).collect();
+        match expected {
+            Some(c) => assert_eq!(
+                decode_first(&raw),
+                Some(c),
+                "{}: {} at payload {}:{}",
+                d.file,
+                d.code,
+                d.line.unwrap(),
+                d.column.unwrap()
+            ),
+            None => assert!(raw.starts_with('"'), "past the payload's end: the closing quote ({raw:.20})"),
+        }
+        mapped += 1;
+    }
+    assert!(mapped >= 5, "{mapped} payload positions were mapped into their files");
+}

@@ -4,7 +4,7 @@
 //! raw text (positions are in that text). Headers may be an object or a HAR-style
 //! list of `{name, value}`.
 
-use super::{BodyText, Embedded, Exchange, FormatError, Message};
+use super::{BodyText, Embedded, Exchange, FormatError, Literal, Message};
 use serde::Deserialize;
 use serde_json::value::RawValue;
 use std::sync::Arc;
@@ -28,8 +28,8 @@ struct RawMessage<'a> {
     headers: Option<RawHeaders>,
     #[serde(borrow)]
     body: Option<&'a RawValue>,
-    #[serde(rename = "bodyText")]
-    body_text: Option<String>,
+    #[serde(rename = "bodyText", borrow)]
+    body_text: Option<&'a RawValue>,
 }
 
 #[derive(Deserialize)]
@@ -76,9 +76,23 @@ pub fn read_envelope(container: &Arc<str>, first_line: usize, index: Option<usiz
                     text: Arc::from(text),
                     embedded: Some(Embedded { container: container.clone(), offset, first_line }),
                     decode_error: None,
+                    literal: None,
                 })
             }
-            (None, Some(t)) => Some(BodyText::standalone(t)),
+            (None, Some(raw)) => {
+                let literal = raw.get();
+                let Ok(text) = serde_json::from_str::<String>(literal) else {
+                    return Err(FormatError {
+                        message: format!("envelope `{what}.bodyText` must be a string (the body as text)"),
+                        line: Some(first_line),
+                        column: None,
+                    });
+                };
+                let start = literal.as_ptr() as usize - container.as_ptr() as usize;
+                let mut body = BodyText::standalone(text);
+                body.literal = Some(Literal { container: container.clone(), start, first_line });
+                Some(body)
+            }
             (None, None) => None,
         };
         let headers = m.headers.map(|h| match h {

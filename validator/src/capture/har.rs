@@ -219,12 +219,14 @@ fn body(content: HarContent) -> Option<BodyText> {
                         "base64 body decodes to bytes that are not UTF-8 (at byte {})",
                         e.utf8_error().valid_up_to()
                     )),
+                    literal: None,
                 },
             },
             Err(e) => BodyText {
                 text: "".into(),
                 embedded: None,
                 decode_error: Some(format!("body is marked base64 but does not decode: {e}")),
+                literal: None,
             },
         });
     }

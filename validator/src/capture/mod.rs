@@ -61,12 +61,26 @@ pub struct BodyText {
     pub embedded: Option<Embedded>,
     /// Set when the body could not be decoded (bad base64); `text` is then empty.
     pub decode_error: Option<String>,
+    /// Set when the text is a JSON string literal in the input file (an
+    /// envelope's `bodyText`), so payload positions can be mapped to file positions.
+    pub literal: Option<Literal>,
+}
+
+/// Where a payload carried as a JSON string literal sits in the input.
+#[derive(Debug, Clone)]
+pub struct Literal {
+    /// The text holding the literal (the whole file, or one NDJSON line).
+    pub container: Arc<str>,
+    /// Byte offset of the literal's opening quote in `container`.
+    pub start: usize,
+    /// The file line on which `container` starts (1-based).
+    pub first_line: usize,
 }
 
 impl BodyText {
     /// A body that stands on its own (positions count in the body text).
     pub fn standalone(text: impl Into<Arc<str>>) -> Self {
-        BodyText { text: text.into(), embedded: None, decode_error: None }
+        BodyText { text: text.into(), embedded: None, decode_error: None, literal: None }
     }
 }
 

@@ -60,6 +60,84 @@ pub fn locate_pointer(text: &str, pointer: &str) -> Option<(usize, usize)> {
     Some((pos, end))
 }
 
+/// The spans of the items of the array at `pointer` in `text`, in order; one
+/// pass over the array, for finding many entries of a large document at once.
+pub fn array_items(text: &str, pointer: &str) -> Option<Vec<(usize, usize)>> {
+    let bytes = text.as_bytes();
+    let (start, _) = locate_pointer(text, pointer)?;
+    if bytes.get(start) != Some(&b'[') {
+        return None;
+    }
+    let mut items = Vec::new();
+    let mut pos = skip_ws(bytes, start + 1);
+    if bytes.get(pos) == Some(&b']') {
+        return Some(items);
+    }
+    loop {
+        let end = value_end(bytes, pos)?;
+        items.push((pos, end));
+        pos = skip_ws(bytes, end);
+        match *bytes.get(pos)? {
+            b',' => pos = skip_ws(bytes, pos + 1),
+            b']' => return Some(items),
+            _ => return None,
+        }
+    }
+}
+
+/// The byte offset in `literal` (a JSON string literal, starting with its
+/// opening quote) of the character that its decoded text has at 1-based
+/// `line` and `column` (columns count characters, as [`LineIndex`] does).
+/// Past the end of the text, the offset of the closing quote.
+pub fn literal_offset(literal: &str, line: usize, column: usize) -> usize {
+    let b = literal.as_bytes();
+    let (mut l, mut c, mut i) = (1usize, 1usize, 1usize);
+    let hex = |at: usize| literal.get(at..at + 4).and_then(|h| u32::from_str_radix(h, 16).ok());
+    while i < b.len() {
+        if l > line || (l == line && c >= column) {
+            return i;
+        }
+        match b[i] {
+            b'"' => return i,
+            b'\\' => match b.get(i + 1) {
+                Some(b'n') => {
+                    (l, c, i) = (l + 1, 1, i + 2);
+                }
+                Some(b'u') => {
+                    let code = hex(i + 2);
+                    i += 6;
+                    // A surrogate pair is one character in two escapes.
+                    if code.is_some_and(|h| (0xD800..0xDC00).contains(&h))
+                        && b.get(i) == Some(&b'\\')
+                        && b.get(i + 1) == Some(&b'u')
+                    {
+                        i += 6;
+                    }
+                    if code == Some(0x0A) {
+                        (l, c) = (l + 1, 1);
+                    } else {
+                        c += 1;
+                    }
+                }
+                Some(_) => {
+                    (c, i) = (c + 1, i + 2);
+                }
+                None => return i,
+            },
+            byte => {
+                let width = match byte {
+                    0x00..=0x7F => 1,
+                    0xC0..=0xDF => 2,
+                    0xE0..=0xEF => 3,
+                    _ => 4,
+                };
+                (c, i) = (c + 1, i + width);
+            }
+        }
+    }
+    i.min(b.len())
+}
+
 /// Converts byte offsets in one text to 1-based line and column numbers.
 #[derive(Debug, Clone)]
 pub struct LineIndex {
@@ -101,6 +179,22 @@ fn memchr_newlines(bytes: &[u8]) -> impl Iterator<Item = usize> + '_ {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn maps_decoded_positions_into_a_literal() {
+        let literal = r#""{\n  \"a\": \"\u00e9\ud83d\ude00x\"\n}""#;
+        let decoded: String = serde_json::from_str(literal).unwrap();
+        assert_eq!(decoded, "{\n  \"a\": \"é\u{1F600}x\"\n}");
+        // Line 2, column 3 is the `"` before `a`.
+        assert_eq!(&literal[literal_offset(literal, 2, 3)..][..3], "\\\"a");
+        // Column 10 on line 2 is the emoji (a surrogate pair), column 11 the `x` after it.
+        assert_eq!(&literal[literal_offset(literal, 2, 10)..][..6], "\\ud83d");
+        assert_eq!(&literal[literal_offset(literal, 2, 11)..][..1], "x");
+        assert_eq!(literal_offset(literal, 9, 1), literal.len() - 1, "past the end: the closing quote");
+        let items = array_items(r#"{"a": [1, {"b": [2]}, "x,]"]}"#, "/a").unwrap();
+        assert_eq!(items.len(), 3);
+        assert_eq!(array_items("[]", ""), Some(vec![]));
+    }
 
     #[test]
     fn locates_nested_values() {

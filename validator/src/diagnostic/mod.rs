@@ -10,7 +10,7 @@ mod report;
 mod scan;
 
 pub use case::Case;
-pub use locate::{LineIndex, locate_pointer};
+pub use locate::{LineIndex, array_items, literal_offset, locate_pointer};
 pub use redact::Redactor;
 pub use report::{Limit, Report, Summary};
 
@@ -136,6 +136,13 @@ pub struct Diagnostic {
     /// What `line` and `column` count in.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub position_in: Option<PositionBase>,
+    /// For a payload carried as a JSON string (HAR `text`, envelope `bodyText`):
+    /// the 1-based line of the offending value in the input file itself.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub file_line: Option<usize>,
+    /// The 1-based column (in characters) that goes with `file_line`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub file_column: Option<usize>,
     /// Redacted source context for human output; not serialized.
     #[serde(skip)]
     pub snippet: Option<Snippet>,
@@ -164,6 +171,8 @@ impl Diagnostic {
             line: None,
             column: None,
             position_in: None,
+            file_line: None,
+            file_column: None,
             snippet: None,
         }
     }
@@ -183,6 +192,15 @@ impl Diagnostic {
     pub fn with_entry(mut self, entry: Option<usize>) -> Self {
         self.entry = entry;
         self
+    }
+
+    /// Line and column in the input file, whatever the diagnostic's own
+    /// positions count in: what file-based formats (SARIF, GitHub) show.
+    pub fn file_position(&self) -> Option<(usize, Option<usize>)> {
+        match self.position_in {
+            Some(PositionBase::Payload) => self.file_line.map(|l| (l, self.file_column)),
+            _ => self.line.map(|l| (l, self.column)),
+        }
     }
 
     /// A stable key that orders diagnostics the way a reader expects.

@@ -2,7 +2,7 @@
 //! escaped as the runner requires (`%`, `\r`, `\n` everywhere; also `:` and
 //! `,` in properties).
 
-use crate::diagnostic::{PositionBase, Report, Severity};
+use crate::diagnostic::{Report, Severity};
 use std::io::{self, Write};
 
 /// Renders `::error file=...,line=...,col=...,title=...::message` lines.
@@ -29,12 +29,10 @@ impl GithubRenderer {
                 Severity::Note => "notice",
             };
             let mut props = vec![format!("file={}", escape_property(&d.file))];
-            // Positions inside a payload carried as a string are not file positions.
-            if d.position_in != Some(PositionBase::Payload) {
-                if let Some(l) = d.line {
-                    props.push(format!("line={l}"));
-                }
-                if let Some(c) = d.column {
+            // Always a place in the file (for a payload carried as a string, where that string has it).
+            if let Some((l, c)) = d.file_position() {
+                props.push(format!("line={l}"));
+                if let Some(c) = c {
                     props.push(format!("col={c}"));
                 }
             }

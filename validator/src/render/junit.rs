@@ -132,14 +132,14 @@ fn severity(s: Severity) -> &'static str {
 fn describe(d: &Diagnostic) -> String {
     let mut text = format!("{}[{}]: {}", severity(d.severity), d.code, d.message);
     let mut at = d.file.clone();
-    if let Some(l) = d.line {
+    if let Some((l, c)) = d.file_position() {
         at.push_str(&format!(":{l}"));
-        if let Some(c) = d.column {
+        if let Some(c) = c {
             at.push_str(&format!(":{c}"));
         }
-        if d.position_in == Some(PositionBase::Payload) {
-            at.push_str(" (in the payload)");
-        }
+    }
+    if let (Some(PositionBase::Payload), Some(l), Some(c)) = (d.position_in, d.line, d.column) {
+        at.push_str(&format!(" (payload line {l}, column {c})"));
     }
     text.push_str(&format!("\n  --> {at}"));
     let mut context = Vec::new();

@@ -23,12 +23,11 @@ fn level(s: Severity) -> &'static str {
 
 fn result(d: &Diagnostic, rule_index: usize) -> Value {
     let mut physical = json!({"artifactLocation": {"uri": d.file}});
-    if d.position_in != Some(PositionBase::Payload) {
-        if let (Some(l), Some(c)) = (d.line, d.column) {
-            physical["region"] = json!({"startLine": l, "startColumn": c});
-        } else if let Some(l) = d.line {
-            physical["region"] = json!({"startLine": l});
-        }
+    // In the file itself, also for payloads a HAR or `bodyText` carries as a string.
+    match d.file_position() {
+        Some((l, Some(c))) => physical["region"] = json!({"startLine": l, "startColumn": c}),
+        Some((l, None)) => physical["region"] = json!({"startLine": l}),
+        None => {}
     }
     let mut location = json!({"physicalLocation": physical});
     if let Some(op) = &d.operation {

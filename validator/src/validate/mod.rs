@@ -112,6 +112,7 @@ impl<'c> Checker<'c> {
             text: std::sync::Arc::from(&text[offset..]),
             embedded: Some(crate::capture::Embedded { container: text.clone(), offset, first_line: 1 }),
             decode_error: None,
+            literal: None,
         };
         let make = |severity: Severity, code: &str, message: String| {
             let mut d = Diagnostic::new(severity, code, message, file);
@@ -524,6 +525,13 @@ impl<'c> Checker<'c> {
         d.line = Some(line + first_line - 1);
         d.column = Some(column);
         d.position_in = Some(base);
+        if let (PositionBase::Payload, Some(lit)) = (base, &body.literal) {
+            // The payload is a string literal in the file: find the same character there.
+            let offset = lit.start + crate::diagnostic::literal_offset(&lit.container[lit.start..], line, column);
+            let (file_line, file_column) = LineIndex::new(&lit.container).line_col(&lit.container, offset);
+            d.file_line = Some(file_line + lit.first_line - 1);
+            d.file_column = Some(file_column);
+        }
         let (ls, le) = index.line_range(text, line);
         // Short lines go to the renderer whole (it trims long lines itself);
         // very long lines (minified payloads) are cut to a window first.
