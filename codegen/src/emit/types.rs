@@ -44,6 +44,18 @@ impl Emitter<'_> {
         }
     }
 
+    /// `Deserialize` by reading `inner` and passing it through `Name::new`, which checks it.
+    fn deserialize_via_new(name: &syn::Ident, inner: &TokenStream) -> TokenStream {
+        quote! {
+            impl<'de> ::serde::Deserialize<'de> for #name {
+                fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                    let value = <#inner as ::serde::Deserialize>::deserialize(deserializer)?;
+                    #name::new(value).map_err(<D::Error as ::serde::de::Error>::custom)
+                }
+            }
+        }
+    }
+
     fn field_type(&self, f: &Field, m: &[String]) -> TokenStream {
         let t = self.ty(&f.ty, m);
         if f.boxed { quote!(::std::boxed::Box<#t>) } else { t }
@@ -250,6 +262,7 @@ impl Emitter<'_> {
             quote!(#value => #name::#n,)
         });
         let checks = self.prim_checks(&o.checks, m, true);
+        let deserialize = Self::deserialize_via_new(name, &quote!(::std::string::String));
         let known: Vec<&str> = o.known.iter().map(|v| v.value.as_str()).collect();
         let schema_name = name.to_string();
         quote! {
@@ -288,12 +301,7 @@ impl Emitter<'_> {
                 }
             }
 
-            impl<'de> ::serde::Deserialize<'de> for #name {
-                fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-                    let value = <::std::string::String as ::serde::Deserialize>::deserialize(deserializer)?;
-                    #name::new(value).map_err(<D::Error as ::serde::de::Error>::custom)
-                }
-            }
+            #deserialize
 
             impl ::schemars::JsonSchema for #name {
                 fn schema_name() -> ::std::borrow::Cow<'static, str> {
@@ -314,6 +322,7 @@ impl Emitter<'_> {
             Prim::Number => (quote!(::serde_json::Number), false),
         };
         let checks = self.prim_checks(&n.checks, m, string);
+        let deserialize = Self::deserialize_via_new(name, &inner);
         // A sensitive value never shows in `Debug` (logs, panics) and has no `Display`.
         let derive = if n.sensitive {
             self.derive(&["Clone", "PartialEq", "::serde::Serialize", "::schemars::JsonSchema"])
@@ -392,12 +401,7 @@ impl Emitter<'_> {
             #str_conv
             #debug
 
-            impl<'de> ::serde::Deserialize<'de> for #name {
-                fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-                    let value = <#inner as ::serde::Deserialize>::deserialize(deserializer)?;
-                    #name::new(value).map_err(<D::Error as ::serde::de::Error>::custom)
-                }
-            }
+            #deserialize
         }
     }
 
@@ -405,6 +409,7 @@ impl Emitter<'_> {
         let rt = self.rt(m);
         let derive = self.derive(DERIVE_DATA);
         let checks = self.checks(checks, m);
+        let deserialize = Self::deserialize_via_new(name, &quote!(#rt::Decimal));
         quote! {
             #doc
             ///
@@ -429,12 +434,7 @@ impl Emitter<'_> {
                 fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result { ::std::fmt::Display::fmt(&self.0, f) }
             }
 
-            impl<'de> ::serde::Deserialize<'de> for #name {
-                fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-                    let value = <#rt::Decimal as ::serde::Deserialize>::deserialize(deserializer)?;
-                    #name::new(value).map_err(<D::Error as ::serde::de::Error>::custom)
-                }
-            }
+            #deserialize
         }
     }
 
@@ -647,6 +647,7 @@ impl Emitter<'_> {
         let rt = self.rt(m);
         let derive = self.derive(DERIVE_DATA);
         let checks = self.checks(checks, m);
+        let deserialize = Self::deserialize_via_new(name, &quote!(::serde_json::Value));
         quote! {
             #doc
             ///
@@ -668,12 +669,7 @@ impl Emitter<'_> {
                 pub fn into_inner(self) -> ::serde_json::Value { self.0 }
             }
 
-            impl<'de> ::serde::Deserialize<'de> for #name {
-                fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-                    let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(deserializer)?;
-                    #name::new(value).map_err(<D::Error as ::serde::de::Error>::custom)
-                }
-            }
+            #deserialize
         }
     }
 }

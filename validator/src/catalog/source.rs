@@ -176,27 +176,11 @@ impl SchemaSet {
         let (file, fragment) = reference.split_once('#').unwrap_or((reference, ""));
         let target = if file.is_empty() {
             from.to_string()
+        } else if file.contains("://") {
+            return Err(CatalogError::OutsideRoot { from: from.to_string(), reference: reference.to_string() });
         } else {
-            if file.contains("://") || file.starts_with('/') {
-                return Err(CatalogError::OutsideRoot { from: from.to_string(), reference: reference.to_string() });
-            }
-            let mut parts: Vec<&str> = from.split('/').collect();
-            parts.pop();
-            for seg in file.split('/') {
-                match seg {
-                    "." | "" => {}
-                    ".." => {
-                        if parts.pop().is_none() {
-                            return Err(CatalogError::OutsideRoot {
-                                from: from.to_string(),
-                                reference: reference.to_string(),
-                            });
-                        }
-                    }
-                    s => parts.push(s),
-                }
-            }
-            parts.join("/")
+            relative_target(from, file)
+                .ok_or_else(|| CatalogError::OutsideRoot { from: from.to_string(), reference: reference.to_string() })?
         };
         if !self.documents.contains_key(&target) {
             return Err(CatalogError::DanglingRef { from: from.to_string(), reference: reference.to_string() });
