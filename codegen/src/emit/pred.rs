@@ -6,12 +6,38 @@ use super::Emitter;
 use crate::model::{Check, Format, Pred, PrimCheck};
 use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
-use std::str::FromStr;
 
-/// A JSON value as tokens for `serde_json::json!`.
-pub(crate) fn json_tokens(v: &serde_json::Value) -> TokenStream {
-    let text = serde_json::to_string(v).unwrap_or_else(|_| "null".into());
-    TokenStream::from_str(&text).unwrap_or_else(|_| quote!(null))
+/// An expression building the JSON value `v` (a `serde_json::Value`). Built
+/// from typed parts, so any string (control characters, quotes, non-ASCII)
+/// and any number comes out exactly.
+pub(crate) fn value_tokens(v: &serde_json::Value) -> TokenStream {
+    use serde_json::Value;
+    match v {
+        Value::Null => quote!(::serde_json::Value::Null),
+        Value::Bool(b) => quote!(::serde_json::Value::Bool(#b)),
+        Value::Number(n) => {
+            if let Some(i) = n.as_i64() {
+                quote!(::serde_json::Value::from(#i))
+            } else if let Some(u) = n.as_u64() {
+                quote!(::serde_json::Value::from(#u))
+            } else {
+                let f = Literal::f64_suffixed(n.as_f64().unwrap_or(0.0));
+                quote!(::serde_json::Value::from(#f))
+            }
+        }
+        Value::String(s) => quote!(::serde_json::Value::String(::std::string::String::from(#s))),
+        Value::Array(items) => {
+            let items = items.iter().map(value_tokens);
+            quote!(::serde_json::Value::Array(::std::vec![#(#items),*]))
+        }
+        Value::Object(map) => {
+            let entries = map.iter().map(|(k, v)| {
+                let v = value_tokens(v);
+                quote!((::std::string::String::from(#k), #v))
+            });
+            quote!(::serde_json::Value::Object([#(#entries),*].into_iter().collect::<::serde_json::Map<::std::string::String, ::serde_json::Value>>()))
+        }
+    }
 }
 
 /// How tightly an emitted expression binds, to parenthesize only where Rust needs it.
@@ -114,12 +140,12 @@ impl Emitter<'_> {
                 or(tests)
             }
             Pred::Const(c) => {
-                let c = json_tokens(c);
-                atom(quote!(#rt::json_eq(v, &::serde_json::json!(#c))))
+                let c = value_tokens(c);
+                atom(quote!(#rt::json_eq(v, &#c)))
             }
             Pred::Enum(values) => {
-                let values: Vec<TokenStream> = values.iter().map(json_tokens).collect();
-                atom(quote!([#(::serde_json::json!(#values)),*].iter().any(|c| #rt::json_eq(v, c))))
+                let values: Vec<TokenStream> = values.iter().map(value_tokens).collect();
+                atom(quote!([#(#values),*].iter().any(|c| #rt::json_eq(v, c))))
             }
             Pred::Prim(check) => atom(self.prim_pred(check, module)),
             Pred::Required(names) => {
@@ -252,8 +278,8 @@ impl Emitter<'_> {
                 quote!(v.as_f64().is_none_or(|n| #rt::multiple_of(n, #x)))
             }
             PrimCheck::OneOf(values) => {
-                let values: Vec<TokenStream> = values.iter().map(json_tokens).collect();
-                quote!([#(::serde_json::json!(#values)),*].iter().any(|c| #rt::json_eq(v, c)))
+                let values: Vec<TokenStream> = values.iter().map(value_tokens).collect();
+                quote!([#(#values),*].iter().any(|c| #rt::json_eq(v, c)))
             }
         }
     }
@@ -324,12 +350,12 @@ impl Emitter<'_> {
                     }
                     PrimCheck::OneOf(values) => {
                         let shown: Vec<String> = values.iter().map(|v| v.to_string()).collect();
-                        let values: Vec<TokenStream> = values.iter().map(json_tokens).collect();
+                        let values: Vec<TokenStream> = values.iter().map(value_tokens).collect();
                         let text = format!("must be one of {}", shown.join(", "));
                         let f = fail(quote!(#text));
                         return quote!({
                             let v = &::serde_json::json!(value);
-                            if ![#(::serde_json::json!(#values)),*].iter().any(|c| #rt::json_eq(v, c)) { #f }
+                            if ![#(#values),*].iter().any(|c| #rt::json_eq(v, c)) { #f }
                         });
                     }
                     _ => unreachable!("string checks handled above"),

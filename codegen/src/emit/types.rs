@@ -3,7 +3,7 @@
 //! cross-field rules; enums; checked newtypes; unions chosen by tag or by
 //! trying each variant; conditionals; constants; checked JSON values.
 
-use super::pred::json_tokens;
+use super::pred::value_tokens;
 use super::{Emitter, doc_attr};
 use crate::model::*;
 use proc_macro2::TokenStream;
@@ -442,7 +442,7 @@ impl Emitter<'_> {
         let rt = self.rt(m);
         let always = format!(" Always `{value}`.");
         let derive = self.derive(&["Debug", "Clone", "Copy", "PartialEq", "Eq", "Hash", "Default"]);
-        let tokens = json_tokens(value);
+        let tokens = value_tokens(value);
         let expecting = format!("expected the constant {value}");
         let schema_name = name.to_string();
         quote! {
@@ -454,7 +454,7 @@ impl Emitter<'_> {
 
             impl #name {
                 /// The constant's JSON value.
-                pub fn value() -> ::serde_json::Value { ::serde_json::json!(#tokens) }
+                pub fn value() -> ::serde_json::Value { #tokens }
             }
 
             impl ::serde::Serialize for #name {
@@ -479,7 +479,9 @@ impl Emitter<'_> {
                     ::std::borrow::Cow::Borrowed(#schema_name)
                 }
                 fn json_schema(_: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {
-                    ::schemars::json_schema!({"const": #tokens})
+                    let mut schema = ::serde_json::Map::new();
+                    schema.insert(::std::string::String::from("const"), #name::value());
+                    ::schemars::Schema::from(schema)
                 }
             }
         }
@@ -511,9 +513,9 @@ impl Emitter<'_> {
             let arms = u.variants.iter().zip(&tag.values).map(|(v, value)| {
                 let n = ident(&v.name);
                 let t = self.ty(&v.ty, m);
-                let value = json_tokens(value);
+                let value = value_tokens(value);
                 quote! {
-                    if #rt::json_eq(found, &::serde_json::json!(#value)) {
+                    if #rt::json_eq(found, &#value) {
                         return ::serde_json::from_str::<#t>(text).map(#name::#n).map_err(<D::Error as ::serde::de::Error>::custom);
                     }
                 }

@@ -78,3 +78,18 @@ fn operation_descriptors_read_responses_by_status() {
     assert!(ShopGetPet::parse_response(200, r#"{"id": 1}"#).is_err());
     assert!(ShopPutPet::parse_request(r#"{"id": 1, "name": "Rex", "species": "bird"}"#).is_ok());
 }
+
+#[test]
+fn constants_and_enum_values_with_awkward_characters_survive() {
+    use accord_downstream_example::{Marker, Odd};
+    let text = serde_json::to_string(&Marker::value()).unwrap();
+    assert_eq!(text, r#""tab\tquote\"ctl\u0001é😀""#);
+    assert!(serde_json::from_str::<Marker>(&text).is_ok());
+    assert!(serde_json::from_str::<Marker>(r#""tab quote""#).is_err());
+    for value in ["a b", "A-B", "", "ünï", "\u{2}"] {
+        let json = serde_json::to_string(value).unwrap();
+        let odd: Odd = serde_json::from_str(&json).unwrap();
+        assert_eq!(odd.as_str(), value);
+        assert_eq!(serde_json::to_string(&odd).unwrap(), json);
+    }
+}

@@ -44,7 +44,8 @@ impl Redactor {
     /// Whether a header of this name is sensitive (case-insensitive).
     pub fn is_sensitive_header(&self, name: &str) -> bool {
         // Called for every key of every masked text: no allocation.
-        let contains = |word: &str| name.as_bytes().windows(word.len()).any(|w| w.eq_ignore_ascii_case(word.as_bytes()));
+        let contains =
+            |word: &str| name.as_bytes().windows(word.len()).any(|w| w.eq_ignore_ascii_case(word.as_bytes()));
         self.headers.iter().any(|h| h.eq_ignore_ascii_case(name)) || contains("token") || contains("secret")
     }
 
