@@ -48,9 +48,9 @@ impl Emitter<'_> {
     fn deserialize_via_new(name: &syn::Ident, inner: &TokenStream) -> TokenStream {
         quote! {
             impl<'de> ::serde::Deserialize<'de> for #name {
-                fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                fn deserialize<__D: ::serde::Deserializer<'de>>(deserializer: __D) -> ::std::result::Result<Self, __D::Error> {
                     let value = <#inner as ::serde::Deserialize>::deserialize(deserializer)?;
-                    #name::new(value).map_err(<D::Error as ::serde::de::Error>::custom)
+                    #name::new(value).map_err(<__D::Error as ::serde::de::Error>::custom)
                 }
             }
         }
@@ -100,7 +100,7 @@ impl Emitter<'_> {
             quote! {
                 #json => {
                     if #slot.is_some() {
-                        return ::std::result::Result::Err(<A::Error as ::serde::de::Error>::duplicate_field(#json));
+                        return ::std::result::Result::Err(<__A::Error as ::serde::de::Error>::duplicate_field(#json));
                     }
                     #slot = ::std::option::Option::Some(map.next_value()?);
                 }
@@ -110,7 +110,7 @@ impl Emitter<'_> {
         let (extra_init, other_arm, extra_field) = match &s.additional {
             Additional::Deny => (
                 quote!(),
-                quote!(other => return ::std::result::Result::Err(<A::Error as ::serde::de::Error>::unknown_field(other, FIELDS)),),
+                quote!(other => return ::std::result::Result::Err(<__A::Error as ::serde::de::Error>::unknown_field(other, FIELDS)),),
                 quote!(),
             ),
             Additional::Keep(_) => (
@@ -124,7 +124,7 @@ impl Emitter<'_> {
             let fname = ident(&f.rust_name);
             let json = &f.json_name;
             if f.required {
-                quote!(#fname: #slot.ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(#json))?,)
+                quote!(#fname: #slot.ok_or_else(|| <__A::Error as ::serde::de::Error>::missing_field(#json))?,)
             } else {
                 quote!(#fname: #slot,)
             }
@@ -147,7 +147,7 @@ impl Emitter<'_> {
                         }
                     }
                 },
-                quote!(value.check_rules().map_err(<A::Error as ::serde::de::Error>::custom)?;),
+                quote!(value.check_rules().map_err(<__A::Error as ::serde::de::Error>::custom)?;),
             )
         };
         let expecting = format!("an object ({name})");
@@ -170,14 +170,14 @@ impl Emitter<'_> {
             #check_fn
 
             impl<'de> ::serde::Deserialize<'de> for #name {
-                fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-                    struct Visitor;
-                    impl<'de> ::serde::de::Visitor<'de> for Visitor {
+                fn deserialize<__D: ::serde::Deserializer<'de>>(deserializer: __D) -> ::std::result::Result<Self, __D::Error> {
+                    struct __Visitor;
+                    impl<'de> ::serde::de::Visitor<'de> for __Visitor {
                         type Value = #name;
                         fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                             f.write_str(#expecting)
                         }
-                        fn visit_map<A: ::serde::de::MapAccess<'de>>(self, #mutability map: A) -> ::std::result::Result<#name, A::Error> {
+                        fn visit_map<__A: ::serde::de::MapAccess<'de>>(self, #mutability map: __A) -> ::std::result::Result<#name, __A::Error> {
                             #fields_const
                             #(#slots)*
                             #extra_init
@@ -192,7 +192,7 @@ impl Emitter<'_> {
                             ::std::result::Result::Ok(value)
                         }
                     }
-                    deserializer.deserialize_map(Visitor)
+                    deserializer.deserialize_map(__Visitor)
                 }
             }
         }
@@ -296,7 +296,7 @@ impl Emitter<'_> {
             }
 
             impl ::serde::Serialize for #name {
-                fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+                fn serialize<__S: ::serde::Serializer>(&self, serializer: __S) -> ::std::result::Result<__S::Ok, __S::Error> {
                     serializer.serialize_str(self.as_str())
                 }
             }
@@ -458,18 +458,18 @@ impl Emitter<'_> {
             }
 
             impl ::serde::Serialize for #name {
-                fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+                fn serialize<__S: ::serde::Serializer>(&self, serializer: __S) -> ::std::result::Result<__S::Ok, __S::Error> {
                     ::serde::Serialize::serialize(&#name::value(), serializer)
                 }
             }
 
             impl<'de> ::serde::Deserialize<'de> for #name {
-                fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                fn deserialize<__D: ::serde::Deserializer<'de>>(deserializer: __D) -> ::std::result::Result<Self, __D::Error> {
                     let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(deserializer)?;
                     if #rt::json_eq(&value, &#name::value()) {
                         ::std::result::Result::Ok(#name)
                     } else {
-                        ::std::result::Result::Err(<D::Error as ::serde::de::Error>::custom(#expecting))
+                        ::std::result::Result::Err(<__D::Error as ::serde::de::Error>::custom(#expecting))
                     }
                 }
             }
@@ -500,7 +500,7 @@ impl Emitter<'_> {
         let check_call = self.check_call(&u.checks, m);
         let value = if need_value {
             quote! {
-                let json: ::serde_json::Value = ::serde_json::from_str(text).map_err(<D::Error as ::serde::de::Error>::custom)?;
+                let json: ::serde_json::Value = ::serde_json::from_str(text).map_err(<__D::Error as ::serde::de::Error>::custom)?;
                 let v = &json;
                 #check_call
             }
@@ -516,7 +516,7 @@ impl Emitter<'_> {
                 let value = value_tokens(value);
                 quote! {
                     if #rt::json_eq(found, &#value) {
-                        return ::serde_json::from_str::<#t>(text).map(#name::#n).map_err(<D::Error as ::serde::de::Error>::custom);
+                        return ::serde_json::from_str::<#t>(text).map(#name::#n).map_err(<__D::Error as ::serde::de::Error>::custom);
                     }
                 }
             });
@@ -525,7 +525,7 @@ impl Emitter<'_> {
                 if let ::std::option::Option::Some(found) = v.get(#property) {
                     #(#arms)*
                 }
-                ::std::result::Result::Err(<D::Error as ::serde::de::Error>::custom(#none))
+                ::std::result::Result::Err(<__D::Error as ::serde::de::Error>::custom(#none))
             }
         } else {
             let tries = u.variants.iter().map(|v| {
@@ -552,7 +552,7 @@ impl Emitter<'_> {
                 UnionKind::AnyOf => quote! {
                     let mut errors: ::std::vec::Vec<::std::string::String> = ::std::vec::Vec::new();
                     #(#tries)*
-                    ::std::result::Result::Err(<D::Error as ::serde::de::Error>::custom(::std::format!("{} ({})", #none, errors.join("; "))))
+                    ::std::result::Result::Err(<__D::Error as ::serde::de::Error>::custom(::std::format!("{} ({})", #none, errors.join("; "))))
                 },
                 UnionKind::OneOf => {
                     let many = format!("matches more than one variant of {name} (oneOf)");
@@ -563,8 +563,8 @@ impl Emitter<'_> {
                         #(#tries)*
                         match (matched, found) {
                             (1, ::std::option::Option::Some(x)) => ::std::result::Result::Ok(x),
-                            (0, _) => ::std::result::Result::Err(<D::Error as ::serde::de::Error>::custom(::std::format!("{} ({})", #none, errors.join("; ")))),
-                            _ => ::std::result::Result::Err(<D::Error as ::serde::de::Error>::custom(#many)),
+                            (0, _) => ::std::result::Result::Err(<__D::Error as ::serde::de::Error>::custom(::std::format!("{} ({})", #none, errors.join("; ")))),
+                            _ => ::std::result::Result::Err(<__D::Error as ::serde::de::Error>::custom(#many)),
                         }
                     }
                 }
@@ -578,7 +578,7 @@ impl Emitter<'_> {
             pub enum #name { #(#vs)* }
 
             impl<'de> ::serde::Deserialize<'de> for #name {
-                fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                fn deserialize<__D: ::serde::Deserializer<'de>>(deserializer: __D) -> ::std::result::Result<Self, __D::Error> {
                     // Read once as raw JSON text, then into the variant that fits:
                     // no buffering through serde's untagged machinery, so decimals stay exact.
                     let raw = <::std::boxed::Box<::serde_json::value::RawValue> as ::serde::Deserialize>::deserialize(deserializer)?;
@@ -613,16 +613,16 @@ impl Emitter<'_> {
             }
 
             impl<'de> ::serde::Deserialize<'de> for #name {
-                fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                fn deserialize<__D: ::serde::Deserializer<'de>>(deserializer: __D) -> ::std::result::Result<Self, __D::Error> {
                     let raw = <::std::boxed::Box<::serde_json::value::RawValue> as ::serde::Deserialize>::deserialize(deserializer)?;
                     let text = raw.get();
-                    let json: ::serde_json::Value = ::serde_json::from_str(text).map_err(<D::Error as ::serde::de::Error>::custom)?;
+                    let json: ::serde_json::Value = ::serde_json::from_str(text).map_err(<__D::Error as ::serde::de::Error>::custom)?;
                     let v = &json;
                     #check_call
                     if #condition {
-                        ::serde_json::from_str::<#tt>(text).map(#name::#tn).map_err(<D::Error as ::serde::de::Error>::custom)
+                        ::serde_json::from_str::<#tt>(text).map(#name::#tn).map_err(<__D::Error as ::serde::de::Error>::custom)
                     } else {
-                        ::serde_json::from_str::<#et>(text).map(#name::#en).map_err(<D::Error as ::serde::de::Error>::custom)
+                        ::serde_json::from_str::<#et>(text).map(#name::#en).map_err(<__D::Error as ::serde::de::Error>::custom)
                     }
                 }
             }
@@ -641,7 +641,7 @@ impl Emitter<'_> {
                 #body
                 ::std::result::Result::Ok(())
             }
-            check(v).map_err(<D::Error as ::serde::de::Error>::custom)?;
+            check(v).map_err(<__D::Error as ::serde::de::Error>::custom)?;
         }
     }
 

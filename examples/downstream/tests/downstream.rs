@@ -93,3 +93,11 @@ fn constants_and_enum_values_with_awkward_characters_survive() {
         assert_eq!(serde_json::to_string(&odd).unwrap(), json);
     }
 }
+
+#[test]
+fn type_names_that_look_like_generated_internals_work() {
+    use accord_downstream_example::A;
+    let a: A = serde_json::from_str(r#"{"d": "x", "s": "x", "v": {"x": 1}}"#).unwrap();
+    assert_eq!(a.d.as_str(), "x");
+    assert!(serde_json::from_str::<A>(r#"{"d": ""}"#).is_err());
+}
