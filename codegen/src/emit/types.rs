@@ -156,8 +156,6 @@ impl Emitter<'_> {
         } else {
             quote!()
         };
-        let mutability =
-            if s.fields.is_empty() && matches!(s.additional, Additional::Deny) { quote!() } else { quote!(mut) };
         quote! {
             #doc
             #derive
@@ -177,7 +175,7 @@ impl Emitter<'_> {
                         fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                             f.write_str(#expecting)
                         }
-                        fn visit_map<__A: ::serde::de::MapAccess<'de>>(self, #mutability map: __A) -> ::std::result::Result<#name, __A::Error> {
+                        fn visit_map<__A: ::serde::de::MapAccess<'de>>(self, mut map: __A) -> ::std::result::Result<#name, __A::Error> {
                             #fields_const
                             #(#slots)*
                             #extra_init

@@ -101,3 +101,11 @@ fn type_names_that_look_like_generated_internals_work() {
     assert_eq!(a.d.as_str(), "x");
     assert!(serde_json::from_str::<A>(r#"{"d": ""}"#).is_err());
 }
+
+#[test]
+fn an_object_that_allows_no_properties() {
+    use accord_downstream_example::Nothing;
+    assert!(serde_json::from_str::<Nothing>("{}").is_ok());
+    let e = serde_json::from_str::<Nothing>(r#"{"x": 1}"#).unwrap_err().to_string();
+    assert!(e.contains("unknown field `x`"), "{e}");
+}
