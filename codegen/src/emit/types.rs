@@ -156,6 +156,23 @@ impl Emitter<'_> {
         } else {
             quote!()
         };
+        let read_keys = if s.fields.is_empty() && matches!(s.additional, Additional::Deny) {
+            // No property is allowed: the first key is an error.
+            quote! {
+                if let ::std::option::Option::Some(key) = map.next_key::<::std::string::String>()? {
+                    return ::std::result::Result::Err(<__A::Error as ::serde::de::Error>::unknown_field(&key, FIELDS));
+                }
+            }
+        } else {
+            quote! {
+                while let ::std::option::Option::Some(key) = map.next_key::<::std::string::String>()? {
+                    match key.as_str() {
+                        #(#arms)*
+                        #other_arm
+                    }
+                }
+            }
+        };
         quote! {
             #doc
             #derive
@@ -179,12 +196,7 @@ impl Emitter<'_> {
                             #fields_const
                             #(#slots)*
                             #extra_init
-                            while let ::std::option::Option::Some(key) = map.next_key::<::std::string::String>()? {
-                                match key.as_str() {
-                                    #(#arms)*
-                                    #other_arm
-                                }
-                            }
+                            #read_keys
                             let value = #name { #(#build)* #extra_field };
                             #check_call
                             ::std::result::Result::Ok(value)
