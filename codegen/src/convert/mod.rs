@@ -415,7 +415,15 @@ impl<'s> Converter<'s> {
 
     /// A property every member requires with a distinct `const`: the union's tag.
     fn tag(&self, members: &[Part]) -> Option<Tag> {
-        let consts: Vec<BTreeMap<String, Value>> = members.iter().map(|(l, s)| self.const_props(l, s, 0)).collect();
+        let consts: Vec<BTreeMap<String, Value>> = members
+            .iter()
+            .map(|(l, s)| {
+                let (mut consts, mut required) = (BTreeMap::new(), Vec::new());
+                self.const_props(l, s, 0, &mut consts, &mut required);
+                consts.retain(|name, _| required.contains(name));
+                consts
+            })
+            .collect();
         let first = consts.first()?;
         for property in first.keys() {
             let values: Option<Vec<Value>> = consts.iter().map(|c| c.get(property).cloned()).collect();
@@ -429,32 +437,41 @@ impl<'s> Converter<'s> {
         None
     }
 
-    /// Required properties with a `const` value, following `$ref` and `allOf`.
-    fn const_props(&self, loc: &Loc, schema: &Value, depth: usize) -> BTreeMap<String, Value> {
-        let mut out = BTreeMap::new();
-        let Some(m) = schema.as_object() else { return out };
+    /// The `const` properties and the required properties of a schema,
+    /// following `$ref` and `allOf` (all of which apply to the same instance).
+    fn const_props(
+        &self,
+        loc: &Loc,
+        schema: &Value,
+        depth: usize,
+        consts: &mut BTreeMap<String, Value>,
+        required: &mut Vec<String>,
+    ) {
+        let Some(m) = schema.as_object() else { return };
         if depth > 16 {
-            return out;
+            return;
         }
         if let Some(target) = m.get("$ref").and_then(Value::as_str).and_then(|r| self.set.resolve(loc, r).ok()) {
             if let Some(s) = self.set.get(&target) {
-                out.extend(self.const_props(&target, s, depth + 1));
+                self.const_props(&target, s, depth + 1, consts, required);
             }
         }
         for member in m.get("allOf").and_then(Value::as_array).into_iter().flatten() {
-            out.extend(self.const_props(loc, member, depth + 1));
+            self.const_props(loc, member, depth + 1, consts, required);
         }
-        let required: Vec<&str> =
-            m.get("required").and_then(Value::as_array).into_iter().flatten().filter_map(Value::as_str).collect();
+        required.extend(
+            m.get("required")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .filter_map(Value::as_str)
+                .map(str::to_string),
+        );
         for (name, prop) in m.get("properties").and_then(Value::as_object).into_iter().flatten() {
             if let Some(c) = prop.get("const") {
-                if required.contains(&name.as_str()) || out.contains_key(name) {
-                    out.insert(name.clone(), c.clone());
-                }
+                consts.insert(name.clone(), c.clone());
             }
         }
-        out.retain(|name, _| required.contains(&name.as_str()) || m.get("allOf").is_some() || m.get("$ref").is_some());
-        out
     }
 
     /// `$ref` chains that come back to where they started without a type in between.

@@ -109,3 +109,11 @@ fn an_object_that_allows_no_properties() {
     let e = serde_json::from_str::<Nothing>(r#"{"x": 1}"#).unwrap_err().to_string();
     assert!(e.contains("unknown field `x`"), "{e}");
 }
+
+#[test]
+fn a_const_that_is_not_required_is_not_used_as_a_tag() {
+    use accord_downstream_example::Loose;
+    assert!(serde_json::from_str::<Loose>(r#"{"n": 1}"#).is_ok(), "no kind, first variant fits");
+    assert!(serde_json::from_str::<Loose>(r#"{"kind": "b", "s": "x"}"#).is_ok());
+    assert!(serde_json::from_str::<Loose>(r#"{"kind": "a", "s": "x"}"#).is_err(), "kind a needs n");
+}
