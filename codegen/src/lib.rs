@@ -67,13 +67,15 @@
 //!   chooses between; other `if`/`then`/`else`, `not`, `dependentRequired`,
 //!   `dependentSchemas`, `min`/`maxProperties`, `propertyNames`,
 //!   `patternProperties` and `x-accord-maxSerializedLength` become checks run
-//!   after a struct is read ([`ConstraintError`](#) messages use the schema's
+//!   after a struct is read (their error messages use the schema's
 //!   `x-accord-message`). A schema the type model cannot express (several
 //!   types, array constraints, ...) becomes a checked `serde_json::Value`.
 //! * `x-accord-type: decimal` becomes an exact decimal kept as written
 //!   (`"19.99"` and `12345678901234567.89` serialize back digit for digit);
 //!   `x-accord-knownValues` on a string becomes an open enum with an
 //!   `Other(String)` variant.
+//! * `x-accord-sensitive` on a field makes its type a newtype whose `Debug`
+//!   prints `<redacted>` and which has no `Display`, so logs do not leak it.
 //! * The OpenAPI documents give an `operations` module: an `Operation` trait
 //!   (id, method, path, request type, per-status response enum) and one type
 //!   per operation.

@@ -36,7 +36,7 @@ impl Emitter<'_> {
         });
         quote! {
             /// Operation descriptors generated from the OpenAPI documents: one type per
-            /// operation implementing [`Operation`].
+            /// operation implementing the `Operation` trait.
             pub mod operations {
                 /// An API operation: its id, method, path template, and the types of its
                 /// request body and responses.
