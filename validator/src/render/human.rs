@@ -47,6 +47,9 @@ fn context(d: &Diagnostic) -> Option<String> {
     if let Some(s) = &d.schema_path {
         parts.push(format!("schema {s}"));
     }
+    if let (Some(PositionBase::Payload), Some(l), Some(c)) = (d.position_in, d.file_line, d.file_column) {
+        parts.push(format!("in the file at {l}:{c}"));
+    }
     (!parts.is_empty()).then(|| parts.join(", "))
 }
 
