@@ -6,7 +6,9 @@
 //! bounded by the batch, not by the file.
 
 use crate::capture::{self, BodyText, CaptureItem, Embedded, Exchange, InputKind, Message};
-use crate::diagnostic::{Diagnostic, Direction, Limit, PositionBase, Report, Severity};
+use crate::diagnostic::{
+    Diagnostic, Direction, Limit, PositionBase, Report, Severity, needs_har_position, place_in_har,
+};
 use crate::validate::Checker;
 use rayon::prelude::*;
 use std::collections::BTreeSet;
@@ -390,43 +392,17 @@ fn check_payload(checker: &Checker<'_>, name: &str, container: Arc<str>, options
 }
 
 /// HAR bodies are JSON strings in the file, so their diagnostics count lines
-/// in the payload; this finds the same places in the HAR file itself (a second
-/// pass over the file, only when some payload failed).
+/// in the payload; when some did, the file is read a second time (if within
+/// `limit`) so [`place_in_har`] can find the same places in it.
 fn har_file_positions(path: &Path, limit: u64, report: &mut Report) {
-    use crate::diagnostic::{LineIndex, array_items, literal_offset, locate_pointer};
-    let wanted = |d: &Diagnostic| d.position_in == Some(PositionBase::Payload) && d.entry.is_some() && d.line.is_some();
-    if !report.diagnostics.iter().any(wanted) {
+    if !report.diagnostics.iter().any(needs_har_position) {
         return;
     }
     if std::fs::metadata(path).map_or(true, |m| m.len() > limit) {
         return;
     }
     let Ok(text) = std::fs::read_to_string(path) else { return };
-    let Some(entries) = array_items(&text, "/log/entries") else { return };
-    let index = LineIndex::new(&text);
-    for d in report.diagnostics.iter_mut().filter(|d| wanted(d)) {
-        let (Some(entry), Some(line), Some(direction)) = (d.entry, d.line, d.direction) else { continue };
-        let Some(&(start, end)) = entries.get(entry) else { continue };
-        let pointer = match direction {
-            Direction::Request => "/request/postData/text",
-            Direction::Response => "/response/content/text",
-        };
-        let entry_text = &text[start..end];
-        let encoding = pointer.replace("/text", "/encoding");
-        if locate_pointer(entry_text, &encoding)
-            .is_some_and(|(a, b)| entry_text[a..b].eq_ignore_ascii_case("\"base64\""))
-        {
-            continue; // positions in a decoded body have no counterpart in its base64 text
-        }
-        let Some((s, _)) = locate_pointer(entry_text, pointer) else { continue };
-        if entry_text.as_bytes().get(s) != Some(&b'"') {
-            continue;
-        }
-        let offset = start + s + literal_offset(&entry_text[s..], line, d.column.unwrap_or(1));
-        let (file_line, file_column) = index.line_col(&text, offset);
-        d.file_line = Some(file_line);
-        d.file_column = Some(file_column);
-    }
+    place_in_har(&text, &mut report.diagnostics);
 }
 
 fn absorb(report: &mut Report, outcome: crate::validate::Outcome, record_cases: bool) {

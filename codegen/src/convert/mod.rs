@@ -283,16 +283,16 @@ impl<'s> Converter<'s> {
             // `["T", "null"]`: Option of the non-null type.
             let mut inner = f;
             inner.types = Some(vec![non_null[0].clone()]);
-            return Ok(Decision::Inline(TypeRef::Option(Box::new(match self.decide_facets(inner, parts, hint)? {
+            return Ok(Decision::Inline(TypeRef::Option(Box::new(match self.decide_facets(inner, hint)? {
                 Decision::Inline(t) => t,
                 Decision::Shape(s) => TypeRef::Named(self.add(parts, hint, s)?),
             }))));
         }
-        self.decide_facets(f, parts, hint)
+        self.decide_facets(f, hint)
     }
 
     /// The decision for facets with one JSON type (or several, which fall back to `Json`).
-    fn decide_facets(&mut self, f: Facets, parts: &[Part], hint: &(Vec<String>, String)) -> Result<Decision, Error> {
+    fn decide_facets(&mut self, f: Facets, hint: &(Vec<String>, String)) -> Result<Decision, Error> {
         let types = f.types.clone().unwrap_or_default();
         let only = if types.len() == 1 { types[0].as_str() } else { "" };
         let string_checks: Vec<PrimCheck> = f.prim.iter().filter(|c| !numeric(c)).cloned().collect();
@@ -358,10 +358,7 @@ impl<'s> Converter<'s> {
             })),
             "boolean" => Decision::Inline(TypeRef::Bool),
             "null" => Decision::Inline(TypeRef::Null),
-            _ => {
-                let _ = parts;
-                Decision::Shape(Shape::Json(self.whole_checks(&f)?))
-            }
+            _ => Decision::Shape(Shape::Json(self.whole_checks(&f)?)),
         })
     }
 

@@ -4,12 +4,14 @@
 //! [`crate::render`] turn a [`crate::Report`] into text; nothing here formats output.
 
 mod case;
+mod har_position;
 mod locate;
 mod redact;
 mod report;
 mod scan;
 
 pub use case::Case;
+pub use har_position::{needs_har_position, place_in_har};
 pub use locate::{LineIndex, array_items, literal_offset, locate_pointer};
 pub use redact::Redactor;
 pub use report::{Limit, Report, Summary};

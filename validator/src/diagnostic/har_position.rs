@@ -1,0 +1,66 @@
+//! Positions in a HAR file for diagnostics about a body the HAR carries as a
+//! JSON string: their own line:column count in the decoded payload; this finds
+//! the same character inside the escaped string in the file.
+
+use super::locate::{LineIndex, array_items, literal_offset, locate_pointer};
+use super::{Diagnostic, Direction, PositionBase};
+
+/// Whether `d` is positioned in a HAR entry's payload and could get a file position.
+pub fn needs_har_position(d: &Diagnostic) -> bool {
+    d.position_in == Some(PositionBase::Payload) && d.entry.is_some() && d.line.is_some() && d.direction.is_some()
+}
+
+/// Sets `file_line`/`file_column` on every diagnostic that [`needs_har_position`],
+/// given the HAR file's `text`. One pass finds every entry; each body is then
+/// located within its own entry. Base64 bodies are left alone (a decoded
+/// position has no counterpart in base64 text).
+pub fn place_in_har(text: &str, diagnostics: &mut [Diagnostic]) {
+    let Some(entries) = array_items(text, "/log/entries") else { return };
+    let index = LineIndex::new(text);
+    for d in diagnostics.iter_mut().filter(|d| needs_har_position(d)) {
+        let (Some(entry), Some(line), Some(direction)) = (d.entry, d.line, d.direction) else { continue };
+        let Some(&(start, end)) = entries.get(entry) else { continue };
+        let (content, body) = match direction {
+            Direction::Request => ("/request/postData", "/request/postData/text"),
+            Direction::Response => ("/response/content", "/response/content/text"),
+        };
+        let entry_text = &text[start..end];
+        let encoding = format!("{content}/encoding");
+        if locate_pointer(entry_text, &encoding)
+            .is_some_and(|(a, b)| entry_text[a..b].eq_ignore_ascii_case("\"base64\""))
+        {
+            continue;
+        }
+        let Some((s, _)) = locate_pointer(entry_text, body) else { continue };
+        if entry_text.as_bytes().get(s) != Some(&b'"') {
+            continue;
+        }
+        let offset = start + s + literal_offset(&entry_text[s..], line, d.column.unwrap_or(1));
+        let (file_line, file_column) = index.line_col(text, offset);
+        d.file_line = Some(file_line);
+        d.file_column = Some(file_column);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn payload_diag(entry: usize, direction: Direction, line: usize, column: usize) -> Diagnostic {
+        let mut d = Diagnostic::error("type", "m", "x.har").with_entry(Some(entry));
+        d.direction = Some(direction);
+        (d.line, d.column, d.position_in) = (Some(line), Some(column), Some(PositionBase::Payload));
+        d
+    }
+
+    #[test]
+    fn finds_the_payload_character_inside_the_escaped_string() {
+        let har = "{\"log\": {\"entries\": [\n {\"request\": {\"postData\": {\"text\": \"{\\n  \\\"a\\\": 1}\"}}},\n {\"response\": {\"content\": {\"text\": \"e30=\", \"encoding\": \"base64\"}}}\n]}}";
+        let mut diags = vec![payload_diag(0, Direction::Request, 2, 3), payload_diag(1, Direction::Response, 1, 1)];
+        place_in_har(har, &mut diags);
+        let line = har.lines().nth(diags[0].file_line.unwrap() - 1).unwrap();
+        let at: String = line.chars().skip(diags[0].file_column.unwrap() - 1).take(3).collect();
+        assert_eq!(at, "\\\"a", "payload 2:3 is the quote before a");
+        assert_eq!(diags[1].file_line, None, "base64 bodies have no file position");
+    }
+}
