@@ -5,7 +5,7 @@
 //! stdout is not an error.
 
 use accord_validator::capture::InputKind;
-use accord_validator::catalog::Catalog;
+use accord_validator::catalog::{Catalog, RootBuilder};
 use accord_validator::check::{self, NoProgress, Progress, ReadOptions};
 use accord_validator::diagnostic::{Direction, Limit};
 use accord_validator::output::AtomicFile;
@@ -95,6 +95,14 @@ struct CheckArgs {
     /// the built-in catalog always asserts it).
     #[arg(long, requires = "schema")]
     assert_format: bool,
+    /// Generic mode: register a schema file, or every schema under a folder, by its `$id`
+    /// (repeatable), so references to it resolve without a network.
+    #[arg(long = "resolve", value_name = "PATH", requires = "schema")]
+    resolve: Vec<PathBuf>,
+    /// Generic mode: serve references under URI-PREFIX from files under DIR (repeatable),
+    /// e.g. `--map http://localhost:1234/=remotes`. Nothing else is ever fetched.
+    #[arg(long = "map", value_name = "URI-PREFIX=DIR", requires = "schema")]
+    map: Vec<String>,
     /// When to use colour in human output (`NO_COLOR` is respected).
     #[arg(long, value_enum, default_value = "auto")]
     color: ColorChoice,
@@ -211,7 +219,14 @@ fn check_command(args: CheckArgs) -> Result<ExitCode> {
         if args.catalog.schemas.is_some() {
             return Err(anyhow!("--schema (one JSON Schema) and --schemas (a catalog) cannot be used together"));
         }
-        let (catalog, uri) = Catalog::from_schema_file(schema)
+        let mut builder = RootBuilder::new();
+        for path in &args.resolve {
+            builder = builder.resolve(path);
+        }
+        for map in &args.map {
+            builder = builder.map_arg(map).context("--map")?;
+        }
+        let (catalog, uri) = Catalog::from_schema_file(builder, schema)
             .with_context(|| format!("cannot load the schema {}", schema.display()))?;
         let checker = Checker::for_schema(&catalog, &uri, args.assert_format)
             .with_context(|| format!("the schema {} does not compile", schema.display()))?;
@@ -315,11 +330,11 @@ fn schema_command(args: SchemaArgs) -> Result<ExitCode> {
         let known: Vec<&str> = catalog.operations.iter().map(|o| o.id.as_str()).collect();
         anyhow!("no operation `{}`; known: {}", args.id, known.join(", "))
     })?;
-    let registry = registry(&catalog)?;
+    let registry = registry(&catalog);
     let resolve = |uri: &str| -> Result<Value> {
-        compile(&registry, uri, true).map_err(|e| anyhow!("{}: {e}", catalog.display_uri(uri)))?;
+        compile(registry, uri, true).map_err(|e| anyhow!("{}: {e}", catalog.display_uri(uri)))?;
         jsonschema::options()
-            .with_registry(&registry)
+            .with_registry(registry)
             .dereference(&json!({"$ref": uri}))
             .map_err(|e| anyhow!("{}: {e}", catalog.display_uri(uri)))
     };

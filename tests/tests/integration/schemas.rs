@@ -2,7 +2,7 @@
 //! resolves, every operation complete. Failures name the file and pointer.
 
 use accord_tests::{files_with_extension, repo_root};
-use accord_validator::catalog::{Catalog, SchemaSet};
+use accord_validator::catalog::{Catalog, Location, SchemaRoot};
 use accord_validator::validate::{compile, registry};
 use serde_json::Value;
 
@@ -40,12 +40,13 @@ fn every_schema_is_valid_draft_2020_12() {
 #[test]
 fn every_definition_compiles() {
     let catalog = Catalog::load(&repo_root().join("schemas")).unwrap();
-    let registry = registry(&catalog).unwrap();
+    let registry = registry(&catalog);
     let mut compiled = 0;
-    for (path, doc) in &catalog.schemas.documents {
+    for doc in catalog.root.documents() {
+        let path = &doc.path;
         for name in doc.value.get("$defs").and_then(Value::as_object).into_iter().flat_map(|d| d.keys()) {
-            let uri = format!("{}{path}#/$defs/{name}", accord_validator::catalog::BASE_URI);
-            compile(&registry, &uri, true)
+            let uri = catalog.root.uri_of(&Location::document(path.clone()).join("$defs").join(name));
+            compile(registry, &uri, true)
                 .unwrap_or_else(|e| panic!("schemas/{path}#/$defs/{name}: does not compile: {e}"));
             compiled += 1;
         }
@@ -76,20 +77,18 @@ fn refs(value: &Value, pointer: String, out: &mut Vec<(String, String)>) {
 
 #[test]
 fn every_ref_resolves() {
-    let set = SchemaSet::from_dir(&repo_root().join("schemas")).unwrap();
+    let root = SchemaRoot::dir(&repo_root().join("schemas")).unwrap();
     let mut checked = 0;
-    for (path, doc) in &set.documents {
+    for doc in root.documents() {
+        let path = &doc.path;
         let mut found = Vec::new();
         refs(&doc.value, String::new(), &mut found);
         for (pointer, reference) in found {
-            let (target, fragment) = set
-                .resolve_ref(path, &reference)
+            let from = Location { file: path.clone(), pointer: pointer.clone() };
+            let target = root
+                .resolve(&from, &reference)
                 .unwrap_or_else(|e| panic!("schemas/{path}#{pointer}: $ref {reference:?} does not resolve: {e}"));
-            let fragment = percent_encoding::percent_decode_str(&fragment).decode_utf8_lossy().into_owned();
-            assert!(
-                set.get(&target, &fragment).is_some(),
-                "schemas/{path}#{pointer}: $ref {reference:?} points at nothing in {target}"
-            );
+            assert!(root.get(&target).is_some(), "schemas/{path}#{pointer}: $ref {reference:?} points at nothing");
             checked += 1;
         }
     }

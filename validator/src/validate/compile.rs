@@ -2,7 +2,7 @@
 //! one validator per schema location, built once per run.
 
 use super::keywords;
-use crate::catalog::{BASE_URI, Catalog};
+use crate::catalog::Catalog;
 use crate::error::CatalogError;
 use jsonschema::{Draft, Registry, Validator};
 use serde_json::json;
@@ -19,17 +19,10 @@ impl std::fmt::Debug for CompiledSchemas {
     }
 }
 
-/// A registry of every document in `catalog`, under [`BASE_URI`].
-pub fn registry(catalog: &Catalog) -> Result<Registry<'static>, CatalogError> {
-    let mut builder = Registry::new().draft(Draft::Draft202012);
-    for doc in catalog.schemas.documents.values() {
-        builder = builder
-            .add(doc.uri(), doc.value.clone())
-            .map_err(|e| CatalogError::Compile { location: catalog.display_uri(&doc.uri()), message: e.to_string() })?;
-    }
-    builder
-        .prepare()
-        .map_err(|e| CatalogError::Compile { location: catalog.root_label.clone(), message: e.to_string() })
+/// The registry every document of `catalog` is registered in: the one the
+/// catalog resolves references with, so validation and the generator agree.
+pub fn registry(catalog: &Catalog) -> &Registry<'static> {
+    catalog.root.registry()
 }
 
 /// Compiles the schema at `uri` against `registry`, with formats asserted and
@@ -61,17 +54,14 @@ pub fn compile_generic(
 impl CompiledSchemas {
     /// Compiles the one schema of generic mode.
     pub fn single(catalog: &Catalog, uri: &str, assert_formats: bool) -> Result<Self, CatalogError> {
-        let registry = registry(catalog)?;
-        let validator = compile_generic(&registry, uri, assert_formats).map_err(|e| CatalogError::Compile {
-            location: catalog.display_uri(uri),
-            message: e.to_string().replace(BASE_URI, &format!("{}/", catalog.root_label)),
-        })?;
+        let validator = compile_generic(registry(catalog), uri, assert_formats)
+            .map_err(|e| CatalogError::Compile { location: catalog.display_uri(uri), message: e.to_string() })?;
         Ok(CompiledSchemas { validators: HashMap::from([(uri.to_string(), validator)]) })
     }
 
     /// Compiles every schema referenced by the catalog's operations.
     pub fn new(catalog: &Catalog) -> Result<Self, CatalogError> {
-        let registry = registry(catalog)?;
+        let registry = registry(catalog);
         let mut uris: Vec<&str> = Vec::new();
         for op in &catalog.operations {
             uris.extend(op.parameters.iter().filter_map(|p| p.schema_uri.as_deref()));
@@ -83,10 +73,8 @@ impl CompiledSchemas {
         uris.dedup();
         let mut validators = HashMap::new();
         for uri in uris {
-            let validator = compile(&registry, uri, true).map_err(|e| CatalogError::Compile {
-                location: catalog.display_uri(uri),
-                message: e.to_string().replace(BASE_URI, &format!("{}/", catalog.root_label)),
-            })?;
+            let validator = compile(registry, uri, true)
+                .map_err(|e| CatalogError::Compile { location: catalog.display_uri(uri), message: e.to_string() })?;
             validators.insert(uri.to_string(), validator);
         }
         Ok(CompiledSchemas { validators })

@@ -4,7 +4,7 @@
 //! the schema's own wording (`x-accord-message`).
 
 use super::keywords::{KNOWN_VALUES, MAX_SERIALIZED_LENGTH, serialized_length};
-use crate::catalog::{BASE_URI, Catalog};
+use crate::catalog::Catalog;
 use crate::diagnostic::{Redactor, Severity};
 use jsonschema::ValidationError;
 use jsonschema::error::{TypeKind, ValidationErrorKind};
@@ -36,21 +36,19 @@ struct SchemaSite<'c> {
 
 impl<'c> SchemaSite<'c> {
     fn parse(catalog: &'c Catalog, uri: &str) -> Option<Self> {
-        let rest = uri.strip_prefix(BASE_URI)?;
-        let (doc, fragment) = rest.split_once('#').unwrap_or((rest, ""));
-        let pointer = percent_decode(fragment);
-        Some(SchemaSite { catalog, doc: doc.to_string(), pointer })
+        let at = catalog.root.locate_uri(uri)?;
+        Some(SchemaSite { catalog, doc: at.file, pointer: at.pointer })
     }
 
     /// The keyword's own value.
     fn keyword_value(&self) -> Option<&'c Value> {
-        self.catalog.schemas.get(&self.doc, &self.pointer)
+        self.catalog.root.get_at(&self.doc, &self.pointer)
     }
 
     /// The schema object holding the keyword.
     fn parent(&self) -> Option<&'c Value> {
         let (parent, _) = self.pointer.rsplit_once('/')?;
-        self.catalog.schemas.get(&self.doc, parent)
+        self.catalog.root.get_at(&self.doc, parent)
     }
 
     /// The nearest `x-accord-message` on the way up from the keyword.
@@ -59,8 +57,8 @@ impl<'c> SchemaSite<'c> {
         loop {
             if let Some(m) = self
                 .catalog
-                .schemas
-                .get(&self.doc, pointer)
+                .root
+                .get_at(&self.doc, pointer)
                 .and_then(|v| v.get("x-accord-message"))
                 .and_then(Value::as_str)
             {
@@ -75,7 +73,7 @@ impl<'c> SchemaSite<'c> {
         let mut pointer = self.pointer.as_str();
         loop {
             pointer = pointer.rsplit_once('/')?.0;
-            let value = self.catalog.schemas.get(&self.doc, pointer)?;
+            let value = self.catalog.root.get_at(&self.doc, pointer)?;
             if let Some(d) = value.get("description").and_then(Value::as_str) {
                 return Some(d);
             }
@@ -86,9 +84,6 @@ impl<'c> SchemaSite<'c> {
     }
 }
 
-fn percent_decode(s: &str) -> String {
-    percent_encoding::percent_decode_str(s).decode_utf8_lossy().into_owned()
-}
 
 /// A readable name for the value at `pointer`: `result.commodity_list[0].quantity`.
 pub fn field_name(pointer: &str) -> String {
@@ -251,7 +246,7 @@ pub fn findings(error: &ValidationError<'_>, catalog: &Catalog, redactor: &Redac
             let owner = if instance_path.is_empty() { String::new() } else { format!(" in {name}") };
             let dependent = site.as_ref().filter(|s| s.pointer.contains("/dependentRequired")).and_then(|s| {
                 let (map_ptr, _) = s.pointer.split_once("/dependentRequired")?;
-                let map = s.catalog.schemas.get(&s.doc, &format!("{map_ptr}/dependentRequired"))?.as_object()?;
+                let map = s.catalog.root.get_at(&s.doc, &format!("{map_ptr}/dependentRequired"))?.as_object()?;
                 map.iter()
                     .find(|(k, deps)| {
                         instance.get(k.as_str()).is_some()

@@ -10,7 +10,7 @@ pub use message::{Finding, did_you_mean, field_name, findings, show_value};
 
 use crate::capture::{BodyText, Exchange, Message};
 use crate::catalog::is_json_media;
-use crate::catalog::{Body, Catalog, Operation, Parameter};
+use crate::catalog::{Body, Catalog, Operation, Parameter, ParameterIn};
 use crate::diagnostic::{
     Case, Diagnostic, Direction, LineIndex, Part, PositionBase, Severity, Snippet, locate_pointer,
 };
@@ -246,23 +246,24 @@ impl<'c> Checker<'c> {
         let query = request.url.as_deref().map(query_pairs);
         for param in &op.parameters {
             match param.location {
-                Part::Path => {
+                ParameterIn::Path => {
                     if let Some(params) = path_params {
                         self.check_parameter(site, param, params.get(&param.name).map(String::as_str), out);
                     }
                 }
-                Part::Query => {
+                ParameterIn::Query => {
                     if let Some(query) = &query {
                         let value = query.iter().find(|(k, _)| *k == param.name).map(|(_, v)| v.as_str());
                         self.check_parameter(site, param, value, out);
                     }
                 }
-                Part::Header => {
+                ParameterIn::Header => {
                     if request.headers.is_some() {
                         self.check_parameter(site, param, request.header(&param.name), out);
                     }
                 }
-                Part::Body | Part::Status => {}
+                // Cookie parameters are not read from captures yet.
+                ParameterIn::Cookie => {}
             }
         }
         if op.bearer_required && request.headers.is_some() {
@@ -299,6 +300,7 @@ impl<'c> Checker<'c> {
                 media: vec![crate::catalog::MediaType {
                     name: "application/json".into(),
                     schema_uri: Some(uri.clone()),
+                    schema: None,
                 }],
             };
             let before = out.len();
@@ -313,9 +315,15 @@ impl<'c> Checker<'c> {
 
     fn check_parameter(&self, site: &Site<'_>, param: &Parameter, value: Option<&str>, out: &mut Vec<Diagnostic>) {
         let kind = match param.location {
-            Part::Header => "header",
-            Part::Query => "query parameter",
-            _ => "path parameter",
+            ParameterIn::Header => "header",
+            ParameterIn::Query => "query parameter",
+            ParameterIn::Cookie => "cookie",
+            ParameterIn::Path => "path parameter",
+        };
+        let part = match param.location {
+            ParameterIn::Header | ParameterIn::Cookie => Part::Header,
+            ParameterIn::Query => Part::Query,
+            ParameterIn::Path => Part::Path,
         };
         let pointer = format!("/{}", param.name.replace('~', "~0").replace('/', "~1"));
         let Some(value) = value else {
@@ -324,7 +332,7 @@ impl<'c> Checker<'c> {
                     Severity::Error,
                     "required",
                     format!("{kind} `{}` is required but missing", param.name),
-                    param.location,
+                    part,
                 );
                 d.instance_path = Some(pointer);
                 out.push(d);
@@ -343,14 +351,14 @@ impl<'c> Checker<'c> {
             return;
         }
         let sensitive = param.sensitive
-            || (param.location == Part::Header && self.catalog.redactor.is_sensitive_header(&param.name));
+            || (param.location == ParameterIn::Header && self.catalog.redactor.is_sensitive_header(&param.name));
         let instance = &candidates[0];
         for error in validator.iter_errors(instance) {
             for f in findings(&error, self.catalog, &self.catalog.redactor) {
                 let shown = show_value(instance, sensitive);
                 let detail = f.message.replace("the body", &format!("{kind} `{}`", param.name));
                 let detail = if sensitive { redact_message(&detail, value, &shown) } else { detail };
-                let mut d = site.diagnostic(f.severity, &f.code, detail, param.location);
+                let mut d = site.diagnostic(f.severity, &f.code, detail, part);
                 d.help = f.help;
                 d.instance_path = Some(pointer.clone());
                 d.schema_path = f.schema_uri.map(|u| self.catalog.display_uri(&u));

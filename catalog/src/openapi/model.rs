@@ -1,6 +1,7 @@
-//! What the validator knows about one operation, distilled from OpenAPI.
+//! The operation model: what the OpenAPI documents say about each operation,
+//! as plain data every reader of the catalog converts into its own model.
 
-use crate::diagnostic::Part;
+use crate::location::Location;
 use serde::Serialize;
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -24,6 +25,9 @@ pub struct Operation {
     /// Absolute URI of `x-accord-request-schema`: the request's parameters as
     /// one object, for operations without a body (used for plain payload files).
     pub request_schema: Option<String>,
+    /// Where `x-accord-request-schema` is.
+    #[serde(skip)]
+    pub request_schema_location: Option<Location>,
     /// Responses by status key (`200`, `4XX`, `default`).
     pub responses: BTreeMap<String, ResponseSpec>,
     /// Whether a bearer token is required by the security requirements.
@@ -34,6 +38,37 @@ pub struct Operation {
     pub summary: Option<String>,
     /// Where the operation is declared (`dstore/openapi.json#/paths/...`).
     pub source: String,
+    /// The operation object's place.
+    #[serde(skip)]
+    pub location: Location,
+    /// The `operationId` as written.
+    pub operation_id: String,
+}
+
+/// Where a parameter travels.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ParameterIn {
+    /// A path segment.
+    Path,
+    /// The query string.
+    Query,
+    /// A header.
+    Header,
+    /// A cookie.
+    Cookie,
+}
+
+impl ParameterIn {
+    /// The lowercase name OpenAPI uses.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ParameterIn::Path => "path",
+            ParameterIn::Query => "query",
+            ParameterIn::Header => "header",
+            ParameterIn::Cookie => "cookie",
+        }
+    }
 }
 
 /// A body field whose value selects the operation (`x-accord-discriminator`).
@@ -53,11 +88,14 @@ pub struct Parameter {
     pub name: String,
     /// Where it travels.
     #[serde(rename = "in")]
-    pub location: Part,
+    pub location: ParameterIn,
     /// Whether it must be present.
     pub required: bool,
     /// Absolute URI of its schema, if it has one.
     pub schema_uri: Option<String>,
+    /// Where its schema is.
+    #[serde(skip)]
+    pub schema: Option<Location>,
     /// Whether its value must never be shown.
     pub sensitive: bool,
 }
@@ -80,6 +118,9 @@ pub struct MediaType {
     pub name: String,
     /// Absolute URI of its schema.
     pub schema_uri: Option<String>,
+    /// Where its schema is.
+    #[serde(skip)]
+    pub schema: Option<Location>,
 }
 
 impl MediaType {
@@ -103,6 +144,9 @@ pub struct ResponseSpec {
     pub description: String,
     /// The content, if any.
     pub body: Option<Body>,
+    /// Where the response object is (after following its `$ref`).
+    #[serde(skip)]
+    pub location: Location,
 }
 
 impl Operation {

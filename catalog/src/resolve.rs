@@ -1,0 +1,272 @@
+//! Reference resolution exactly as JSON Schema specifies it, by the
+//! `referencing` crate that jsonschema uses: base URIs from `$id` (or
+//! draft-04's `id`), relative references, `$anchor`, `$dynamicAnchor`,
+//! embedded resources, JSON pointers with `~0`/`~1` and percent-escapes.
+//!
+//! Confinement is by the *resolved* target: a reference that lands on a
+//! value of a document of the root resolves, however it is spelt; anything
+//! else is refused, and nothing is ever fetched.
+
+use crate::error::CatalogError;
+use crate::location::Location;
+use crate::root::{BASE_URI, SchemaRoot, address};
+use crate::source::Document;
+use referencing::{Draft, Resolver};
+use serde_json::Value;
+
+impl SchemaRoot {
+    /// The draft in force at `location`: the nearest `$schema` on the way
+    /// down from its document (embedded resources may name their own),
+    /// 2020-12 when none is named.
+    pub fn draft_at(&self, location: &Location) -> Draft {
+        let Some(doc) = self.documents.get(&location.file) else { return Draft::default() };
+        let mut draft = Draft::default().detect(&doc.value);
+        let mut value: &Value = &doc.value;
+        for segment in segments(&location.pointer) {
+            let Some(next) = step(value, &segment) else { break };
+            value = next;
+            if value.get("$schema").is_some() && value.get("$schema").and_then(Value::as_str).is_some() {
+                draft = draft.detect(value);
+            }
+        }
+        draft
+    }
+
+    /// A resolver whose base URI is the one in force at `location`: the
+    /// document's URI, changed by every `$id` on the way down to it.
+    fn resolver_at(&self, location: &Location) -> Result<Resolver<'_>, CatalogError> {
+        let doc = self.documents.get(&location.file).ok_or_else(|| CatalogError::Invalid {
+            path: location.file.clone(),
+            pointer: location.pointer.clone(),
+            message: "no such document in the schema root".into(),
+        })?;
+        let invalid = |e: referencing::Error| CatalogError::Invalid {
+            path: doc.shown.clone(),
+            pointer: location.pointer.clone(),
+            message: format!("invalid `$id` on the way here: {e}"),
+        };
+        let base = referencing::uri::from_str(&doc.uri).map_err(invalid)?;
+        let mut resolver = self.registry.resolver(base);
+        let mut draft = Draft::default().detect(&doc.value);
+        let mut value: &Value = &doc.value;
+        resolver = resolver.in_subresource(draft.create_resource_ref(value)).map_err(invalid)?;
+        for segment in segments(&location.pointer) {
+            let Some(next) = step(value, &segment) else { break };
+            value = next;
+            if value.is_object() {
+                draft = draft.detect(value);
+                if draft == Draft::Unknown {
+                    draft = Draft::default();
+                }
+                resolver = resolver.in_subresource(draft.create_resource_ref(value)).map_err(invalid)?;
+            }
+        }
+        Ok(resolver)
+    }
+
+    /// Resolves `reference`, written in a `$ref` (or `$dynamicRef`) at
+    /// `from`, to the place it lands on.
+    pub fn resolve(&self, from: &Location, reference: &str) -> Result<Location, CatalogError> {
+        let shown = self.shown(from);
+        let resolver = self.resolver_at(from)?;
+        match resolver.lookup(reference) {
+            Ok(resolved) => {
+                self.index.get(&address(resolved.contents())).cloned().ok_or_else(|| CatalogError::OutsideRoot {
+                    from: shown,
+                    reference: reference.to_string(),
+                    uri: absolute(&resolver, reference),
+                })
+            }
+            Err(e) => Err(self.lookup_error(shown, reference, &resolver, e)),
+        }
+    }
+
+    /// The place an absolute URI (`file:///accord/a.json#/$defs/X`, or one
+    /// built on an `$id`) names, if it is in the root.
+    pub fn locate_uri(&self, uri: &str) -> Option<Location> {
+        let base = referencing::uri::from_str(BASE_URI).ok()?;
+        let resolved = self.registry.resolver(base).lookup(uri).ok()?;
+        self.index.get(&address(resolved.contents())).cloned()
+    }
+
+    /// The value a `$ref` at `from` lands on, with its place.
+    pub fn follow(&self, from: &Location, reference: &str) -> Result<(Location, &Value), CatalogError> {
+        let target = self.resolve(from, reference)?;
+        let value = self.get(&target).ok_or_else(|| CatalogError::DanglingRef {
+            from: self.shown(from),
+            reference: reference.to_string(),
+            detail: None,
+        })?;
+        Ok((target, value))
+    }
+
+    /// `shown#pointer` of a location, for messages.
+    pub fn shown(&self, location: &Location) -> String {
+        let file = self.documents.get(&location.file).map_or(location.file.as_str(), |d| d.shown.as_str());
+        format!("{file}#{}", location.pointer)
+    }
+
+    fn lookup_error(&self, from: String, reference: &str, resolver: &Resolver<'_>, e: referencing::Error) -> CatalogError {
+        let uri = absolute(resolver, reference);
+        let document = uri.split('#').next().unwrap_or("");
+        match e {
+            referencing::Error::Unretrievable { .. } if !self.by_uri.contains_key(document) => {
+                CatalogError::OutsideRoot { from, reference: reference.to_string(), uri }
+            }
+            other => CatalogError::DanglingRef { from, reference: reference.to_string(), detail: Some(other.to_string()) },
+        }
+    }
+}
+
+/// `reference` made absolute against the resolver's base, for messages.
+fn absolute(resolver: &Resolver<'_>, reference: &str) -> String {
+    let base = resolver.base_uri();
+    let (uri, fragment) = reference.split_once('#').unwrap_or((reference, ""));
+    let document = if uri.is_empty() {
+        base.as_str().to_string()
+    } else {
+        resolver.resolve_uri(&base.borrow(), uri).map(|u| u.as_str().to_string()).unwrap_or_else(|_| uri.to_string())
+    };
+    if fragment.is_empty() { document } else { format!("{document}#{fragment}") }
+}
+
+/// The unescaped segments of a JSON pointer.
+fn segments(pointer: &str) -> impl Iterator<Item = String> + '_ {
+    pointer.split('/').skip(1).map(|s| s.replace("~1", "/").replace("~0", "~"))
+}
+
+fn step<'v>(value: &'v Value, segment: &str) -> Option<&'v Value> {
+    match value {
+        Value::Object(map) => map.get(segment),
+        Value::Array(items) => items.get(segment.parse::<usize>().ok()?),
+        _ => None,
+    }
+}
+
+/// Turns a registry build failure into an error that names the document and
+/// pointer holding the reference that could not be served.
+pub(crate) fn registry_error(docs: &[Document], e: referencing::Error) -> CatalogError {
+    match &e {
+        referencing::Error::Unretrievable { uri, source } => {
+            let target = uri.trim_end_matches('#');
+            match find_reference(docs, target) {
+                Some((doc, pointer, reference)) => {
+                    let from = format!("{}#{pointer}", doc.shown);
+                    let why = source.to_string();
+                    if why.starts_with("no such file") {
+                        CatalogError::DanglingRef { from, reference, detail: Some(why) }
+                    } else {
+                        CatalogError::OutsideRoot { from, reference, uri: target.to_string() }
+                    }
+                }
+                None => CatalogError::OutsideRoot {
+                    from: "(schema root)".into(),
+                    reference: target.to_string(),
+                    uri: target.to_string(),
+                },
+            }
+        }
+        _ => CatalogError::Invalid {
+            path: docs.first().map(|d| d.shown.clone()).unwrap_or_default(),
+            pointer: String::new(),
+            message: format!("reference resolution failed: {e}"),
+        },
+    }
+}
+
+/// The first `$ref` (with the base URIs its `$id`s set) that resolves to `target`.
+fn find_reference(docs: &[Document], target: &str) -> Option<(Document, String, String)> {
+    fn walk(value: &Value, base: &url::Url, pointer: &str, target: &str) -> Option<(String, String)> {
+        let Value::Object(map) = value else {
+            if let Value::Array(items) = value {
+                for (i, v) in items.iter().enumerate() {
+                    if let Some(hit) = walk(v, base, &format!("{pointer}/{i}"), target) {
+                        return Some(hit);
+                    }
+                }
+            }
+            return None;
+        };
+        let mut base = base.clone();
+        if let Some(id) = map.get("$id").or_else(|| map.get("id")).and_then(Value::as_str) {
+            if let Ok(joined) = base.join(id) {
+                base = joined;
+            }
+        }
+        for key in ["$ref", "$dynamicRef", "$schema"] {
+            if let Some(r) = map.get(key).and_then(Value::as_str) {
+                if let Ok(mut u) = base.join(r) {
+                    u.set_fragment(None);
+                    if u.as_str().trim_end_matches('#') == target {
+                        return Some((pointer.to_string(), r.to_string()));
+                    }
+                }
+            }
+        }
+        for (k, v) in map {
+            if let Some(hit) = walk(v, &base, &format!("{pointer}/{}", crate::location::escape(k)), target) {
+                return Some(hit);
+            }
+        }
+        None
+    }
+    docs.iter().find_map(|doc| {
+        let base = url::Url::parse(&doc.uri).ok()?;
+        walk(&doc.value, &base, "", target).map(|(p, r)| (doc.clone(), p, r))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::{Location, RootBuilder};
+    use serde_json::json;
+
+    fn root() -> crate::SchemaRoot {
+        RootBuilder::new()
+            .values(
+                [
+                    ("a/x.json".to_string(), json!({"$defs": {"A": {"type": "string"}, "B %": {}, "t~/": {}}})),
+                    (
+                        "b/y.json".to_string(),
+                        json!({
+                            "$id": "http://example.com/ref/absref.json",
+                            "$defs": {
+                                "a": {"$id": "http://example.com/absref/foobar.json", "type": "number"},
+                                "anchored": {"$anchor": "here", "type": "integer"}
+                            },
+                            "$ref": "/absref/foobar.json"
+                        }),
+                    ),
+                ],
+                "t",
+            )
+            .unwrap()
+    }
+
+    #[test]
+    fn resolves_by_2020_12_rules() {
+        let r = root();
+        let from = Location::document("a/x.json").join("properties").join("p");
+        assert_eq!(r.resolve(&from, "#/$defs/A").unwrap().display(), "a/x.json#/$defs/A");
+        assert_eq!(r.resolve(&from, "#/$defs/B%20%25").unwrap().display(), "a/x.json#/$defs/B %");
+        assert_eq!(r.resolve(&from, "#/$defs/t~0~1").unwrap().display(), "a/x.json#/$defs/t~0~1");
+        assert_eq!(r.resolve(&from, "../b/y.json#/$defs/a").unwrap().display(), "b/y.json#/$defs/a");
+        let y = Location::document("b/y.json");
+        // An absolute-path reference against the document's `$id`, landing on an embedded resource.
+        assert_eq!(r.resolve(&y, "/absref/foobar.json").unwrap().display(), "b/y.json#/$defs/a");
+        assert_eq!(r.resolve(&y, "#here").unwrap().display(), "b/y.json#/$defs/anchored");
+        assert_eq!(r.resolve(&from, "http://example.com/ref/absref.json#here").unwrap().display(), "b/y.json#/$defs/anchored");
+    }
+
+    #[test]
+    fn refuses_what_lands_outside_the_root() {
+        let r = root();
+        let from = Location::document("a/x.json");
+        for bad in ["../../etc/passwd", "https://example.com/s.json", "/etc/passwd", "file:///etc/passwd"] {
+            let e = r.resolve(&from, bad).unwrap_err();
+            assert!(matches!(e, crate::CatalogError::OutsideRoot { .. }), "{bad}: {e}");
+        }
+        let e = r.resolve(&from, "#/$defs/Nope").unwrap_err();
+        assert!(e.to_string().starts_with("a/x.json#: $ref `#/$defs/Nope` does not resolve"), "{e}");
+    }
+}

@@ -1,0 +1,416 @@
+//! The schema root: every document of a folder, a file, or the embedded
+//! copy, plus what `--resolve` and `--map` serve, registered for reference
+//! resolution in one [`referencing::Registry`], the same registry the
+//! validator compiles against.
+
+use crate::error::CatalogError;
+use crate::location::Location;
+use crate::source::{self, Document, Origin};
+use referencing::{Draft, Registry, Retrieve, Uri};
+use serde_json::Value;
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Component, Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+/// Base URI under which the root's documents are registered: a document's
+/// URI is this plus its path relative to the root.
+pub const BASE_URI: &str = "file:///accord/";
+
+/// Every document of one schema root, resolvable by 2020-12 rules.
+pub struct SchemaRoot {
+    pub(crate) documents: BTreeMap<String, Document>,
+    pub(crate) registry: Registry<'static>,
+    /// The address of every JSON value of every document → where it is.
+    pub(crate) index: HashMap<usize, Location>,
+    /// Document URI → document key.
+    pub(crate) by_uri: HashMap<String, String>,
+    label: String,
+    read: Vec<PathBuf>,
+}
+
+impl std::fmt::Debug for SchemaRoot {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SchemaRoot").field("label", &self.label).field("documents", &self.documents.len()).finish()
+    }
+}
+
+/// How to load a schema root: where extra documents come from, then which root.
+#[derive(Debug, Clone, Default)]
+pub struct RootBuilder {
+    resolve: Vec<PathBuf>,
+    maps: Vec<(String, PathBuf)>,
+    extras: Vec<(String, Value)>,
+}
+
+impl RootBuilder {
+    /// A builder with no extra documents.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Registers a file, or every document under a folder, by its `$id`
+    /// (or, without one, by its `file://` URI), as `--resolve PATH` does.
+    pub fn resolve(mut self, path: impl AsRef<Path>) -> Self {
+        self.resolve.push(path.as_ref().to_path_buf());
+        self
+    }
+
+    /// Serves references under the URI `prefix` from files under `dir`, as
+    /// `--map PREFIX=DIR` does. Nothing outside `dir` is read.
+    pub fn map(mut self, prefix: impl Into<String>, dir: impl AsRef<Path>) -> Self {
+        self.maps.push((prefix.into(), dir.as_ref().to_path_buf()));
+        self
+    }
+
+    /// Parses a `PREFIX=DIR` argument into [`RootBuilder::map`].
+    pub fn map_arg(self, argument: &str) -> Result<Self, CatalogError> {
+        let bad = |message: &str| CatalogError::Argument { argument: argument.to_string(), message: message.into() };
+        let (prefix, dir) = argument.split_once('=').ok_or_else(|| bad("expected URI-PREFIX=DIR"))?;
+        if prefix.is_empty() || !prefix.contains(':') {
+            return Err(bad("the prefix must be an absolute URI such as http://localhost:1234/"));
+        }
+        if !Path::new(dir).is_dir() {
+            return Err(bad("the directory does not exist"));
+        }
+        Ok(self.map(prefix, dir))
+    }
+
+    /// Registers an already parsed document at the absolute URI `uri`.
+    pub fn extra(mut self, uri: impl Into<String>, value: Value) -> Self {
+        self.extras.push((uri.into(), value));
+        self
+    }
+
+    /// A folder or a single document, whichever `path` is.
+    pub fn open(self, path: &Path) -> Result<SchemaRoot, CatalogError> {
+        if path.is_file() { self.file(path).map(|(root, _)| root) } else { self.dir(path) }
+    }
+
+    /// Every `.json`, `.yaml` and `.yml` document under `dir`, recursively.
+    pub fn dir(self, dir: &Path) -> Result<SchemaRoot, CatalogError> {
+        let (files, dirs) = source::walk(dir)?;
+        let mut docs = Vec::new();
+        let mut read = dirs;
+        for (rel, path) in files {
+            let value = source::read(&path, &path.display().to_string())?;
+            docs.push(root_document(&rel, path.display().to_string(), value));
+            read.push(path);
+        }
+        let label = dir.display().to_string().trim_end_matches('/').to_string();
+        self.finish(docs, Some(dir.to_path_buf()), label, read)
+    }
+
+    /// One document (a schema or an OpenAPI description) whose folder is the
+    /// root: relative references reach files in that folder and below.
+    /// Returns the root and the document's location.
+    pub fn file(self, path: &Path) -> Result<(SchemaRoot, Location), CatalogError> {
+        let folder = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new(".")).to_path_buf();
+        let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let value = source::read(path, &path.display().to_string())?;
+        let docs = vec![root_document(&name, path.display().to_string(), value)];
+        let label = folder.display().to_string().trim_end_matches('/').to_string();
+        let root = self.finish(docs, Some(folder), label, vec![path.to_path_buf()])?;
+        Ok((root, Location::document(name)))
+    }
+
+    /// Documents given as `(relative path, text)`, such as a copy embedded at build time.
+    pub fn embedded(self, files: &[(&str, &str)], label: &str) -> Result<SchemaRoot, CatalogError> {
+        let mut docs = Vec::new();
+        for (rel, text) in files {
+            docs.push(root_document(rel, format!("{label}/{rel}"), source::parse(rel, text)?));
+        }
+        self.finish(docs, None, label.to_string(), Vec::new())
+    }
+
+    /// Documents given as parsed values under relative paths.
+    pub fn values(
+        self,
+        values: impl IntoIterator<Item = (String, Value)>,
+        label: &str,
+    ) -> Result<SchemaRoot, CatalogError> {
+        let docs = values.into_iter().map(|(rel, v)| root_document(&rel, rel.clone(), v)).collect();
+        self.finish(docs, None, label.to_string(), Vec::new())
+    }
+
+    fn finish(
+        self,
+        mut docs: Vec<Document>,
+        folder: Option<PathBuf>,
+        label: String,
+        mut read: Vec<PathBuf>,
+    ) -> Result<SchemaRoot, CatalogError> {
+        for path in &self.resolve {
+            let files = if path.is_dir() {
+                read.push(path.clone());
+                source::walk(path)?.0.into_iter().map(|(_, p)| p).collect()
+            } else {
+                vec![path.clone()]
+            };
+            for file in files {
+                let shown = file.display().to_string();
+                let value = source::read(&file, &shown)?;
+                let uri = match Draft::default().detect(&value).id_of_root(&value) {
+                    Some(id) => id.trim_end_matches('#').to_string(),
+                    None => file_uri(&file)?,
+                };
+                docs.push(extra_document(uri, shown, value));
+                read.push(file);
+            }
+        }
+        for (uri, value) in self.extras {
+            docs.push(extra_document(uri.clone(), uri, value));
+        }
+        let retriever = Arc::new(DiskRetriever { folder, maps: self.maps, served: Mutex::new(Vec::new()) });
+        let registry = build_registry(&docs, retriever.clone())?;
+        let served = std::mem::take(&mut *retriever.served.lock().unwrap_or_else(|e| e.into_inner()));
+        let registry = if served.is_empty() {
+            registry
+        } else {
+            drop(registry);
+            for (doc, path) in served {
+                read.push(path);
+                docs.push(doc);
+            }
+            build_registry(&docs, Arc::new(Refuse))?
+        };
+        let mut documents = BTreeMap::new();
+        let mut by_uri = HashMap::new();
+        let mut index = HashMap::new();
+        for doc in docs {
+            by_uri.insert(doc.uri.clone(), doc.path.clone());
+            index_values(&doc.value, &Location::document(doc.path.clone()), &mut index);
+            documents.insert(doc.path.clone(), doc);
+        }
+        read.sort();
+        read.dedup();
+        Ok(SchemaRoot { documents, registry, index, by_uri, label, read })
+    }
+}
+
+trait RootId {
+    fn id_of_root(self, value: &Value) -> Option<&str>;
+}
+
+impl RootId for Draft {
+    fn id_of_root(self, value: &Value) -> Option<&str> {
+        value.get(self.id_keyword()).and_then(Value::as_str).filter(|id| !id.starts_with('#'))
+    }
+}
+
+fn root_document(rel: &str, shown: String, value: Value) -> Document {
+    let uri = format!("{BASE_URI}{}", percent_encoding::utf8_percent_encode(rel, PATH));
+    Document { path: rel.to_string(), uri, shown, value: Arc::new(value), origin: Origin::Root }
+}
+
+fn extra_document(uri: String, shown: String, value: Value) -> Document {
+    Document { path: uri.clone(), uri, shown, value: Arc::new(value), origin: Origin::Extra }
+}
+
+/// Characters of a relative path that must be percent-encoded in a URI.
+const PATH: &percent_encoding::AsciiSet = &percent_encoding::CONTROLS
+    .add(b' ')
+    .add(b'"')
+    .add(b'<')
+    .add(b'>')
+    .add(b'`')
+    .add(b'{')
+    .add(b'}')
+    .add(b'|')
+    .add(b'\\')
+    .add(b'^')
+    .add(b'%')
+    .add(b'[')
+    .add(b']')
+    .add(b'#')
+    .add(b'?');
+
+fn file_uri(path: &Path) -> Result<String, CatalogError> {
+    let absolute = std::fs::canonicalize(path)
+        .map_err(|source| CatalogError::Io { path: path.display().to_string(), source })?;
+    url::Url::from_file_path(&absolute).map(|u| u.to_string()).map_err(|()| CatalogError::Argument {
+        argument: path.display().to_string(),
+        message: "cannot be written as a file:// URI".into(),
+    })
+}
+
+fn index_values(value: &Value, at: &Location, index: &mut HashMap<usize, Location>) {
+    index.insert(address(value), at.clone());
+    match value {
+        Value::Object(map) => {
+            for (k, v) in map {
+                index_values(v, &at.join(k), index);
+            }
+        }
+        Value::Array(items) => {
+            for (i, v) in items.iter().enumerate() {
+                index_values(v, &at.join(&i.to_string()), index);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// The address of a value, as a key: values of the root never move (they
+/// live in `Arc`s that are never mutated), so the address identifies the place.
+pub(crate) fn address(value: &Value) -> usize {
+    std::ptr::from_ref(value) as usize
+}
+
+fn build_registry(docs: &[Document], retriever: Arc<dyn Retrieve>) -> Result<Registry<'static>, CatalogError> {
+    let mut builder = Registry::new().retriever(retriever);
+    for doc in docs {
+        builder = builder.add(&doc.uri, Arc::clone(&doc.value)).map_err(|e| CatalogError::Invalid {
+            path: doc.shown.clone(),
+            pointer: String::new(),
+            message: format!("cannot be registered at {}: {e}", doc.uri),
+        })?;
+    }
+    builder.prepare().map_err(|e| crate::resolve::registry_error(docs, e))
+}
+
+/// Serves references to files of the root folder and of `--map` folders,
+/// and refuses everything else: nothing is ever fetched from a network.
+struct DiskRetriever {
+    folder: Option<PathBuf>,
+    maps: Vec<(String, PathBuf)>,
+    served: Mutex<Vec<(Document, PathBuf)>>,
+}
+
+/// Why a reference was not served.
+#[derive(Debug)]
+pub(crate) struct Refused(pub(crate) String);
+
+impl std::fmt::Display for Refused {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for Refused {}
+
+impl Retrieve for DiskRetriever {
+    fn retrieve(&self, uri: &Uri<String>) -> Result<Value, Box<dyn std::error::Error + Send + Sync>> {
+        let uri = uri.as_str();
+        let (key, path, origin) = if let Some(rel) = uri.strip_prefix(BASE_URI) {
+            let folder = self.folder.as_ref().ok_or_else(|| Refused("outside the schema root".into()))?;
+            let rel = confined(rel).ok_or_else(|| Refused("outside the schema root".into()))?;
+            (rel.clone(), folder.join(&rel), Origin::Root)
+        } else if let Some((prefix, dir)) = self.maps.iter().find(|(p, _)| uri.starts_with(p.as_str())) {
+            let rel = confined(&uri[prefix.len()..]).ok_or_else(|| Refused("outside the mapped folder".into()))?;
+            (uri.to_string(), dir.join(rel), Origin::Extra)
+        } else {
+            return Err(Box::new(Refused("outside the schema root".into())));
+        };
+        if !path.is_file() {
+            return Err(Box::new(Refused(format!("no such file: {}", path.display()))));
+        }
+        let shown = path.display().to_string();
+        let value = source::read(&path, &shown).map_err(|e| Box::new(Refused(e.to_string())))?;
+        let doc = Document {
+            path: key,
+            uri: uri.to_string(),
+            shown,
+            value: Arc::new(value.clone()),
+            origin,
+        };
+        self.served.lock().unwrap_or_else(|e| e.into_inner()).push((doc, path));
+        Ok(value)
+    }
+}
+
+/// A percent-decoded relative path with no `..`, or `None`.
+fn confined(rel: &str) -> Option<String> {
+    let decoded = percent_encoding::percent_decode_str(rel).decode_utf8().ok()?.into_owned();
+    let path = Path::new(&decoded);
+    if decoded.is_empty() || path.components().any(|c| !matches!(c, Component::Normal(_))) {
+        return None;
+    }
+    Some(decoded)
+}
+
+struct Refuse;
+
+impl Retrieve for Refuse {
+    fn retrieve(&self, _: &Uri<String>) -> Result<Value, Box<dyn std::error::Error + Send + Sync>> {
+        Err(Box::new(Refused("outside the schema root".into())))
+    }
+}
+
+impl SchemaRoot {
+    /// A builder, for extra documents (`--resolve`, `--map`).
+    pub fn builder() -> RootBuilder {
+        RootBuilder::new()
+    }
+
+    /// Every `.json`, `.yaml` and `.yml` document under `dir`.
+    pub fn dir(dir: &Path) -> Result<Self, CatalogError> {
+        RootBuilder::new().dir(dir)
+    }
+
+    /// The documents, by key, in sorted order.
+    pub fn documents(&self) -> impl Iterator<Item = &Document> {
+        self.documents.values()
+    }
+
+    /// The document with this key.
+    pub fn document(&self, key: &str) -> Option<&Document> {
+        self.documents.get(key)
+    }
+
+    /// The value at `location`, following nothing.
+    pub fn get(&self, location: &Location) -> Option<&Value> {
+        self.documents.get(&location.file)?.value.pointer(&location.pointer)
+    }
+
+    /// The value at `pointer` in document `key`, following nothing.
+    pub fn get_at(&self, key: &str, pointer: &str) -> Option<&Value> {
+        self.documents.get(key)?.value.pointer(pointer)
+    }
+
+    /// The registry every document is registered in (for compiling validators against).
+    pub fn registry(&self) -> &Registry<'static> {
+        &self.registry
+    }
+
+    /// How the root is shown (the folder as given, or `schemas` for the built-in copy).
+    pub fn label(&self) -> &str {
+        &self.label
+    }
+
+    /// Every file and directory read.
+    pub fn files_read(&self) -> &[PathBuf] {
+        &self.read
+    }
+
+    /// The absolute URI of `location`.
+    pub fn uri_of(&self, location: &Location) -> String {
+        let base = self.documents.get(&location.file).map_or(location.file.as_str(), |d| d.uri.as_str());
+        format!("{base}#{}", crate::location::pointer_fragment(&location.pointer))
+    }
+
+    /// How a person should see an absolute schema URI: `schemas/x/y.json#/a`
+    /// for a document of the root, the URI itself otherwise.
+    pub fn display_uri(&self, uri: &str) -> String {
+        let (doc, fragment) = uri.split_once('#').unwrap_or((uri, ""));
+        match self.by_uri.get(doc).and_then(|k| self.documents.get(k)) {
+            Some(d) => {
+                let pointer = percent_encoding::percent_decode_str(fragment).decode_utf8_lossy();
+                if pointer.is_empty() { d.shown.clone() } else { format!("{}#{pointer}", d.shown) }
+            }
+            None => uri.to_string(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn confinement_refuses_parent_segments_however_spelt() {
+        assert_eq!(confined("a/b.json").as_deref(), Some("a/b.json"));
+        for bad in ["../x.json", "a/../../x", "%2e%2e/x.json", "/etc/passwd", ""] {
+            assert!(confined(bad).is_none(), "{bad}");
+        }
+    }
+}
