@@ -82,10 +82,21 @@ impl SchemaRoot {
     }
 
     /// The place an absolute URI (`file:///accord/a.json#/$defs/X`, or one
-    /// built on an `$id`) names, if it is in the root.
+    /// built on an `$id`) names, if its resource is in the root. A JSON-pointer
+    /// fragment is appended as written, so a keyword location such as
+    /// `.../dependentRequired/0` (which jsonschema reports) is kept even where
+    /// no value sits at exactly that pointer.
     pub fn locate_uri(&self, uri: &str) -> Option<Location> {
         let base = referencing::uri::from_str(BASE_URI).ok()?;
-        let resolved = self.registry.resolver(base).lookup(uri).ok()?;
+        let resolver = self.registry.resolver(base);
+        let (resource, fragment) = uri.split_once('#').unwrap_or((uri, ""));
+        let fragment = percent_encoding::percent_decode_str(fragment).decode_utf8_lossy();
+        if fragment.is_empty() || fragment.starts_with('/') {
+            let resolved = resolver.lookup(resource).ok()?;
+            let at = self.index.get(&address(resolved.contents()))?;
+            return Some(Location { file: at.file.clone(), pointer: format!("{}{fragment}", at.pointer) });
+        }
+        let resolved = resolver.lookup(uri).ok()?;
         self.index.get(&address(resolved.contents())).cloned()
     }
 
@@ -106,14 +117,22 @@ impl SchemaRoot {
         format!("{file}#{}", location.pointer)
     }
 
-    fn lookup_error(&self, from: String, reference: &str, resolver: &Resolver<'_>, e: referencing::Error) -> CatalogError {
+    fn lookup_error(
+        &self,
+        from: String,
+        reference: &str,
+        resolver: &Resolver<'_>,
+        e: referencing::Error,
+    ) -> CatalogError {
         let uri = absolute(resolver, reference);
         let document = uri.split('#').next().unwrap_or("");
         match e {
             referencing::Error::Unretrievable { .. } if !self.by_uri.contains_key(document) => {
                 CatalogError::OutsideRoot { from, reference: reference.to_string(), uri }
             }
-            other => CatalogError::DanglingRef { from, reference: reference.to_string(), detail: Some(other.to_string()) },
+            other => {
+                CatalogError::DanglingRef { from, reference: reference.to_string(), detail: Some(other.to_string()) }
+            }
         }
     }
 }
@@ -255,7 +274,10 @@ mod tests {
         // An absolute-path reference against the document's `$id`, landing on an embedded resource.
         assert_eq!(r.resolve(&y, "/absref/foobar.json").unwrap().display(), "b/y.json#/$defs/a");
         assert_eq!(r.resolve(&y, "#here").unwrap().display(), "b/y.json#/$defs/anchored");
-        assert_eq!(r.resolve(&from, "http://example.com/ref/absref.json#here").unwrap().display(), "b/y.json#/$defs/anchored");
+        assert_eq!(
+            r.resolve(&from, "http://example.com/ref/absref.json#here").unwrap().display(),
+            "b/y.json#/$defs/anchored"
+        );
     }
 
     #[test]

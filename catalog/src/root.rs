@@ -225,8 +225,8 @@ const PATH: &percent_encoding::AsciiSet = &percent_encoding::CONTROLS
     .add(b'?');
 
 fn file_uri(path: &Path) -> Result<String, CatalogError> {
-    let absolute = std::fs::canonicalize(path)
-        .map_err(|source| CatalogError::Io { path: path.display().to_string(), source })?;
+    let absolute =
+        std::fs::canonicalize(path).map_err(|source| CatalogError::Io { path: path.display().to_string(), source })?;
     url::Url::from_file_path(&absolute).map(|u| u.to_string()).map_err(|()| CatalogError::Argument {
         argument: path.display().to_string(),
         message: "cannot be written as a file:// URI".into(),
@@ -306,13 +306,7 @@ impl Retrieve for DiskRetriever {
         }
         let shown = path.display().to_string();
         let value = source::read(&path, &shown).map_err(|e| Box::new(Refused(e.to_string())))?;
-        let doc = Document {
-            path: key,
-            uri: uri.to_string(),
-            shown,
-            value: Arc::new(value.clone()),
-            origin,
-        };
+        let doc = Document { path: key, uri: uri.to_string(), shown, value: Arc::new(value.clone()), origin };
         self.served.lock().unwrap_or_else(|e| e.into_inner()).push((doc, path));
         Ok(value)
     }
@@ -388,15 +382,17 @@ impl SchemaRoot {
         format!("{base}#{}", crate::location::pointer_fragment(&location.pointer))
     }
 
-    /// How a person should see an absolute schema URI: `schemas/x/y.json#/a`
-    /// for a document of the root, the URI itself otherwise.
+    /// How a person should see an absolute schema URI: the file and pointer
+    /// it lands on (`schemas/x/y.json#/a`, also for URIs built on an `$id`),
+    /// or the URI itself when it is not in the root.
     pub fn display_uri(&self, uri: &str) -> String {
         let (doc, fragment) = uri.split_once('#').unwrap_or((uri, ""));
-        match self.by_uri.get(doc).and_then(|k| self.documents.get(k)) {
-            Some(d) => {
-                let pointer = percent_encoding::percent_decode_str(fragment).decode_utf8_lossy();
-                if pointer.is_empty() { d.shown.clone() } else { format!("{}#{pointer}", d.shown) }
-            }
+        if let Some(d) = self.by_uri.get(doc).and_then(|k| self.documents.get(k)) {
+            let pointer = percent_encoding::percent_decode_str(fragment).decode_utf8_lossy();
+            return if pointer.is_empty() { d.shown.clone() } else { format!("{}#{pointer}", d.shown) };
+        }
+        match self.locate_uri(uri) {
+            Some(at) => self.shown(&at),
             None => uri.to_string(),
         }
     }

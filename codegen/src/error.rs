@@ -74,6 +74,9 @@ pub enum ErrorKind {
     /// A schema nests `$ref`s into itself without ever reaching a type.
     #[error("`$ref` cycle with no type in between: {0}")]
     RefCycle(String),
+    /// The schema root could not be read (see `accord-catalog`).
+    #[error("{0}")]
+    Catalog(accord_catalog::CatalogError),
     /// The generated source did not parse (a bug in the generator).
     #[error("the generated source does not parse: {0}")]
     Emit(String),

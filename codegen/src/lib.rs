@@ -109,8 +109,10 @@ use std::path::{Path, PathBuf};
 /// Configures and runs a generation.
 #[derive(Debug, Clone, Default)]
 pub struct Generator {
-    dirs: Vec<PathBuf>,
+    root: Option<PathBuf>,
     derives: Vec<String>,
+    resolve: Vec<PathBuf>,
+    maps: Vec<(String, PathBuf)>,
 }
 
 /// The result of a run.
@@ -134,10 +136,32 @@ impl Generator {
         Self::default()
     }
 
-    /// Reads every `*.json` under `dir` (schemas, and OpenAPI documents: any file with a
-    /// top-level `openapi` key). Subfolders become modules.
+    /// The schema root: a folder, whose `*.json`, `*.yaml` and `*.yml` documents
+    /// (schemas, and OpenAPI documents: any file with a top-level `openapi` key)
+    /// are all read, subfolders becoming modules; or a single schema file, whose
+    /// relative references may reach the files beside it. A second call replaces the first.
     pub fn schema_dir(mut self, dir: impl AsRef<Path>) -> Self {
-        self.dirs.push(dir.as_ref().to_path_buf());
+        self.root = Some(dir.as_ref().to_path_buf());
+        self
+    }
+
+    /// The schema root as one file (the same as [`Generator::schema_dir`] given a file).
+    pub fn schema_file(self, file: impl AsRef<Path>) -> Self {
+        self.schema_dir(file)
+    }
+
+    /// Registers a schema file, or every schema under a folder, by its `$id`, so
+    /// references to it resolve without a network (as `accord check --resolve`).
+    /// Types are generated for what the root references in it.
+    pub fn resolve(mut self, path: impl AsRef<Path>) -> Self {
+        self.resolve.push(path.as_ref().to_path_buf());
+        self
+    }
+
+    /// Serves references under the URI `prefix` from files under `dir` (as
+    /// `accord check --map PREFIX=DIR`). Nothing else is ever fetched.
+    pub fn map(mut self, prefix: &str, dir: impl AsRef<Path>) -> Self {
+        self.maps.push((prefix.to_string(), dir.as_ref().to_path_buf()));
         self
     }
 
@@ -149,15 +173,18 @@ impl Generator {
 
     /// Runs the generator.
     pub fn generate(&self) -> Result<Generated, Error> {
-        let mut set = load::SchemaSet::default();
-        if self.dirs.is_empty() {
+        let Some(path) = &self.root else {
             return Err(Error::bare(ErrorKind::Emit("no schema directory given (call schema_dir)".into())));
+        };
+        let mut builder = accord_catalog::RootBuilder::new();
+        for r in &self.resolve {
+            builder = builder.resolve(r);
         }
-        for dir in &self.dirs {
-            let one = load::SchemaSet::load(dir)?;
-            set.read.extend(one.read);
-            set.docs.extend(one.docs);
+        for (prefix, dir) in &self.maps {
+            builder = builder.map(prefix.clone(), dir);
         }
+        let folder = if path.is_file() { path.parent().unwrap_or(Path::new("")) } else { path.as_path() };
+        let set = builder.open(path).map_err(|e| load::load_error(e, folder))?;
         let space = convert::Converter::convert(&set)?;
         let emitter = emit::Emitter::new(&space, &self.derives)?;
         let source = emit::format(emitter.tokens())?;
@@ -166,7 +193,7 @@ impl Generator {
         validator_only.sort();
         Ok(Generated {
             source: format!("{header}{source}"),
-            files_read: set.read,
+            files_read: set.files_read().to_vec(),
             types: space.types.len(),
             operations: space.operations.len(),
             validator_only,

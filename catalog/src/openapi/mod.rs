@@ -7,7 +7,7 @@
 
 mod model;
 
-pub use model::{Body, Discriminator, MediaType, Operation, ParameterIn, Parameter, ResponseSpec, is_json_media};
+pub use model::{Body, Discriminator, MediaType, Operation, Parameter, ParameterIn, ResponseSpec, is_json_media};
 
 use crate::error::CatalogError;
 use crate::location::Location;
@@ -73,7 +73,8 @@ fn document_operations(root: &SchemaRoot, doc: &Document) -> Result<Vec<Operatio
                 for (i, p) in list.and_then(Value::as_array).into_iter().flatten().enumerate() {
                     if let Some(param) = parameter(root, &list_loc.join(&i.to_string()), p)? {
                         // Operation-level parameters override path-level ones of the same name and location.
-                        parameters.retain(|q| !(q.location == param.location && q.name.eq_ignore_ascii_case(&param.name)));
+                        parameters
+                            .retain(|q| !(q.location == param.location && q.name.eq_ignore_ascii_case(&param.name)));
                         parameters.push(param);
                     }
                 }
@@ -107,7 +108,8 @@ fn document_operations(root: &SchemaRoot, doc: &Document) -> Result<Vec<Operatio
                     }),
                 }
             });
-            let request_schema_location = op.get("x-accord-request-schema").map(|_| op_loc.join("x-accord-request-schema"));
+            let request_schema_location =
+                op.get("x-accord-request-schema").map(|_| op_loc.join("x-accord-request-schema"));
             out.push(Operation {
                 id,
                 operation_id: op_id.to_string(),
@@ -131,7 +133,11 @@ fn document_operations(root: &SchemaRoot, doc: &Document) -> Result<Vec<Operatio
 }
 
 /// Follows `$ref`s (if `value` is one) to the referenced object.
-pub fn follow<'r>(root: &'r SchemaRoot, at: &Location, value: &'r Value) -> Result<(Location, &'r Value), CatalogError> {
+pub fn follow<'r>(
+    root: &'r SchemaRoot,
+    at: &Location,
+    value: &'r Value,
+) -> Result<(Location, &'r Value), CatalogError> {
     let mut at = at.clone();
     let mut value = value;
     for _ in 0..32 {
@@ -142,7 +148,11 @@ pub fn follow<'r>(root: &'r SchemaRoot, at: &Location, value: &'r Value) -> Resu
         at = target;
         value = next;
     }
-    Err(CatalogError::Invalid { path: at.file, pointer: at.pointer, message: "$ref chain is too long or circular".into() })
+    Err(CatalogError::Invalid {
+        path: at.file,
+        pointer: at.pointer,
+        message: "$ref chain is too long or circular".into(),
+    })
 }
 
 fn parameter(root: &SchemaRoot, at: &Location, value: &Value) -> Result<Option<Parameter>, CatalogError> {

@@ -4,7 +4,7 @@
 
 use super::Converter;
 use crate::error::{Error, ErrorKind};
-use crate::load::Loc;
+use crate::load::{At, Loc};
 use crate::model::{Check, Format, PrimCheck, Unenforced, UnionKind};
 use serde_json::Value;
 
@@ -259,7 +259,7 @@ impl Converter<'_> {
             match key.as_str() {
                 "$ref" => {
                     let r = v.as_str().ok_or_else(|| loc.keyword_error("$ref", "expected a string"))?;
-                    let target = self.set.resolve(loc, r)?;
+                    let target = crate::load::resolve(self.set, loc, r)?;
                     let schema = self.set.get(&target).cloned().unwrap_or(Value::Bool(true));
                     self.collect(&target, &schema, f, depth + 1)?;
                 }

@@ -7,16 +7,17 @@ mod openapi;
 mod pred;
 
 use crate::error::{Error, ErrorKind};
-use crate::load::{Loc, SchemaSet};
+use crate::load::{At, Loc};
 use crate::model::*;
 use crate::name;
+use accord_catalog::{Origin, SchemaRoot};
 use facets::{Facets, Part, doc_of, is_empty_schema, pure_ref};
 use serde_json::Value;
 use std::collections::{BTreeMap, HashMap};
 
-/// Turns a [`SchemaSet`] into a [`TypeSpace`].
+/// Turns a [`SchemaRoot`] into a [`TypeSpace`].
 pub struct Converter<'s> {
-    set: &'s SchemaSet,
+    set: &'s SchemaRoot,
     space: TypeSpace,
     type_ids: HashMap<Loc, TypeId>,
     pred_ids: HashMap<Loc, PredId>,
@@ -32,13 +33,11 @@ enum Decision {
     Shape(Shape),
 }
 
-/// Whether a document is an OpenAPI document rather than a schema.
-pub(crate) fn is_openapi(doc: &Value) -> bool {
-    doc.get("openapi").is_some()
-}
-
 /// The module path of a schema file: its folders.
 pub(crate) fn module_of(file: &str) -> Vec<String> {
+    if file.contains("://") {
+        return Vec::new(); // a document served by URI (--resolve, --map): the top level
+    }
     let mut parts: Vec<String> = file.split('/').map(name::module_name).collect();
     parts.pop();
     parts
@@ -50,7 +49,7 @@ fn module_display(module: &[String]) -> String {
 
 impl<'s> Converter<'s> {
     /// Converts every schema and operation of `set`.
-    pub fn convert(set: &'s SchemaSet) -> Result<TypeSpace, Error> {
+    pub fn convert(set: &'s SchemaRoot) -> Result<TypeSpace, Error> {
         let mut c = Converter {
             set,
             space: TypeSpace::default(),
@@ -65,10 +64,8 @@ impl<'s> Converter<'s> {
         }
         // Names first, so every reference has a target.
         let mut defs = Vec::new();
-        for (file, doc) in &set.docs {
-            if is_openapi(doc) {
-                continue;
-            }
+        for document in set.documents().filter(|d| d.origin == Origin::Root && !d.is_openapi()) {
+            let (file, doc) = (&document.path, &*document.value);
             let module = module_of(file);
             let root = Loc { file: file.clone(), pointer: String::new() };
             if doc.as_object().is_some_and(|m| m.keys().any(|k| !facets::is_annotation(k))) {
@@ -140,7 +137,7 @@ impl<'s> Converter<'s> {
 
     /// The named type of the schema a `$ref` at `from` points to.
     fn named_for(&mut self, from: &Loc, reference: &str) -> Result<TypeRef, Error> {
-        let target = self.set.resolve(from, reference)?;
+        let target = crate::load::resolve(self.set, from, reference)?;
         if let Some(&id) = self.type_ids.get(&target) {
             self.fill_guarded(id)?;
             return Ok(TypeRef::Named(id));
@@ -448,7 +445,9 @@ impl<'s> Converter<'s> {
         if depth > 16 {
             return;
         }
-        if let Some(target) = m.get("$ref").and_then(Value::as_str).and_then(|r| self.set.resolve(loc, r).ok()) {
+        if let Some(target) =
+            m.get("$ref").and_then(Value::as_str).and_then(|r| crate::load::resolve(self.set, loc, r).ok())
+        {
             if let Some(s) = self.set.get(&target) {
                 self.const_props(&target, s, depth + 1, consts, required);
             }

@@ -1,114 +1,78 @@
-//! OpenAPI 3.1 documents → operation descriptors: for each operation, its id
-//! (`<folder>.<operationId>`), method, path, request body type, and response
-//! body type per documented status.
+//! The catalog's operations → operation descriptors: for each operation, its
+//! id (`<folder>.<operationId>`), method, path, request body type, and
+//! response body type per documented status. The OpenAPI documents are read
+//! by `accord-catalog`, exactly as the validator reads them.
 
-use super::{Converter, is_openapi, module_of};
+use super::{Converter, module_of};
 use crate::error::{Error, ErrorKind};
-use crate::load::Loc;
+use crate::load::{At, Loc};
 use crate::model::{BodyDef, OperationDef, ResponseDef, TypeRef};
 use crate::name;
-use serde_json::Value;
-
-const METHODS: &[&str] = &["get", "put", "post", "delete", "options", "head", "patch", "trace"];
-
-fn is_json_media(media: &str) -> bool {
-    let essence = media.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
-    essence == "application/json" || essence.ends_with("+json")
-}
+use accord_catalog::openapi::{Body, is_json_media};
 
 impl Converter<'_> {
-    /// Follows a `$ref` in an OpenAPI object (request bodies, responses).
-    fn deref(&self, loc: &Loc, v: &Value) -> Result<(Loc, Value), Error> {
-        match v.get("$ref").and_then(Value::as_str) {
-            Some(r) => {
-                let target = self.set.resolve(loc, r)?;
-                Ok((target.clone(), self.set.get(&target).cloned().unwrap_or(Value::Null)))
-            }
-            None => Ok((loc.clone(), v.clone())),
-        }
-    }
-
-    fn body(&mut self, loc: &Loc, content: Option<&Value>, hint: (Vec<String>, String)) -> Result<BodyDef, Error> {
-        let Some(content) = content.and_then(Value::as_object) else { return Ok(BodyDef::None) };
-        if let Some((media, spec)) = content.iter().find(|(m, _)| is_json_media(m)) {
-            let schema_loc = loc.join("content").join(media).join("schema");
-            return Ok(match spec.get("schema") {
-                Some(schema) => BodyDef::Json(self.type_for(&[(schema_loc, schema.clone())], &hint)?),
-                None => BodyDef::Json(TypeRef::Any),
+    fn body(&mut self, body: Option<&Body>, hint: (Vec<String>, String)) -> Result<BodyDef, Error> {
+        let Some(body) = body else { return Ok(BodyDef::None) };
+        // `*/*` is not a JSON declaration for the generated types: the body may be anything.
+        if let Some(media) = body.media.iter().find(|m| is_json_media(&m.name) && m.name.trim() != "*/*") {
+            return Ok(match (&media.schema, media.schema.as_ref().and_then(|l| self.set.get(l))) {
+                (Some(loc), Some(schema)) => BodyDef::Json(self.type_for(&[(loc.clone(), schema.clone())], &hint)?),
+                _ => BodyDef::Json(TypeRef::Any),
             });
         }
-        Ok(if content.is_empty() { BodyDef::None } else { BodyDef::Text })
+        Ok(if body.media.is_empty() { BodyDef::None } else { BodyDef::Text })
     }
 
     pub(super) fn operations(&mut self) -> Result<(), Error> {
-        let docs: Vec<(String, Value)> =
-            self.set.docs.iter().filter(|(_, d)| is_openapi(d)).map(|(f, d)| (f.clone(), d.clone())).collect();
+        let operations = accord_catalog::openapi::read(self.set).map_err(|e| Error::bare(ErrorKind::Catalog(e)))?;
         let mut seen: Vec<(String, Loc)> = Vec::new();
-        for (file, doc) in docs {
-            let module = module_of(&file);
-            let Some(paths) = doc.get("paths").and_then(Value::as_object) else { continue };
-            let paths_loc = Loc { file: file.clone(), pointer: "/paths".into() };
-            for (path, item) in paths {
-                for method in METHODS {
-                    let Some(op) = item.get(*method) else { continue };
-                    let loc = paths_loc.join(path).join(method);
-                    let Some(op_id) = op.get("operationId").and_then(Value::as_str) else { continue };
-                    let id =
-                        if module.is_empty() { op_id.to_string() } else { format!("{}.{op_id}", module.join(".")) };
-                    let type_name = name::type_name(&id.replace('.', "_"));
-                    if let Some((_, other)) = seen.iter().find(|(n, _)| *n == type_name) {
-                        return Err(loc.error(ErrorKind::NameClash {
-                            name: type_name,
-                            module: "operations".into(),
-                            other: other.display(),
-                        }));
-                    }
-                    seen.push((type_name.clone(), loc.clone()));
-                    let op_type = name::type_name(op_id);
-                    let request = match op.get("requestBody") {
-                        Some(rb) => {
-                            let (rb_loc, rb) = self.deref(&loc.join("requestBody"), rb)?;
-                            match self.body(
-                                &rb_loc,
-                                rb.get("content"),
-                                (module.clone(), format!("{op_type}RequestBody")),
-                            )? {
-                                BodyDef::Json(t) => Some(t),
-                                BodyDef::Text => Some(TypeRef::String),
-                                BodyDef::None => None,
-                            }
-                        }
-                        None => match op.get("x-accord-request-schema") {
-                            Some(schema) => Some(self.type_for(
-                                &[(loc.join("x-accord-request-schema"), schema.clone())],
-                                &(module.clone(), format!("{op_type}Request")),
-                            )?),
-                            None => None,
-                        },
-                    };
-                    let mut responses = Vec::new();
-                    for (status, response) in op.get("responses").and_then(Value::as_object).into_iter().flatten() {
-                        let (r_loc, response) = self.deref(&loc.join("responses").join(status), response)?;
-                        let variant = match status.as_str() {
-                            "default" => "Default".to_string(),
-                            s => format!("Status{}", s.to_ascii_lowercase()),
-                        };
-                        let hint = (module.clone(), format!("{op_type}{}Body", name::type_name(&variant)));
-                        let body = self.body(&r_loc, response.get("content"), hint)?;
-                        let description = response.get("description").and_then(Value::as_str).map(str::to_string);
-                        responses.push(ResponseDef { status: status.clone(), variant, body, description });
-                    }
-                    self.space.operations.push(OperationDef {
-                        id,
-                        name: type_name,
-                        method: method.to_ascii_uppercase(),
-                        path: path.clone(),
-                        summary: op.get("summary").and_then(Value::as_str).map(str::to_string),
-                        request,
-                        responses,
-                    });
-                }
+        for op in operations {
+            let module = module_of(&op.location.file);
+            let loc = op.location.clone();
+            let type_name = name::type_name(&op.id.replace('.', "_"));
+            if let Some((_, other)) = seen.iter().find(|(n, _)| *n == type_name) {
+                return Err(loc.error(ErrorKind::NameClash {
+                    name: type_name,
+                    module: "operations".into(),
+                    other: other.display(),
+                }));
             }
+            seen.push((type_name.clone(), loc.clone()));
+            let op_type = name::type_name(&op.operation_id);
+            let request = if op.request_body.is_some() {
+                match self.body(op.request_body.as_ref(), (module.clone(), format!("{op_type}RequestBody")))? {
+                    BodyDef::Json(t) => Some(t),
+                    BodyDef::Text => Some(TypeRef::String),
+                    BodyDef::None => None,
+                }
+            } else {
+                match op.request_schema_location.as_ref().and_then(|l| Some((l, self.set.get(l)?))) {
+                    Some((l, schema)) => Some(
+                        self.type_for(&[(l.clone(), schema.clone())], &(module.clone(), format!("{op_type}Request")))?,
+                    ),
+                    None => None,
+                }
+            };
+            let mut responses = Vec::new();
+            for (status, response) in &op.responses {
+                let variant = match status.as_str() {
+                    "default" => "Default".to_string(),
+                    s => format!("Status{}", s.to_ascii_lowercase()),
+                };
+                let hint = (module.clone(), format!("{op_type}{}Body", name::type_name(&variant)));
+                let body = self.body(response.body.as_ref(), hint)?;
+                let description = Some(response.description.clone()).filter(|d| !d.is_empty());
+                responses.push(ResponseDef { status: status.clone(), variant, body, description });
+            }
+            self.space.operations.push(OperationDef {
+                id: op.id.clone(),
+                name: type_name,
+                method: op.method.clone(),
+                path: op.path.clone(),
+                summary: op.summary.clone(),
+                request,
+                responses,
+            });
         }
         self.space.operations.sort_by(|a, b| a.id.cmp(&b.id));
         Ok(())

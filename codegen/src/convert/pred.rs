@@ -6,7 +6,7 @@
 use super::Converter;
 use super::facets::{count, number, strings};
 use crate::error::{Error, ErrorKind};
-use crate::load::Loc;
+use crate::load::{At, Loc};
 use crate::model::{Format, PatternId, Pred, PredEntry, PrimCheck};
 use serde_json::{Map, Value};
 
@@ -70,7 +70,7 @@ impl Converter<'_> {
     }
 
     fn call(&mut self, loc: &Loc, reference: &str) -> Result<Pred, Error> {
-        let target = self.set.resolve(loc, reference)?;
+        let target = crate::load::resolve(self.set, loc, reference)?;
         if let Some(&id) = self.pred_ids.get(&target) {
             return Ok(Pred::Call(id));
         }

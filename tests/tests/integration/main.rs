@@ -2,7 +2,6 @@
 
 mod captures;
 mod codegen;
-mod conformance;
 mod fixtures;
 mod generated_types;
 mod properties;

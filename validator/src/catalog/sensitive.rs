@@ -26,7 +26,9 @@ pub fn redactor(root: &SchemaRoot, operations: &[Operation]) -> Redactor {
                     }
                     stack.extend(map.iter().map(|(k, v)| (v, at.join(k))));
                 }
-                Value::Array(items) => stack.extend(items.iter().enumerate().map(|(i, v)| (v, at.join(&i.to_string())))),
+                Value::Array(items) => {
+                    stack.extend(items.iter().enumerate().map(|(i, v)| (v, at.join(&i.to_string()))))
+                }
                 _ => {}
             }
         }

@@ -84,7 +84,6 @@ impl<'c> SchemaSite<'c> {
     }
 }
 
-
 /// A readable name for the value at `pointer`: `result.commodity_list[0].quantity`.
 pub fn field_name(pointer: &str) -> String {
     if pointer.is_empty() {
