@@ -88,10 +88,10 @@ impl RootBuilder {
 
     /// Every `.json`, `.yaml` and `.yml` document under `dir`, recursively.
     pub fn dir(self, dir: &Path) -> Result<SchemaRoot, CatalogError> {
-        let (files, dirs) = source::walk(dir)?;
+        let walked = source::walk(dir)?;
         let mut docs = Vec::new();
-        let mut read = dirs;
-        for (rel, path) in files {
+        let mut read = walked.dirs;
+        for (rel, path) in walked.files {
             let value = source::read(&path, &path.display().to_string())?;
             docs.push(root_document(&rel, path.display().to_string(), value));
             read.push(path);
@@ -142,7 +142,7 @@ impl RootBuilder {
         for path in &self.resolve {
             let files = if path.is_dir() {
                 read.push(path.clone());
-                source::walk(path)?.0.into_iter().map(|(_, p)| p).collect()
+                source::walk(path)?.files.into_iter().map(|(_, p)| p).collect()
             } else {
                 vec![path.clone()]
             };
@@ -160,7 +160,23 @@ impl RootBuilder {
         for (uri, value) in self.extras {
             docs.push(extra_document(uri.clone(), uri, value));
         }
-        let retriever = Arc::new(DiskRetriever { folder, maps: self.maps, served: Mutex::new(Vec::new()) });
+        // A `$ref` to a draft's meta-schema is served from the copy `referencing` ships.
+        let mut metas = Vec::new();
+        for doc in &docs {
+            collect_meta_refs(&doc.value, &mut metas);
+        }
+        let mut added = std::collections::BTreeSet::new();
+        while let Some(uri) = metas.pop() {
+            if let Some(meta) = known_metaschema(&uri).filter(|_| added.insert(uri.clone())) {
+                // A draft's meta-schema refers to its vocabularies' meta-schemas in turn.
+                collect_meta_refs(meta, &mut metas);
+                docs.push(extra_document(uri.clone(), uri, meta.clone()));
+            }
+        }
+        // A served document that names no `$schema` is read in the dialect of the
+        // root's first document, as the document referencing it would be.
+        let dialect = docs.first().and_then(|d| d.value.get("$schema")).and_then(Value::as_str).map(str::to_string);
+        let retriever = Arc::new(DiskRetriever { folder, maps: self.maps, dialect, served: Mutex::new(Vec::new()) });
         let registry = build_registry(&docs, retriever.clone())?;
         let served = std::mem::take(&mut *retriever.served.lock().unwrap_or_else(|e| e.into_inner()));
         let registry = if served.is_empty() {
@@ -168,7 +184,9 @@ impl RootBuilder {
         } else {
             drop(registry);
             for (doc, path) in served {
-                read.push(path);
+                if !path.as_os_str().is_empty() {
+                    read.push(path);
+                }
                 docs.push(doc);
             }
             build_registry(&docs, Arc::new(Refuse))?
@@ -257,7 +275,8 @@ pub(crate) fn address(value: &Value) -> usize {
 }
 
 fn build_registry(docs: &[Document], retriever: Arc<dyn Retrieve>) -> Result<Registry<'static>, CatalogError> {
-    let mut builder = Registry::new().retriever(retriever);
+    // Known drafts' meta-schemas are looked up only when a `$ref` names them.
+    let mut builder = Registry::new().retrieve_known_draft_meta_schemas(false).retriever(retriever);
     for doc in docs {
         builder = builder.add(&doc.uri, Arc::clone(&doc.value)).map_err(|e| CatalogError::Invalid {
             path: doc.shown.clone(),
@@ -273,6 +292,7 @@ fn build_registry(docs: &[Document], retriever: Arc<dyn Retrieve>) -> Result<Reg
 struct DiskRetriever {
     folder: Option<PathBuf>,
     maps: Vec<(String, PathBuf)>,
+    dialect: Option<String>,
     served: Mutex<Vec<(Document, PathBuf)>>,
 }
 
@@ -291,6 +311,12 @@ impl std::error::Error for Refused {}
 impl Retrieve for DiskRetriever {
     fn retrieve(&self, uri: &Uri<String>) -> Result<Value, Box<dyn std::error::Error + Send + Sync>> {
         let uri = uri.as_str();
+        if let Some(meta) = known_metaschema(uri) {
+            // The drafts' own meta-schemas ship inside the `referencing` crate: served, never fetched.
+            let doc = extra_document(uri.to_string(), uri.to_string(), (*meta).clone());
+            self.served.lock().unwrap_or_else(|e| e.into_inner()).push((doc, PathBuf::new()));
+            return Ok((*meta).clone());
+        }
         let (key, path, origin) = if let Some(rel) = uri.strip_prefix(BASE_URI) {
             let folder = self.folder.as_ref().ok_or_else(|| Refused("outside the schema root".into()))?;
             let rel = confined(rel).ok_or_else(|| Refused("outside the schema root".into()))?;
@@ -305,10 +331,65 @@ impl Retrieve for DiskRetriever {
             return Err(Box::new(Refused(format!("no such file: {}", path.display()))));
         }
         let shown = path.display().to_string();
-        let value = source::read(&path, &shown).map_err(|e| Box::new(Refused(e.to_string())))?;
+        let mut value = source::read(&path, &shown).map_err(|e| Box::new(Refused(e.to_string())))?;
+        if let (Some(dialect), Some(map)) = (&self.dialect, value.as_object_mut()) {
+            map.entry("$schema").or_insert_with(|| Value::String(dialect.clone()));
+        }
         let doc = Document { path: key, uri: uri.to_string(), shown, value: Arc::new(value.clone()), origin };
         self.served.lock().unwrap_or_else(|e| e.into_inner()).push((doc, path));
         Ok(value)
+    }
+}
+
+/// The meta-schema of a known draft at `uri`, from the copies the
+/// `referencing` crate ships.
+fn known_metaschema(uri: &str) -> Option<&'static Value> {
+    use referencing::meta;
+    let table: [(&str, &'static std::sync::LazyLock<Arc<Value>>); 19] = [
+        ("http://json-schema.org/draft-04/schema", &meta::DRAFT4),
+        ("http://json-schema.org/draft-06/schema", &meta::DRAFT6),
+        ("http://json-schema.org/draft-07/schema", &meta::DRAFT7),
+        ("https://json-schema.org/draft/2019-09/schema", &meta::DRAFT201909),
+        ("https://json-schema.org/draft/2019-09/meta/applicator", &meta::DRAFT201909_APPLICATOR),
+        ("https://json-schema.org/draft/2019-09/meta/content", &meta::DRAFT201909_CONTENT),
+        ("https://json-schema.org/draft/2019-09/meta/core", &meta::DRAFT201909_CORE),
+        ("https://json-schema.org/draft/2019-09/meta/format", &meta::DRAFT201909_FORMAT),
+        ("https://json-schema.org/draft/2019-09/meta/meta-data", &meta::DRAFT201909_META_DATA),
+        ("https://json-schema.org/draft/2019-09/meta/validation", &meta::DRAFT201909_VALIDATION),
+        ("https://json-schema.org/draft/2020-12/schema", &meta::DRAFT202012),
+        ("https://json-schema.org/draft/2020-12/meta/core", &meta::DRAFT202012_CORE),
+        ("https://json-schema.org/draft/2020-12/meta/applicator", &meta::DRAFT202012_APPLICATOR),
+        ("https://json-schema.org/draft/2020-12/meta/unevaluated", &meta::DRAFT202012_UNEVALUATED),
+        ("https://json-schema.org/draft/2020-12/meta/validation", &meta::DRAFT202012_VALIDATION),
+        ("https://json-schema.org/draft/2020-12/meta/meta-data", &meta::DRAFT202012_META_DATA),
+        ("https://json-schema.org/draft/2020-12/meta/format-annotation", &meta::DRAFT202012_FORMAT_ANNOTATION),
+        ("https://json-schema.org/draft/2020-12/meta/format-assertion", &meta::DRAFT202012_FORMAT_ASSERTION),
+        ("https://json-schema.org/draft/2020-12/meta/content", &meta::DRAFT202012_CONTENT),
+    ];
+    let uri = uri.trim_end_matches('#');
+    table.iter().find(|(u, _)| *u == uri).map(|(_, v)| &***(*v))
+}
+
+/// Every `$ref` in `value` that names a known draft's meta-schema, without its fragment.
+fn collect_meta_refs(value: &Value, out: &mut Vec<String>) {
+    match value {
+        Value::Object(map) => {
+            for key in ["$ref", "$dynamicRef", "$recursiveRef"] {
+                if let Some(r) = map.get(key).and_then(Value::as_str) {
+                    let uri = r.split('#').next().unwrap_or("");
+                    if known_metaschema(uri).is_some() {
+                        out.push(uri.to_string());
+                    }
+                }
+            }
+            if let Some(vocabularies) = map.get("$vocabulary").and_then(Value::as_object) {
+                let parts = vocabularies.keys().map(|v| v.replace("/vocab/", "/meta/"));
+                out.extend(parts.filter(|u| known_metaschema(u).is_some()));
+            }
+            map.values().for_each(|v| collect_meta_refs(v, out));
+        }
+        Value::Array(items) => items.iter().for_each(|v| collect_meta_refs(v, out)),
+        _ => {}
     }
 }
 

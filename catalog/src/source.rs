@@ -84,10 +84,16 @@ pub fn is_document_name(path: &Path) -> bool {
     path.extension().and_then(|e| e.to_str()).is_some_and(|e| matches!(e, "json" | "yaml" | "yml"))
 }
 
-/// Every document file under `dir`, recursively, sorted, each with its
-/// `/`-separated path relative to `dir`. Directory links back up are followed once.
-/// Also returns every directory read (for `cargo:rerun-if-changed`).
-pub fn walk(dir: &Path) -> Result<(Vec<(String, PathBuf)>, Vec<PathBuf>), CatalogError> {
+/// The document files of a folder, from [`walk`].
+pub struct Walk {
+    /// Each document's `/`-separated path relative to the folder, and its path on disk, sorted.
+    pub files: Vec<(String, PathBuf)>,
+    /// Every directory read (for `cargo:rerun-if-changed`).
+    pub dirs: Vec<PathBuf>,
+}
+
+/// Every document file under `dir`, recursively. Directory links back up are followed once.
+pub fn walk(dir: &Path) -> Result<Walk, CatalogError> {
     let io = |path: &Path, source| CatalogError::Io { path: path.display().to_string(), source };
     let meta = std::fs::metadata(dir).map_err(|e| io(dir, e))?;
     if !meta.is_dir() {
@@ -116,7 +122,7 @@ pub fn walk(dir: &Path) -> Result<(Vec<(String, PathBuf)>, Vec<PathBuf>), Catalo
     }
     files.sort();
     dirs.sort();
-    Ok((files, dirs))
+    Ok(Walk { files, dirs })
 }
 
 #[cfg(test)]

@@ -76,7 +76,7 @@ pub enum ErrorKind {
     RefCycle(String),
     /// The schema root could not be read (see `accord-catalog`).
     #[error("{0}")]
-    Catalog(accord_catalog::CatalogError),
+    Catalog(Box<accord_catalog::CatalogError>),
     /// The generated source did not parse (a bug in the generator).
     #[error("the generated source does not parse: {0}")]
     Emit(String),

@@ -33,7 +33,7 @@ pub(crate) fn resolve(root: &SchemaRoot, from: &Loc, reference: &str) -> Result<
         CatalogError::OutsideRoot { uri, .. } => {
             from.error(ErrorKind::RefOutsideRoot(format!("{reference} (it resolves to {uri})")))
         }
-        other => Error::bare(ErrorKind::Catalog(other)),
+        other => Error::bare(ErrorKind::Catalog(Box::new(other))),
     })
 }
 
@@ -62,6 +62,6 @@ pub(crate) fn load_error(e: CatalogError, dir: &std::path::Path) -> Error {
             pointer: None,
             kind: ErrorKind::RefOutsideRoot(format!("{reference} (it resolves to {uri})")),
         },
-        other => Error::bare(ErrorKind::Catalog(other)),
+        other => Error::bare(ErrorKind::Catalog(Box::new(other))),
     }
 }

@@ -38,6 +38,13 @@ impl Tally {
 
 /// Runs every case of the `.json` files directly in `dir` through the binary.
 fn run(dir: &Path, assert_formats: bool) -> Tally {
+    run_as(dir, assert_formats, None)
+}
+
+/// As [`run`], naming `dialect` in each object schema's `$schema` where the
+/// suite leaves it implied by the folder (draft-04, -06 and -07 schemas do),
+/// as a user's schema of that draft would.
+fn run_as(dir: &Path, assert_formats: bool, dialect: Option<&str>) -> Tally {
     let mut tally = Tally::default();
     let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
         .unwrap()
@@ -53,7 +60,11 @@ fn run(dir: &Path, assert_formats: bool) -> Tally {
         for group in groups {
             let work = tempfile::tempdir().unwrap();
             let schema = work.path().join("schema.json");
-            std::fs::write(&schema, serde_json::to_string_pretty(&group["schema"]).unwrap()).unwrap();
+            let mut value = group["schema"].clone();
+            if let (Some(dialect), Some(map)) = (dialect, value.as_object_mut()) {
+                map.entry("$schema").or_insert_with(|| dialect.into());
+            }
+            std::fs::write(&schema, serde_json::to_string_pretty(&value).unwrap()).unwrap();
             let tests = group["tests"].as_array().unwrap();
             let cases: Vec<PathBuf> = (0..tests.len()).map(|i| work.path().join(format!("case-{i}.json"))).collect();
             for (case, test) in cases.iter().zip(tests) {
@@ -116,4 +127,25 @@ fn optional_pass_rates_through_the_binary() {
         println!("  not passed: {f}");
     }
     assert!(optional.total() > 100 && format.total() > 500, "the optional suites were read");
+}
+
+#[test]
+fn earlier_drafts_through_the_binary() {
+    let drafts = [
+        ("draft2019-09", "https://json-schema.org/draft/2019-09/schema"),
+        ("draft7", "http://json-schema.org/draft-07/schema#"),
+        ("draft6", "http://json-schema.org/draft-06/schema#"),
+        ("draft4", "http://json-schema.org/draft-04/schema#"),
+    ];
+    let mut failures = Vec::new();
+    for (folder, dialect) in drafts {
+        let tally = run_as(&suite().join("tests").join(folder), false, Some(dialect));
+        println!("{}", tally.line(&format!("{folder} required")));
+        for f in &tally.failed {
+            println!("  not passed: {folder}/{f}");
+        }
+        assert!(tally.total() > 300, "{folder}: the suite was read");
+        failures.extend(tally.failed.iter().map(|f| format!("{folder}/{f}")));
+    }
+    assert!(failures.is_empty(), "{} required tests fail:\n{}", failures.len(), failures.join("\n"));
 }

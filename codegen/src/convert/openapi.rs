@@ -24,7 +24,8 @@ impl Converter<'_> {
     }
 
     pub(super) fn operations(&mut self) -> Result<(), Error> {
-        let operations = accord_catalog::openapi::read(self.set).map_err(|e| Error::bare(ErrorKind::Catalog(e)))?;
+        let operations =
+            accord_catalog::openapi::read(self.set).map_err(|e| Error::bare(ErrorKind::Catalog(Box::new(e))))?;
         let mut seen: Vec<(String, Loc)> = Vec::new();
         for op in operations {
             let module = module_of(&op.location.file);

@@ -42,19 +42,30 @@ pub fn compile(
 /// Compiles the schema at `uri` for generic mode: its own `$schema` picks
 /// the draft (2020-12 when it names none), and `format` is asserted only when
 /// asked (the drafts' own default is to treat it as an annotation).
+///
+/// The schema is compiled as itself at its own URI (not behind a `$ref`), so
+/// it is the outermost resource of the dynamic scope, as `$recursiveRef` and
+/// `$dynamicRef` expect.
 pub fn compile_generic(
-    registry: &Registry<'static>,
+    catalog: &Catalog,
     uri: &str,
     assert_formats: bool,
 ) -> Result<Validator, jsonschema::ValidationError<'static>> {
-    let options = jsonschema::options().with_registry(registry).should_validate_formats(assert_formats);
-    keywords::register(options).build(&json!({ "$ref": uri }))
+    let options = jsonschema::options().with_registry(registry(catalog)).should_validate_formats(assert_formats);
+    let options = keywords::register(options);
+    match catalog.root.locate_uri(uri).and_then(|at| Some((catalog.root.get(&at)?, at))) {
+        Some((schema, at)) if at.pointer.is_empty() => {
+            let base = uri.split('#').next().unwrap_or(uri).to_string();
+            options.with_base_uri(base).build(schema)
+        }
+        _ => options.build(&json!({ "$ref": uri })),
+    }
 }
 
 impl CompiledSchemas {
     /// Compiles the one schema of generic mode.
     pub fn single(catalog: &Catalog, uri: &str, assert_formats: bool) -> Result<Self, CatalogError> {
-        let validator = compile_generic(registry(catalog), uri, assert_formats)
+        let validator = compile_generic(catalog, uri, assert_formats)
             .map_err(|e| CatalogError::Compile { location: catalog.display_uri(uri), message: e.to_string() })?;
         Ok(CompiledSchemas { validators: HashMap::from([(uri.to_string(), validator)]) })
     }
