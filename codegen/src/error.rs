@@ -4,7 +4,11 @@
 use std::path::PathBuf;
 
 /// Why generation failed, with the schema file and JSON pointer when known.
-#[derive(Debug, thiserror::Error)]
+///
+/// `Debug` prints the same readable message as `Display`, so a `build.rs`
+/// whose `main` returns this error with `?` fails with the message, not a
+/// struct dump.
+#[derive(thiserror::Error)]
 #[error("{}{}", location(.file, .pointer), .kind)]
 pub struct Error {
     /// The schema file, relative to the schema directory.
@@ -13,6 +17,12 @@ pub struct Error {
     pub pointer: Option<String>,
     /// What went wrong.
     pub kind: ErrorKind,
+}
+
+impl std::fmt::Debug for Error {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Display::fmt(self, f)
+    }
 }
 
 fn location(file: &Option<String>, pointer: &Option<String>) -> String {
@@ -54,7 +64,9 @@ pub enum ErrorKind {
         message: String,
     },
     /// A `pattern` the generated code could not compile.
-    #[error("`pattern` {pattern:?} is not a regular expression the `regex` crate accepts: {message}")]
+    #[error(
+        "`pattern` {pattern:?} is not a regular expression the generated code can run (ECMA-262, as the validator reads it): {message}"
+    )]
     Pattern {
         /// The pattern.
         pattern: String,

@@ -20,8 +20,10 @@ pub struct TypeSpace {
     pub types: Vec<TypeEntry>,
     /// Predicate functions (one per schema reached by `$ref` inside a check).
     pub preds: Vec<PredEntry>,
-    /// Regular expressions used by checks.
+    /// Regular expressions used by checks, in the engine's (Rust) syntax.
     pub patterns: Vec<String>,
+    /// The same expressions as the schemas wrote them (ECMA-262), by index.
+    pub pattern_sources: Vec<String>,
     /// Operation descriptors from the OpenAPI documents.
     pub operations: Vec<OperationDef>,
     /// Keywords the generated code does not enforce (validator only).

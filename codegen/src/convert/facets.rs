@@ -211,12 +211,37 @@ fn intersect_types(a: Option<Vec<String>>, b: Vec<String>) -> Vec<String> {
     out
 }
 
+/// A numeric bound keyword as a check; draft-04's boolean `exclusiveMinimum`
+/// and `exclusiveMaximum` make `minimum`/`maximum` exclusive and say nothing alone.
+pub(crate) fn bound(
+    loc: &Loc,
+    m: &serde_json::Map<String, Value>,
+    key: &str,
+    v: &Value,
+    draft4: bool,
+) -> Result<Option<PrimCheck>, Error> {
+    let exclusive = |k: &str| draft4 && m.get(k) == Some(&Value::Bool(true));
+    Ok(match key {
+        "minimum" if exclusive("exclusiveMinimum") => Some(PrimCheck::ExclusiveMinimum(number(loc, key, v)?)),
+        "maximum" if exclusive("exclusiveMaximum") => Some(PrimCheck::ExclusiveMaximum(number(loc, key, v)?)),
+        "minimum" => Some(PrimCheck::Minimum(number(loc, key, v)?)),
+        "maximum" => Some(PrimCheck::Maximum(number(loc, key, v)?)),
+        "exclusiveMinimum" | "exclusiveMaximum" if draft4 || v.is_boolean() => None,
+        "exclusiveMinimum" => Some(PrimCheck::ExclusiveMinimum(number(loc, key, v)?)),
+        "exclusiveMaximum" => Some(PrimCheck::ExclusiveMaximum(number(loc, key, v)?)),
+        _ => None,
+    })
+}
+
 pub(crate) fn number(loc: &Loc, key: &str, v: &Value) -> Result<f64, Error> {
     v.as_f64().ok_or_else(|| loc.keyword_error(key, format!("expected a number, found {v}")))
 }
 
 pub(crate) fn count(loc: &Loc, key: &str, v: &Value) -> Result<u64, Error> {
-    v.as_u64().ok_or_else(|| loc.keyword_error(key, format!("expected a non-negative integer, found {v}")))
+    // `2.0` is an integer to JSON Schema, as a keyword value too.
+    v.as_u64()
+        .or_else(|| v.as_f64().filter(|f| f.fract() == 0.0 && *f >= 0.0 && *f <= u64::MAX as f64).map(|f| f as u64))
+        .ok_or_else(|| loc.keyword_error(key, format!("expected a non-negative integer, found {v}")))
 }
 
 pub(crate) fn strings(loc: &Loc, key: &str, v: &Value) -> Result<Vec<String>, Error> {
@@ -254,8 +279,13 @@ impl Converter<'_> {
             f.doc = doc_of(schema);
         }
         let has_if = m.contains_key("if");
+        let dialect = self.dialect(loc);
+        let tuple = dialect.legacy && m.get("items").is_some_and(Value::is_array);
         for (key, v) in m {
             let here = loc.join(key);
+            if dialect.legacy && key != "$ref" && m.contains_key("$ref") {
+                continue; // before 2019-09, `$ref` overrides every sibling keyword
+            }
             match key.as_str() {
                 "$ref" => {
                     let r = v.as_str().ok_or_else(|| loc.keyword_error("$ref", "expected a string"))?;
@@ -287,7 +317,11 @@ impl Converter<'_> {
                     Value::Object(_) => self.unenforced(&here, key, "only `unevaluatedProperties: false` is enforced"),
                     _ => return Err(loc.keyword_error(key, "expected a schema")),
                 },
+                "items" if tuple => f.array_rules = true,
                 "items" => f.items.push((here, v.clone())),
+                "additionalItems" if tuple => f.array_rules = true,
+                "additionalItems" => {}
+                "dependencies" => f.checks.extend(self.keyword_check(loc, m, key)?),
                 "prefixItems" | "contains" | "minItems" | "maxItems" | "uniqueItems" | "minContains"
                 | "maxContains" => f.array_rules = true,
                 "enum" => {
@@ -304,6 +338,7 @@ impl Converter<'_> {
                     let p = v.as_str().ok_or_else(|| loc.keyword_error(key, "expected a string"))?;
                     f.prim.push(PrimCheck::Pattern(self.pattern(loc, p)?));
                 }
+                "format" if !dialect.assert_formats => {}
                 "format" => {
                     let name = v.as_str().ok_or_else(|| loc.keyword_error(key, "expected a string"))?;
                     match Format::parse(name) {
@@ -313,10 +348,9 @@ impl Converter<'_> {
                         }
                     }
                 }
-                "minimum" => f.prim.push(PrimCheck::Minimum(number(loc, key, v)?)),
-                "maximum" => f.prim.push(PrimCheck::Maximum(number(loc, key, v)?)),
-                "exclusiveMinimum" => f.prim.push(PrimCheck::ExclusiveMinimum(number(loc, key, v)?)),
-                "exclusiveMaximum" => f.prim.push(PrimCheck::ExclusiveMaximum(number(loc, key, v)?)),
+                "minimum" | "maximum" | "exclusiveMinimum" | "exclusiveMaximum" => {
+                    f.prim.extend(bound(loc, m, key, v, dialect.draft4)?);
+                }
                 "multipleOf" => f.prim.push(PrimCheck::MultipleOf(number(loc, key, v)?)),
                 "x-accord-knownValues" => f.known_values = v.as_array().cloned(),
                 "x-accord-type" => f.decimal = v == "decimal",

@@ -25,6 +25,32 @@ pub struct Converter<'s> {
     names: BTreeMap<(Vec<String>, String), Loc>,
     /// Types being converted (a `$ref` to one of them is recursion).
     following: Vec<Loc>,
+    /// Whether `format` is asserted (`None`: as the dialect says).
+    assert_formats: Option<bool>,
+}
+
+/// Dialect rules the converter follows at one place of the schemas.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Dialect {
+    /// Draft-04, -06 or -07: `$ref` overrides its siblings, `items` may be a
+    /// tuple with `additionalItems`, `dependencies` holds both dependent forms.
+    pub legacy: bool,
+    /// Draft-04: `exclusiveMinimum`/`exclusiveMaximum` are booleans.
+    pub draft4: bool,
+    /// Whether `format` is an assertion here.
+    pub assert_formats: bool,
+}
+
+impl Converter<'_> {
+    /// The dialect in force at `loc` (its `$schema`, 2020-12 when none is named).
+    pub(crate) fn dialect(&self, loc: &Loc) -> Dialect {
+        use accord_catalog::Draft;
+        let draft = self.set.draft_at(loc);
+        let legacy = matches!(draft, Draft::Draft4 | Draft::Draft6 | Draft::Draft7);
+        // Draft-07 and before let implementations assert `format`; 2019-09 and
+        // 2020-12 make it an annotation. jsonschema follows the same split.
+        Dialect { legacy, draft4: draft == Draft::Draft4, assert_formats: self.assert_formats.unwrap_or(legacy) }
+    }
 }
 
 /// What a schema becomes: a type expression, or a shape that needs a name.
@@ -49,9 +75,10 @@ fn module_display(module: &[String]) -> String {
 
 impl<'s> Converter<'s> {
     /// Converts every schema and operation of `set`.
-    pub fn convert(set: &'s SchemaRoot) -> Result<TypeSpace, Error> {
+    pub fn convert(set: &'s SchemaRoot, assert_formats: Option<bool>) -> Result<TypeSpace, Error> {
         let mut c = Converter {
             set,
+            assert_formats,
             space: TypeSpace::default(),
             type_ids: HashMap::new(),
             pred_ids: HashMap::new(),

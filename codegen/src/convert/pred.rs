@@ -4,7 +4,7 @@
 //! the JSON value when a generated type is read.
 
 use super::Converter;
-use super::facets::{count, number, strings};
+use super::facets::{bound, count, number, strings};
 use crate::error::{Error, ErrorKind};
 use crate::load::{At, Loc};
 use crate::model::{Format, PatternId, Pred, PredEntry, PrimCheck};
@@ -31,7 +31,8 @@ impl Converter<'_> {
             Value::Bool(false) => Ok(Pred::False),
             Value::Object(m) => {
                 let mut preds = Vec::new();
-                for key in m.keys() {
+                let ref_only = self.dialect(loc).legacy && m.contains_key("$ref");
+                for key in m.keys().filter(|k| !ref_only || *k == "$ref") {
                     if let Some(p) = self.keyword_pred(loc, m, key)? {
                         preds.push(p);
                     }
@@ -60,12 +61,17 @@ impl Converter<'_> {
 
     /// Registers a regular expression, checking that the generated code can compile it.
     pub(crate) fn pattern(&mut self, loc: &Loc, pattern: &str) -> Result<PatternId, Error> {
-        if let Some(i) = self.space.patterns.iter().position(|p| p == pattern) {
+        if let Some(i) = self.space.pattern_sources.iter().position(|p| p == pattern) {
             return Ok(i);
         }
-        regex::Regex::new(pattern)
-            .map_err(|e| loc.error(ErrorKind::Pattern { pattern: pattern.to_string(), message: e.to_string() }))?;
-        self.space.patterns.push(pattern.to_string());
+        self.space.pattern_sources.push(pattern.to_string());
+        // ECMA-262 syntax, translated to the Rust engine's exactly as the validator translates it.
+        let bad = |message: String| loc.error(ErrorKind::Pattern { pattern: pattern.to_string(), message });
+        let translated = jsonschema_regex::to_rust_regex(pattern)
+            .map_err(|()| bad("not an ECMA-262 regular expression".into()))?
+            .into_owned();
+        fancy_regex::Regex::new(&translated).map_err(|e| bad(e.to_string()))?;
+        self.space.patterns.push(translated);
         Ok(self.space.patterns.len() - 1)
     }
 
@@ -104,6 +110,8 @@ impl Converter<'_> {
     pub(crate) fn keyword_pred(&mut self, loc: &Loc, m: &Map<String, Value>, key: &str) -> Result<Option<Pred>, Error> {
         let Some(v) = m.get(key) else { return Ok(None) };
         let prim = |c: PrimCheck| Ok(Some(Pred::Prim(c)));
+        let dialect = self.dialect(loc);
+        let tuple = dialect.legacy && m.get("items").is_some_and(Value::is_array);
         match key {
             "$ref" => {
                 let r = v.as_str().ok_or_else(|| loc.keyword_error(key, "expected a string"))?;
@@ -127,6 +135,7 @@ impl Converter<'_> {
                 let p = v.as_str().ok_or_else(|| loc.keyword_error(key, "expected a string"))?;
                 prim(PrimCheck::Pattern(self.pattern(loc, p)?))
             }
+            "format" if !dialect.assert_formats => Ok(None),
             "format" => match v.as_str().and_then(Format::parse) {
                 Some(f) => prim(PrimCheck::Format(f)),
                 None => {
@@ -134,10 +143,9 @@ impl Converter<'_> {
                     Ok(None)
                 }
             },
-            "minimum" => prim(PrimCheck::Minimum(number(loc, key, v)?)),
-            "maximum" => prim(PrimCheck::Maximum(number(loc, key, v)?)),
-            "exclusiveMinimum" => prim(PrimCheck::ExclusiveMinimum(number(loc, key, v)?)),
-            "exclusiveMaximum" => prim(PrimCheck::ExclusiveMaximum(number(loc, key, v)?)),
+            "minimum" | "maximum" | "exclusiveMinimum" | "exclusiveMaximum" => {
+                Ok(bound(loc, m, key, v, dialect.draft4)?.map(Pred::Prim))
+            }
             "multipleOf" => prim(PrimCheck::MultipleOf(number(loc, key, v)?)),
             "required" => Ok(Some(Pred::Required(strings(loc, key, v)?))),
             "properties" => {
@@ -182,6 +190,23 @@ impl Converter<'_> {
             "minProperties" => Ok(Some(Pred::Properties { min: Some(count(loc, key, v)?), max: None })),
             "maxProperties" => Ok(Some(Pred::Properties { min: None, max: Some(count(loc, key, v)?) })),
             "propertyNames" => Ok(Some(Pred::PropertyNames(Box::new(self.sub(loc, key, v)?)))),
+            "items" if tuple => Ok(Some(Pred::PrefixItems(self.subs(loc, key, v)?))),
+            "additionalItems" if tuple => {
+                let from = m.get("items").and_then(Value::as_array).map_or(0, Vec::len);
+                Ok(Some(Pred::Items { from, pred: Box::new(self.sub(loc, key, v)?) }))
+            }
+            "dependencies" => {
+                let map = v.as_object().ok_or_else(|| loc.keyword_error(key, "expected an object"))?;
+                let here = loc.join(key);
+                let mut preds = Vec::new();
+                for (name, dep) in map {
+                    preds.push(match dep {
+                        Value::Array(_) => Pred::DependentRequired(name.clone(), strings(&here, name, dep)?),
+                        schema => Pred::DependentSchema(name.clone(), Box::new(self.pred(&here.join(name), schema)?)),
+                    });
+                }
+                Ok(Some(all_of(preds)))
+            }
             "items" => {
                 let from = m.get("prefixItems").and_then(Value::as_array).map_or(0, Vec::len);
                 Ok(Some(Pred::Items { from, pred: Box::new(self.sub(loc, key, v)?) }))

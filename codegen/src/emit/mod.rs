@@ -181,8 +181,8 @@ impl<'a> Emitter<'a> {
             let doc = format!(" `{p}`");
             quote! {
                 #[doc = #doc]
-                pub static #name: ::std::sync::LazyLock<::regex::Regex> =
-                    ::std::sync::LazyLock::new(|| ::regex::Regex::new(#p).expect("checked when the code was generated"));
+                pub static #name: ::std::sync::LazyLock<::fancy_regex::Regex> =
+                    ::std::sync::LazyLock::new(|| ::fancy_regex::Regex::new(#p).expect("checked when the code was generated"));
             }
         });
         let module = vec!["__accord".to_string()];

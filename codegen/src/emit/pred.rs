@@ -118,6 +118,8 @@ impl Emitter<'_> {
         let rt = self.rt(module);
         let acc = self.accord(module);
         let sub = |p: &Pred| self.pred(p, module);
+        // The closure parameter for the value a sub-predicate reads: `_` when it reads none.
+        let bind = |p: &Pred| if matches!(p, Pred::True | Pred::False) { quote!(_) } else { quote!(v) };
         let atom = |t: TokenStream| (t, Prec::Atom);
         let cmp = |t: TokenStream| (t, Prec::Cmp);
         match p {
@@ -153,20 +155,25 @@ impl Emitter<'_> {
                 atom(quote!(v.as_object().is_none_or(|o| #has)))
             }
             Pred::Property(name, p) => {
+                let b = bind(p);
                 let p = sub(p);
-                atom(quote!(v.as_object().and_then(|o| o.get(#name)).is_none_or(|v| #p)))
+                atom(quote!(v.as_object().and_then(|o| o.get(#name)).is_none_or(|#b| #p)))
             }
             Pred::Additional { known, patterns, pred } => {
+                let b = bind(pred);
                 let p = sub(pred);
                 let res: Vec<TokenStream> = patterns.iter().map(|i| self.pattern_path(*i, module)).collect();
-                atom(quote!(v.as_object().is_none_or(|o| o.iter())
-                    .filter(|(k, _)| ![#(#known),*].contains(&k.as_str()) #(&& !#res.is_match(k))*)
-                    .all(|(_, v)| #p)))
+                atom(quote!(v.as_object().is_none_or(|o| o.iter()
+                    .filter(|(k, _)| ![#(#known),*].contains(&k.as_str()) #(&& !#res.is_match(k).unwrap_or(false))*)
+                    .all(|(_, #b)| #p))))
             }
             Pred::PatternProperty(i, pred) => {
                 let re = self.pattern_path(*i, module);
+                let b = bind(pred);
                 let p = sub(pred);
-                atom(quote!(v.as_object().is_none_or(|o| o.iter().filter(|(k, _)| #re.is_match(k)).all(|(_, v)| #p))))
+                atom(
+                    quote!(v.as_object().is_none_or(|o| o.iter().filter(|(k, _)| #re.is_match(k).unwrap_or(false)).all(|(_, #b)| #p))),
+                )
             }
             Pred::DependentRequired(name, deps) => {
                 let has = wrap(and(deps.iter().map(|n| atom(quote!(o.contains_key(#n)))).collect()), Prec::Or);
@@ -183,21 +190,27 @@ impl Emitter<'_> {
             }
             Pred::PropertyNames(pred) => {
                 let p = sub(pred);
-                atom(
-                    quote!(v.as_object().is_none_or(|o| o.keys().all(|k| { let v = &::serde_json::Value::String(k.clone()); #p }))),
-                )
+                if matches!(**pred, Pred::True | Pred::False) {
+                    atom(quote!(v.as_object().is_none_or(|o| o.keys().all(|_| #p))))
+                } else {
+                    atom(
+                        quote!(v.as_object().is_none_or(|o| o.keys().all(|k| { let v = &::serde_json::Value::String(k.clone()); #p }))),
+                    )
+                }
             }
             Pred::Items { from, pred } => {
+                let b = bind(pred);
                 let p = sub(pred);
-                atom(quote!(v.as_array().is_none_or(|a| a.iter().skip(#from).all(|v| #p))))
+                atom(quote!(v.as_array().is_none_or(|a| a.iter().skip(#from).all(|#b| #p))))
             }
             Pred::PrefixItems(preds) => {
                 let checks: Vec<Expr> = preds
                     .iter()
                     .enumerate()
                     .map(|(i, p)| {
+                        let b = bind(p);
                         let p = sub(p);
-                        atom(quote!(a.get(#i).is_none_or(|v| #p)))
+                        atom(quote!(a.get(#i).is_none_or(|#b| #p)))
                     })
                     .collect();
                 let all = and(checks).0;
@@ -210,10 +223,11 @@ impl Emitter<'_> {
             }
             Pred::UniqueItems => atom(quote!(v.as_array().is_none_or(|a| #rt::unique_items(a)))),
             Pred::Contains { pred, min, max } => {
+                let b = bind(pred);
                 let p = sub(pred);
                 let max = max.unwrap_or(u64::MAX);
                 atom(
-                    quote!(v.as_array().is_none_or(|a| (#min..=#max).contains(&(a.iter().filter(|v| #p).count() as u64)))),
+                    quote!(v.as_array().is_none_or(|a| (#min..=#max).contains(&(a.iter().filter(|#b| #p).count() as u64)))),
                 )
             }
             Pred::MaxSerializedLength(n) => cmp(quote!(#rt::serialized_len(v) <= #n)),
@@ -251,7 +265,7 @@ impl Emitter<'_> {
             PrimCheck::MaxLength(n) => quote!(v.as_str().is_none_or(|s| #rt::char_len(s) <= #n)),
             PrimCheck::Pattern(i) => {
                 let re = self.pattern_path(*i, module);
-                quote!(v.as_str().is_none_or(|s| #re.is_match(s)))
+                quote!(v.as_str().is_none_or(|s| #re.is_match(s).unwrap_or(false)))
             }
             PrimCheck::Format(f) => {
                 let f = format_fn(*f);
@@ -316,7 +330,7 @@ impl Emitter<'_> {
                 let re = self.pattern_path(*i, module);
                 let text = format!("must match the pattern {}", self.space.patterns[*i]);
                 let f = fail(quote!(#text));
-                quote!(if !#re.is_match(&value) { #f })
+                quote!(if !#re.is_match(&value).unwrap_or(false) { #f })
             }
             PrimCheck::Format(fmt) => {
                 let func = format_fn(*fmt);

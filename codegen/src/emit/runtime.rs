@@ -2,7 +2,7 @@
 //! `__accord::rt`: the checks generated types run while deserializing, and
 //! the exact [`Decimal`]. It is ordinary Rust, compiled and unit-tested in
 //! `accord-codegen` too; it uses only `serde`, `serde_json` (with
-//! `raw_value`), `schemars` and `regex`.
+//! `raw_value`), `schemars` and `fancy-regex`.
 
 use ::std::borrow::Cow;
 use ::std::fmt;

@@ -142,6 +142,7 @@ impl Emitter<'_> {
                         pub fn check_rules(&self) -> ::std::result::Result<(), #rt::ConstraintError> {
                             let value = ::serde_json::to_value(self).map_err(|e| #rt::ConstraintError::new(e.to_string()))?;
                             let v = &value;
+                            let _ = v; // a constant check reads no value
                             #checks
                             ::std::result::Result::Ok(())
                         }
@@ -672,6 +673,7 @@ impl Emitter<'_> {
                 /// The value, if it matches the schema.
                 pub fn new(value: ::serde_json::Value) -> ::std::result::Result<Self, #rt::ConstraintError> {
                     let v = &value;
+                    let _ = v; // a constant check reads no value
                     #checks
                     ::std::result::Result::Ok(#name(value))
                 }
