@@ -28,6 +28,8 @@ pub struct TypeSpace {
     pub operations: Vec<OperationDef>,
     /// Keywords the generated code does not enforce (validator only).
     pub validator_only: Vec<Unenforced>,
+    /// The type of each schema document of the root, by document.
+    pub roots: Vec<(String, TypeId)>,
 }
 
 /// A keyword the generated types do not enforce, and where.
@@ -312,6 +314,26 @@ pub struct ConditionalShape {
     pub otherwise: Variant,
 }
 
+/// Which properties of an object a schema evaluates, for
+/// `unevaluatedProperties`: its own `properties`, `patternProperties` and
+/// `additionalProperties`, and those of the in-place subschemas that hold.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Eval {
+    /// These names (when present).
+    Names(Vec<String>),
+    /// Names matching these patterns.
+    Patterns(Vec<PatternId>),
+    /// Every property (`additionalProperties`, or a nested `unevaluatedProperties`).
+    All,
+    /// The inner set, when the predicate holds (an `anyOf`/`oneOf` member, a
+    /// `dependentSchemas` entry whose property is present).
+    When(Box<Pred>, Box<Eval>),
+    /// `if`: the first set when the condition holds (with `then`'s), else the second.
+    IfElse(Box<Pred>, Box<Eval>, Box<Eval>),
+    /// All of these.
+    Seq(Vec<Eval>),
+}
+
 /// A JSON Schema assertion compiled to a predicate over a `serde_json::Value`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Pred {
@@ -319,6 +341,13 @@ pub enum Pred {
     True,
     /// Never holds.
     False,
+    /// Every property not in `eval`'s set satisfies the predicate (`unevaluatedProperties`).
+    Unevaluated {
+        /// The properties the schema evaluates.
+        eval: Eval,
+        /// What the others must satisfy.
+        pred: Box<Pred>,
+    },
     /// JSON type is one of these (`"integer"` counts `1.0`).
     Type(Vec<String>),
     /// Equal to.

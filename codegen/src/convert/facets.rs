@@ -110,6 +110,8 @@ pub(crate) struct Facets {
     pub deny_additional: bool,
     /// `additionalProperties` schemas.
     pub additional: Vec<Part>,
+    /// Schema objects holding `unevaluatedProperties` (decided once all parts are in).
+    pub unevaluated: Vec<Part>,
     /// `items` schemas.
     pub items: Vec<Part>,
     /// Array keywords other than `items` are present.
@@ -146,6 +148,7 @@ impl Facets {
             || !self.required.is_empty()
             || self.deny_additional
             || !self.additional.is_empty()
+            || !self.unevaluated.is_empty()
             || !self.items.is_empty()
             || self.array_rules
             || self.enumeration.is_some()
@@ -256,6 +259,25 @@ impl Converter<'_> {
         for (loc, schema) in parts {
             self.collect(loc, schema, &mut f, 0)?;
         }
+        // `unevaluatedProperties: false` over a set of names that does not depend
+        // on the instance, and that is exactly the struct's fields, is what
+        // rejecting unknown fields says; anything else is checked as a rule.
+        for (loc, schema) in std::mem::take(&mut f.unevaluated) {
+            let Value::Object(m) = &schema else { continue };
+            let eval = self.eval(&loc, &schema, true, 0)?;
+            let mut names = super::eval::static_names(&eval);
+            if let Some(n) = &mut names {
+                n.sort();
+                n.dedup();
+            }
+            let mut fields: Vec<String> = f.properties.iter().map(|(n, _)| n.clone()).collect();
+            fields.sort();
+            if m.get("unevaluatedProperties") == Some(&Value::Bool(false)) && names.as_ref() == Some(&fields) {
+                f.deny_additional = true;
+            } else {
+                f.checks.extend(self.keyword_check(&loc, m, "unevaluatedProperties")?);
+            }
+        }
         f.whole = parts.to_vec();
         Ok(f)
     }
@@ -310,11 +332,15 @@ impl Converter<'_> {
                         }
                     }
                 }
-                "additionalProperties" | "unevaluatedProperties" => match v {
+                "additionalProperties" => match v {
                     Value::Bool(false) => f.deny_additional = true,
                     Value::Bool(true) => {}
-                    Value::Object(_) if key == "additionalProperties" => f.additional.push((here, v.clone())),
-                    Value::Object(_) => self.unenforced(&here, key, "only `unevaluatedProperties: false` is enforced"),
+                    Value::Object(_) => f.additional.push((here, v.clone())),
+                    _ => return Err(loc.keyword_error(key, "expected a schema")),
+                },
+                "unevaluatedProperties" => match v {
+                    Value::Bool(true) => {}
+                    Value::Bool(_) | Value::Object(_) => f.unevaluated.push((loc.clone(), schema.clone())),
                     _ => return Err(loc.keyword_error(key, "expected a schema")),
                 },
                 "items" if tuple => f.array_rules = true,

@@ -2,6 +2,7 @@
 //! [`TypeId`] and a name first; converting then fills in shapes, creating
 //! named types for inline schemas (`<Parent><Property>`) as it meets them.
 
+mod eval;
 mod facets;
 mod openapi;
 mod pred;
@@ -95,11 +96,20 @@ impl<'s> Converter<'s> {
             let (file, doc) = (&document.path, &*document.value);
             let module = module_of(file);
             let root = Loc { file: file.clone(), pointer: String::new() };
-            if doc.as_object().is_some_and(|m| m.keys().any(|k| !facets::is_annotation(k))) {
-                let stem =
-                    file.rsplit('/').next().unwrap_or(file).trim_end_matches(".json").trim_end_matches(".schema");
+            if c.set.draft_at(&root) == accord_catalog::Draft::Unknown {
+                let reason =
+                    "a custom meta-schema: its `$vocabulary` is not read, the generated code applies 2020-12's";
+                c.unenforced(&root.join("$schema"), "$schema", reason);
+            }
+            // A document says something about an instance (a boolean schema does too).
+            if doc.is_boolean() || doc.as_object().is_some_and(|m| m.keys().any(|k| !facets::is_annotation(k))) {
+                let stem = file.rsplit('/').next().unwrap_or(file);
+                let stem = stem.trim_end_matches(".json").trim_end_matches(".yaml").trim_end_matches(".yml");
+                let stem = stem.trim_end_matches(".schema");
                 let title = doc.get("title").and_then(Value::as_str).filter(|t| !t.contains(' '));
-                defs.push(c.declare(&root, &module, &name::type_name(title.unwrap_or(stem)), true)?);
+                let id = c.declare(&root, &module, &name::type_name(title.unwrap_or(stem)), true)?;
+                c.space.roots.push((file.clone(), id));
+                defs.push(id);
             }
             for key in ["$defs", "definitions"] {
                 if let Some(map) = doc.get(key).and_then(Value::as_object) {

@@ -159,7 +159,15 @@ impl Converter<'_> {
                 }
                 Ok(Some(all_of(preds)))
             }
-            "additionalProperties" | "unevaluatedProperties" => {
+            "unevaluatedProperties" => {
+                if v == &Value::Bool(true) {
+                    return Ok(None);
+                }
+                let eval = self.eval(loc, &Value::Object(m.clone()), true, 0)?;
+                let pred = self.sub(loc, key, v)?;
+                Ok(Some(Pred::Unevaluated { eval, pred: Box::new(pred) }))
+            }
+            "additionalProperties" => {
                 if v == &Value::Bool(true) {
                     return Ok(None);
                 }

@@ -26,11 +26,36 @@ pub struct Emitter<'a> {
     derives: Vec<syn::Path>,
 }
 
+/// Text from a schema made safe for a doc comment: control characters
+/// (a bare carriage return is a compile error there) are written as escapes.
+pub(crate) fn doc_safe(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '\n' | '\t' => out.push(c),
+            c if c.is_control() => out.push_str(&c.escape_default().to_string()),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Whether the tokens mention the identifier `name` (a closure parameter
+/// that a constant predicate never reads would warn).
+pub(crate) fn mentions(tokens: &TokenStream, name: &str) -> bool {
+    tokens.clone().into_iter().any(|t| match t {
+        proc_macro2::TokenTree::Ident(i) => i == name,
+        proc_macro2::TokenTree::Group(g) => mentions(&g.stream(), name),
+        _ => false,
+    })
+}
+
 /// Escapes a schema description for a doc comment (brackets and angle
 /// brackets would be read as links and HTML).
 pub(crate) fn doc_attr(doc: Option<&str>) -> TokenStream {
     match doc {
         Some(d) => {
+            let d = doc_safe(d);
             let escaped = d.replace('[', "\\[").replace(']', "\\]").replace('<', "\\<").replace('>', "\\>");
             let lines = escaped.lines().map(|l| format!(" {l}"));
             quote!(#(#[doc = #lines])*)
@@ -161,7 +186,7 @@ impl<'a> Emitter<'a> {
             path.push(child.clone());
             let inner = self.nest(modules, &path);
             let ident = format_ident!("{}", child);
-            let doc = format!(" Types generated from the schemas in `{}/`.", path.join("/"));
+            let doc = doc_safe(&format!(" Types generated from the schemas in `{}/`.", path.join("/")));
             quote!(#[doc = #doc] pub mod #ident { #inner })
         });
         quote!(#(#own)* #(#subs)*)
@@ -178,7 +203,7 @@ impl<'a> Emitter<'a> {
             .collect();
         let patterns = self.space.patterns.iter().enumerate().map(|(i, p)| {
             let name = format_ident!("PATTERN_{}", i);
-            let doc = format!(" `{p}`");
+            let doc = doc_safe(&format!(" `{}`", self.space.pattern_sources.get(i).unwrap_or(p)));
             quote! {
                 #[doc = #doc]
                 pub static #name: ::std::sync::LazyLock<::fancy_regex::Regex> =
@@ -188,10 +213,11 @@ impl<'a> Emitter<'a> {
         let module = vec!["__accord".to_string()];
         let preds = self.space.preds.iter().enumerate().map(|(i, entry)| {
             let name = format_ident!("pred_{}", i);
-            let doc = format!(" Whether `v` matches {}.", entry.origin.display());
+            let doc = doc_safe(&format!(" Whether `v` matches {}.", entry.origin.display()));
             let body = entry.pred.as_ref().map(|p| self.pred(p, &module)).unwrap_or(quote!(true));
             quote! {
                 #[doc = #doc]
+                #[allow(unused_variables)] // a constant predicate reads no value
                 pub fn #name(v: &::serde_json::Value) -> bool { #body }
             }
         });

@@ -3,7 +3,7 @@
 //! predicates rebind `v` in closures.
 
 use super::Emitter;
-use crate::model::{Check, Format, Pred, PrimCheck};
+use crate::model::{Check, Eval, Format, Pred, PrimCheck};
 use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
 
@@ -108,6 +108,32 @@ fn format_fn(f: Format) -> TokenStream {
 }
 
 impl Emitter<'_> {
+    /// Statements adding the properties `eval` evaluates (of the object `o`,
+    /// the value `v`) to the set `e`.
+    fn eval_fill(&self, eval: &Eval, module: &[String]) -> TokenStream {
+        match eval {
+            Eval::Names(names) => quote!(#(e.insert(#names);)*),
+            Eval::Patterns(ids) if ids.is_empty() => quote!(),
+            Eval::Patterns(ids) => {
+                let res: Vec<TokenStream> = ids.iter().map(|i| self.pattern_path(*i, module)).collect();
+                quote!(for k in o.keys() { if false #(|| #res.is_match(k).unwrap_or(false))* { e.insert(k.as_str()); } })
+            }
+            Eval::All => quote!(e.extend(o.keys().map(::std::string::String::as_str));),
+            Eval::When(p, inner) => {
+                let (p, inner) = (self.pred(p, module), self.eval_fill(inner, module));
+                quote!(if #p { #inner })
+            }
+            Eval::IfElse(c, yes, no) => {
+                let (c, yes, no) = (self.pred(c, module), self.eval_fill(yes, module), self.eval_fill(no, module));
+                quote!(if #c { #yes } else { #no })
+            }
+            Eval::Seq(parts) => {
+                let parts = parts.iter().map(|p| self.eval_fill(p, module));
+                quote!(#(#parts)*)
+            }
+        }
+    }
+
     /// The expression for `p` over `v`, ready to stand anywhere an expression may.
     pub(crate) fn pred(&self, p: &Pred, module: &[String]) -> TokenStream {
         self.pred_expr(p, module).0
@@ -119,7 +145,7 @@ impl Emitter<'_> {
         let acc = self.accord(module);
         let sub = |p: &Pred| self.pred(p, module);
         // The closure parameter for the value a sub-predicate reads: `_` when it reads none.
-        let bind = |p: &Pred| if matches!(p, Pred::True | Pred::False) { quote!(_) } else { quote!(v) };
+        let bind = |p: &Pred| if super::mentions(&self.pred(p, module), "v") { quote!(v) } else { quote!(_) };
         let atom = |t: TokenStream| (t, Prec::Atom);
         let cmp = |t: TokenStream| (t, Prec::Cmp);
         match p {
@@ -151,6 +177,9 @@ impl Emitter<'_> {
             }
             Pred::Prim(check) => atom(self.prim_pred(check, module)),
             Pred::Required(names) => {
+                if names.is_empty() {
+                    return atom(quote!(true));
+                }
                 let has = and(names.iter().map(|n| atom(quote!(o.contains_key(#n)))).collect()).0;
                 atom(quote!(v.as_object().is_none_or(|o| #has)))
             }
@@ -158,6 +187,17 @@ impl Emitter<'_> {
                 let b = bind(p);
                 let p = sub(p);
                 atom(quote!(v.as_object().and_then(|o| o.get(#name)).is_none_or(|#b| #p)))
+            }
+            Pred::Unevaluated { eval, pred } => {
+                let fill = self.eval_fill(eval, module);
+                let b = bind(pred);
+                let p = sub(pred);
+                atom(quote!(v.as_object().is_none_or(|o| {
+                    #[allow(unused_mut)]
+                    let mut e: ::std::collections::BTreeSet<&str> = ::std::collections::BTreeSet::new();
+                    #fill
+                    o.iter().filter(|(k, _)| !e.contains(k.as_str())).all(|(_, #b)| #p)
+                })))
             }
             Pred::Additional { known, patterns, pred } => {
                 let b = bind(pred);
@@ -190,7 +230,7 @@ impl Emitter<'_> {
             }
             Pred::PropertyNames(pred) => {
                 let p = sub(pred);
-                if matches!(**pred, Pred::True | Pred::False) {
+                if !super::mentions(&p, "v") {
                     atom(quote!(v.as_object().is_none_or(|o| o.keys().all(|_| #p))))
                 } else {
                     atom(

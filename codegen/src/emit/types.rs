@@ -226,7 +226,7 @@ impl Emitter<'_> {
         let vs = variants.iter().map(|v| {
             let n = ident(&v.name);
             let value = &v.value;
-            let d = format!(" `{value}`");
+            let d = super::doc_safe(&format!(" `{value}`"));
             quote!(#[doc = #d] #[serde(rename = #value)] #n,)
         });
         let arms = variants.iter().map(|v| {
@@ -259,7 +259,7 @@ impl Emitter<'_> {
         let derive = self.derive(&["Debug", "Clone", "PartialEq", "Eq", "Hash"]);
         let vs = o.known.iter().map(|v| {
             let n = ident(&v.name);
-            let d = format!(" `{}`", v.value);
+            let d = super::doc_safe(&format!(" `{}`", v.value));
             quote!(#[doc = #d] #n,)
         });
         let as_str = o.known.iter().map(|v| {
@@ -451,7 +451,7 @@ impl Emitter<'_> {
 
     fn constant(&self, name: &syn::Ident, doc: &TokenStream, value: &serde_json::Value, m: &[String]) -> TokenStream {
         let rt = self.rt(m);
-        let always = format!(" Always `{value}`.");
+        let always = super::doc_safe(&format!(" Always `{value}`."));
         let derive = self.derive(&["Debug", "Clone", "Copy", "PartialEq", "Eq", "Hash", "Default"]);
         let tokens = value_tokens(value);
         let expecting = format!("expected the constant {value}");

@@ -1,0 +1,116 @@
+//! "Deserializes exactly when valid", measured on schemas nobody here wrote:
+//! every case of the JSON-Schema-Test-Suite's required draft 2020-12 tests is
+//! read with the type `accord-codegen` generated for its group (see
+//! `build.rs`), and the verdict is compared with the suite's and with the
+//! validator's (the library `accord check --schema` runs) on the same schema file.
+//!
+//! A disagreement is allowed only in a group where the generator itself
+//! listed a keyword as validator-only; everything is counted per keyword
+//! file and printed (`cargo test -p accord-suite-types -- --nocapture`).
+
+use accord_suite_types::{GROUPS, Group};
+use accord_validator::catalog::{Catalog, RootBuilder};
+use accord_validator::validate::Checker;
+use serde_json::Value;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+fn suite() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../fixtures/json-schema-test-suite")
+}
+
+#[derive(Default)]
+struct PerFile {
+    cases: usize,
+    agree: usize,
+    explained: usize,
+    refused_cases: usize,
+    validator_disagrees: usize,
+}
+
+fn validator_verdicts(group: &Group, cases: &[Value]) -> Vec<bool> {
+    let builder = RootBuilder::new().map("http://localhost:1234/", suite().join("remotes"));
+    let (catalog, uri) = Catalog::from_schema_file(builder, Path::new(group.schema)).expect("the schema loads");
+    let checker = Checker::for_schema(&catalog, &uri, false).expect("the schema compiles");
+    cases
+        .iter()
+        .map(|case| {
+            let text: Arc<str> = Arc::from(serde_json::to_string(&case["data"]).unwrap());
+            checker.check_document("case.json", text).invalid == 0
+        })
+        .collect()
+}
+
+#[test]
+fn generated_types_deserialize_exactly_when_valid() {
+    let mut files: BTreeMap<&str, Vec<Value>> = BTreeMap::new();
+    let mut per_file: BTreeMap<&str, PerFile> = BTreeMap::new();
+    let mut unexplained = Vec::new();
+    let mut refused = Vec::new();
+    for group in GROUPS {
+        let groups = files.entry(group.file).or_insert_with(|| {
+            let text = std::fs::read_to_string(suite().join("tests/draft2020-12").join(group.file)).unwrap();
+            serde_json::from_str(&text).unwrap()
+        });
+        let cases = groups[group.index]["tests"].as_array().unwrap().clone();
+        let tally = per_file.entry(group.file).or_default();
+        let check = match group.outcome {
+            Ok(check) => check,
+            Err(e) => {
+                tally.cases += cases.len();
+                tally.refused_cases += cases.len();
+                refused.push(format!("{} #{} {}: {e}", group.file, group.index, group.description));
+                continue;
+            }
+        };
+        let validator = validator_verdicts(group, &cases);
+        for (case, by_validator) in cases.iter().zip(validator) {
+            let expected = case["valid"].as_bool().unwrap();
+            let generated = check(&case["data"]).is_ok();
+            tally.cases += 1;
+            if by_validator != expected {
+                tally.validator_disagrees += 1;
+            }
+            if generated == expected {
+                tally.agree += 1;
+            } else if !group.validator_only.is_empty() {
+                tally.explained += 1;
+            } else {
+                unexplained.push(format!(
+                    "{} #{} {} / {}: generated type says {}, suite says {} (data {})",
+                    group.file,
+                    group.index,
+                    group.description,
+                    case["description"].as_str().unwrap_or(""),
+                    if generated { "valid" } else { "invalid" },
+                    if expected { "valid" } else { "invalid" },
+                    case["data"]
+                ));
+            }
+        }
+    }
+    let (mut cases, mut agree, mut explained, mut refused_cases) = (0, 0, 0, 0);
+    println!("{:<34} {:>6} {:>6} {:>9} {:>8}", "keyword file", "cases", "agree", "listed", "refused");
+    for (file, t) in &per_file {
+        println!("{file:<34} {:>6} {:>6} {:>9} {:>8}", t.cases, t.agree, t.explained, t.refused_cases);
+        cases += t.cases;
+        agree += t.agree;
+        explained += t.explained;
+        refused_cases += t.refused_cases;
+        assert_eq!(t.validator_disagrees, 0, "{file}: the validator disagrees with the suite");
+    }
+    println!(
+        "all: {agree} of {cases} cases agree ({:.1}%); {explained} disagree where the generator listed a keyword as validator-only; {refused_cases} in {} refused groups",
+        100.0 * agree as f64 / cases as f64,
+        refused.len()
+    );
+    for r in &refused {
+        println!("  refused: {r}");
+    }
+    for u in &unexplained {
+        println!("  UNEXPLAINED: {u}");
+    }
+    assert!(cases > 1200, "the suite was read");
+    assert!(unexplained.is_empty(), "{} cases disagree with no keyword listed as validator-only", unexplained.len());
+}
