@@ -28,6 +28,10 @@ pub struct Converter<'s> {
     following: Vec<Loc>,
     /// Whether `format` is asserted (`None`: as the dialect says).
     assert_formats: Option<bool>,
+    /// Inline types by [`Converter::identity`].
+    inline_ids: HashMap<String, TypeId>,
+    /// Per document: whether it has embedded resources.
+    nested_ids: HashMap<String, bool>,
 }
 
 /// Dialect rules the converter follows at one place of the schemas.
@@ -51,6 +55,17 @@ impl Converter<'_> {
         // Draft-07 and before let implementations assert `format`; 2019-09 and
         // 2020-12 make it an annotation. jsonschema follows the same split.
         Dialect { legacy, draft4: draft == Draft::Draft4, assert_formats: self.assert_formats.unwrap_or(legacy) }
+    }
+}
+
+/// Whether a document holds an `$id` anywhere below its root.
+fn has_nested_id(value: &Value, root: bool) -> bool {
+    match value {
+        Value::Object(m) => {
+            (!root && m.get("$id").is_some_and(Value::is_string)) || m.values().any(|v| has_nested_id(v, false))
+        }
+        Value::Array(items) => items.iter().any(|v| has_nested_id(v, false)),
+        _ => false,
     }
 }
 
@@ -80,6 +95,8 @@ impl<'s> Converter<'s> {
         let mut c = Converter {
             set,
             assert_formats,
+            inline_ids: HashMap::new(),
+            nested_ids: HashMap::new(),
             space: TypeSpace::default(),
             type_ids: HashMap::new(),
             pred_ids: HashMap::new(),
@@ -164,6 +181,11 @@ impl<'s> Converter<'s> {
             Shape::Alias(self.named_for(&loc, r)?)
         } else {
             match self.decide(&[(loc.clone(), schema)], &hint)? {
+                // A named plain integer is a newtype, so reading it alone (not only as
+                // a field) accepts `1.0` too: `i64`'s own `Deserialize` would not.
+                Decision::Inline(TypeRef::Integer) => {
+                    Shape::Newtype(NewtypeShape { prim: Prim::Integer, checks: Vec::new(), sensitive: false })
+                }
                 Decision::Inline(t) => Shape::Alias(t),
                 Decision::Shape(s) => s,
             }
@@ -210,10 +232,47 @@ impl<'s> Converter<'s> {
                 return Ok(TypeRef::Any);
             }
         }
+        // Identical inline schemas (same text, same document, so the same
+        // references) are one type: GitHub's webhook schema repeats hundreds.
+        let key = self.identity(parts);
+        if let Some(&id) = key.as_ref().and_then(|k| self.inline_ids.get(k)) {
+            return Ok(TypeRef::Named(id));
+        }
         match self.decide(parts, hint)? {
             Decision::Inline(t) => Ok(t),
-            Decision::Shape(shape) => Ok(TypeRef::Named(self.add(parts, hint, shape)?)),
+            Decision::Shape(shape) => {
+                let id = self.add(parts, hint, shape)?;
+                if let Some(k) = key {
+                    self.inline_ids.insert(k, id);
+                }
+                Ok(TypeRef::Named(id))
+            }
         }
+    }
+
+    /// What makes two inline schemas the same type: their text and document,
+    /// unless the document has embedded resources (`$id` below its root),
+    /// where the same `$ref` text may land elsewhere.
+    fn identity(&mut self, parts: &[Part]) -> Option<String> {
+        let mut key = String::new();
+        for (loc, schema) in parts {
+            let text = serde_json::to_string(schema).ok()?;
+            if text.contains("\"$ref\"") || text.contains("\"$dynamicRef\"") {
+                let set = self.set;
+                let nested = *self
+                    .nested_ids
+                    .entry(loc.file.clone())
+                    .or_insert_with(|| set.document(&loc.file).is_some_and(|d| has_nested_id(&d.value, true)));
+                if nested {
+                    return None;
+                }
+            }
+            key.push_str(&loc.file);
+            key.push('\0');
+            key.push_str(&text);
+            key.push('\u{1}');
+        }
+        Some(key)
     }
 
     fn add(&mut self, parts: &[Part], hint: &(Vec<String>, String), shape: Shape) -> Result<TypeId, Error> {

@@ -286,6 +286,223 @@ impl ::schemars::JsonSchema for Decimal {
     }
 }
 
+/// Reads a `T` the way JSON Schema reads numbers: where `T` asks for an
+/// integer, a float with no fractional part (`1.0`, `-3e2`) is that integer.
+/// Nothing else changes: a `serde_json::Value` or a decimal still sees the
+/// number as written. Generated types read every field through it.
+pub struct Lenient<T>(::std::marker::PhantomData<T>);
+
+impl<T> Lenient<T> {
+    /// The seed.
+    pub fn new() -> Self {
+        Lenient(::std::marker::PhantomData)
+    }
+}
+
+impl<T> Default for Lenient<T> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl<'de, T: ::serde::Deserialize<'de>> ::serde::de::DeserializeSeed<'de> for Lenient<T> {
+    type Value = T;
+    fn deserialize<D: ::serde::Deserializer<'de>>(self, deserializer: D) -> Result<T, D::Error> {
+        T::deserialize(Integral(deserializer))
+    }
+}
+
+/// `serde_json::from_str`, reading integers as [`Lenient`] does.
+pub fn from_str<'de, T: ::serde::Deserialize<'de>>(text: &'de str) -> Result<T, ::serde_json::Error> {
+    use ::serde::de::DeserializeSeed;
+    let mut de = ::serde_json::Deserializer::from_str(text);
+    let value = Lenient::<T>::new().deserialize(&mut de)?;
+    de.end()?;
+    Ok(value)
+}
+
+/// A deserializer that carries [`Lenient`] into nested values and turns
+/// integral floats into integers where an integer is asked for.
+struct Integral<D>(D);
+
+/// A visitor of nested values (options, sequences, maps) that keeps the adapter on.
+struct Nested<V>(V);
+
+/// A visitor for an integer target: integral floats become integers.
+struct ToInteger<V>(V);
+
+/// A seed that keeps the adapter on.
+struct Seed<S>(S);
+
+macro_rules! forward_nested {
+    ($($method:ident ( $($arg:ident : $ty:ty),* )),* $(,)?) => {
+        $(fn $method<V: ::serde::de::Visitor<'de>>(self, $($arg: $ty,)* visitor: V) -> Result<V::Value, D::Error> {
+            self.0.$method($($arg,)* Nested(visitor))
+        })*
+    };
+}
+
+macro_rules! forward_integer {
+    ($($method:ident),* $(,)?) => {
+        $(fn $method<V: ::serde::de::Visitor<'de>>(self, visitor: V) -> Result<V::Value, D::Error> {
+            self.0.deserialize_any(ToInteger(visitor))
+        })*
+    };
+}
+
+impl<'de, D: ::serde::Deserializer<'de>> ::serde::Deserializer<'de> for Integral<D> {
+    type Error = D::Error;
+    forward_integer!(
+        deserialize_i8,
+        deserialize_i16,
+        deserialize_i32,
+        deserialize_i64,
+        deserialize_i128,
+        deserialize_u8,
+        deserialize_u16,
+        deserialize_u32,
+        deserialize_u64,
+        deserialize_u128,
+    );
+    forward_nested!(
+        deserialize_any(), deserialize_bool(), deserialize_f32(), deserialize_f64(), deserialize_char(),
+        deserialize_str(), deserialize_string(), deserialize_bytes(), deserialize_byte_buf(),
+        deserialize_option(), deserialize_unit(), deserialize_seq(), deserialize_map(),
+        deserialize_identifier(), deserialize_ignored_any(),
+        deserialize_unit_struct(name: &'static str),
+        deserialize_tuple(len: usize),
+        deserialize_tuple_struct(name: &'static str, len: usize),
+        deserialize_struct(name: &'static str, fields: &'static [&'static str]),
+        deserialize_enum(name: &'static str, variants: &'static [&'static str]),
+    );
+    // serde_json's raw values travel as a newtype struct with a private name:
+    // they must reach serde_json untouched.
+    fn deserialize_newtype_struct<V: ::serde::de::Visitor<'de>>(
+        self,
+        name: &'static str,
+        visitor: V,
+    ) -> Result<V::Value, D::Error> {
+        self.0.deserialize_newtype_struct(name, visitor)
+    }
+    fn is_human_readable(&self) -> bool {
+        self.0.is_human_readable()
+    }
+}
+
+macro_rules! visit_same {
+    ($($method:ident ( $ty:ty )),* $(,)?) => {
+        $(fn $method<E: ::serde::de::Error>(self, v: $ty) -> Result<Self::Value, E> {
+            self.0.$method(v)
+        })*
+    };
+}
+
+macro_rules! visit_nested {
+    () => {
+        visit_same!(
+            visit_bool(bool),
+            visit_i8(i8),
+            visit_i16(i16),
+            visit_i32(i32),
+            visit_i64(i64),
+            visit_i128(i128),
+            visit_u8(u8),
+            visit_u16(u16),
+            visit_u32(u32),
+            visit_u64(u64),
+            visit_u128(u128),
+            visit_f32(f32),
+            visit_char(char),
+            visit_str(&str),
+            visit_borrowed_str(&'de str),
+            visit_string(String),
+            visit_bytes(&[u8]),
+            visit_borrowed_bytes(&'de [u8]),
+            visit_byte_buf(Vec<u8>),
+        );
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            self.0.expecting(f)
+        }
+        fn visit_none<E: ::serde::de::Error>(self) -> Result<Self::Value, E> {
+            self.0.visit_none()
+        }
+        fn visit_unit<E: ::serde::de::Error>(self) -> Result<Self::Value, E> {
+            self.0.visit_unit()
+        }
+        fn visit_some<D2: ::serde::Deserializer<'de>>(self, d: D2) -> Result<Self::Value, D2::Error> {
+            self.0.visit_some(Integral(d))
+        }
+        fn visit_newtype_struct<D2: ::serde::Deserializer<'de>>(self, d: D2) -> Result<Self::Value, D2::Error> {
+            self.0.visit_newtype_struct(Integral(d))
+        }
+        fn visit_seq<A: ::serde::de::SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error> {
+            self.0.visit_seq(Nested(seq))
+        }
+        fn visit_map<A: ::serde::de::MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
+            self.0.visit_map(Nested(map))
+        }
+        fn visit_enum<A: ::serde::de::EnumAccess<'de>>(self, data: A) -> Result<Self::Value, A::Error> {
+            self.0.visit_enum(data)
+        }
+    };
+}
+
+impl<'de, V: ::serde::de::Visitor<'de>> ::serde::de::Visitor<'de> for Nested<V> {
+    type Value = V::Value;
+    visit_nested!();
+    fn visit_f64<E: ::serde::de::Error>(self, v: f64) -> Result<Self::Value, E> {
+        self.0.visit_f64(v)
+    }
+}
+
+impl<'de, V: ::serde::de::Visitor<'de>> ::serde::de::Visitor<'de> for ToInteger<V> {
+    type Value = V::Value;
+    visit_nested!();
+    fn visit_f64<E: ::serde::de::Error>(self, v: f64) -> Result<Self::Value, E> {
+        // 2^63 and beyond do not fit an i64, nor 2^64 a u64: those stay floats (and fail).
+        if v.fract() == 0.0 && v >= -9_223_372_036_854_775_808.0 && v < 9_223_372_036_854_775_808.0 {
+            self.0.visit_i64(v as i64)
+        } else if v.fract() == 0.0 && v >= 0.0 && v < 18_446_744_073_709_551_616.0 {
+            self.0.visit_u64(v as u64)
+        } else {
+            self.0.visit_f64(v)
+        }
+    }
+}
+
+impl<'de, A: ::serde::de::SeqAccess<'de>> ::serde::de::SeqAccess<'de> for Nested<A> {
+    type Error = A::Error;
+    fn next_element_seed<S: ::serde::de::DeserializeSeed<'de>>(
+        &mut self,
+        seed: S,
+    ) -> Result<Option<S::Value>, A::Error> {
+        self.0.next_element_seed(Seed(seed))
+    }
+    fn size_hint(&self) -> Option<usize> {
+        self.0.size_hint()
+    }
+}
+
+impl<'de, A: ::serde::de::MapAccess<'de>> ::serde::de::MapAccess<'de> for Nested<A> {
+    type Error = A::Error;
+    fn next_key_seed<K: ::serde::de::DeserializeSeed<'de>>(&mut self, seed: K) -> Result<Option<K::Value>, A::Error> {
+        self.0.next_key_seed(seed)
+    }
+    fn next_value_seed<S: ::serde::de::DeserializeSeed<'de>>(&mut self, seed: S) -> Result<S::Value, A::Error> {
+        self.0.next_value_seed(Seed(seed))
+    }
+    fn size_hint(&self) -> Option<usize> {
+        self.0.size_hint()
+    }
+}
+
+impl<'de, S: ::serde::de::DeserializeSeed<'de>> ::serde::de::DeserializeSeed<'de> for Seed<S> {
+    type Value = S::Value;
+    fn deserialize<D: ::serde::Deserializer<'de>>(self, deserializer: D) -> Result<S::Value, D::Error> {
+        self.0.deserialize(Integral(deserializer))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -44,12 +44,18 @@ impl Emitter<'_> {
         }
     }
 
-    /// `Deserialize` by reading `inner` and passing it through `Name::new`, which checks it.
-    fn deserialize_via_new(name: &syn::Ident, inner: &TokenStream) -> TokenStream {
+    /// `Deserialize` by reading `inner` (integers as JSON Schema reads them:
+    /// `1.0` is 1) and passing it through `Name::new`, which checks it.
+    fn deserialize_via_new(rt: &TokenStream, name: &syn::Ident, inner: &TokenStream) -> TokenStream {
+        let read = if inner.to_string() == "i64" {
+            quote!(let value = ::serde::de::DeserializeSeed::deserialize(#rt::Lenient::<#inner>::new(), deserializer)?;)
+        } else {
+            quote!(let value = <#inner as ::serde::Deserialize>::deserialize(deserializer)?;)
+        };
         quote! {
             impl<'de> ::serde::Deserialize<'de> for #name {
                 fn deserialize<__D: ::serde::Deserializer<'de>>(deserializer: __D) -> ::std::result::Result<Self, __D::Error> {
-                    let value = <#inner as ::serde::Deserialize>::deserialize(deserializer)?;
+                    #read
                     #name::new(value).map_err(<__D::Error as ::serde::de::Error>::custom)
                 }
             }
@@ -97,12 +103,17 @@ impl Emitter<'_> {
         let arms = s.fields.iter().enumerate().map(|(i, f)| {
             let slot = format_ident!("field_{}", i);
             let json = &f.json_name;
+            let read = if plain_integer(&f.ty) {
+                quote!(map.next_value_seed(#rt::Lenient::new())?)
+            } else {
+                quote!(map.next_value()?)
+            };
             quote! {
                 #json => {
                     if #slot.is_some() {
                         return ::std::result::Result::Err(<__A::Error as ::serde::de::Error>::duplicate_field(#json));
                     }
-                    #slot = ::std::option::Option::Some(map.next_value()?);
+                    #slot = ::std::option::Option::Some(#read);
                 }
             }
         });
@@ -112,6 +123,11 @@ impl Emitter<'_> {
                 quote!(),
                 quote!(other => return ::std::result::Result::Err(<__A::Error as ::serde::de::Error>::unknown_field(other, FIELDS)),),
                 quote!(),
+            ),
+            Additional::Keep(t) if plain_integer(t) => (
+                quote!(let mut additional_properties = ::std::collections::BTreeMap::new();),
+                quote!(_ => { additional_properties.insert(key, map.next_value_seed(#rt::Lenient::new())?); }),
+                quote!(additional_properties,),
             ),
             Additional::Keep(_) => (
                 quote!(let mut additional_properties = ::std::collections::BTreeMap::new();),
@@ -273,7 +289,7 @@ impl Emitter<'_> {
             quote!(#value => #name::#n,)
         });
         let checks = self.prim_checks(&o.checks, m, true);
-        let deserialize = Self::deserialize_via_new(name, &quote!(::std::string::String));
+        let deserialize = Self::deserialize_via_new(&self.rt(m), name, &quote!(::std::string::String));
         let known: Vec<&str> = o.known.iter().map(|v| v.value.as_str()).collect();
         let schema_name = name.to_string();
         quote! {
@@ -333,7 +349,7 @@ impl Emitter<'_> {
             Prim::Number => (quote!(::serde_json::Number), false),
         };
         let checks = self.prim_checks(&n.checks, m, string);
-        let deserialize = Self::deserialize_via_new(name, &inner);
+        let deserialize = Self::deserialize_via_new(&rt, name, &inner);
         // A sensitive value never shows in `Debug` (logs, panics) and has no `Display`.
         let derive = if n.sensitive {
             self.derive(&["Clone", "PartialEq", "::serde::Serialize", "::schemars::JsonSchema"])
@@ -420,7 +436,7 @@ impl Emitter<'_> {
         let rt = self.rt(m);
         let derive = self.derive(DERIVE_DATA);
         let checks = self.checks(checks, m);
-        let deserialize = Self::deserialize_via_new(name, &quote!(#rt::Decimal));
+        let deserialize = Self::deserialize_via_new(&rt, name, &quote!(#rt::Decimal));
         quote! {
             #doc
             ///
@@ -524,10 +540,11 @@ impl Emitter<'_> {
             let arms = u.variants.iter().zip(&tag.values).map(|(v, value)| {
                 let n = ident(&v.name);
                 let t = self.ty(&v.ty, m);
+                let from = reader(&rt, &v.ty);
                 let value = value_tokens(value);
                 quote! {
                     if #rt::json_eq(found, &#value) {
-                        return ::serde_json::from_str::<#t>(text).map(#name::#n).map_err(<__D::Error as ::serde::de::Error>::custom);
+                        return #from::<#t>(text).map(#name::#n).map_err(<__D::Error as ::serde::de::Error>::custom);
                     }
                 }
             });
@@ -542,16 +559,17 @@ impl Emitter<'_> {
             let tries = u.variants.iter().map(|v| {
                 let n = ident(&v.name);
                 let t = self.ty(&v.ty, m);
+                let from = reader(&rt, &v.ty);
                 let label = v.name.clone();
                 match u.kind {
                     UnionKind::AnyOf => quote! {
-                        match ::serde_json::from_str::<#t>(text) {
+                        match #from::<#t>(text) {
                             ::std::result::Result::Ok(x) => return ::std::result::Result::Ok(#name::#n(x)),
                             ::std::result::Result::Err(e) => errors.push(::std::format!("{}: {}", #label, e)),
                         }
                     },
                     UnionKind::OneOf => quote! {
-                        match ::serde_json::from_str::<#t>(text) {
+                        match #from::<#t>(text) {
                             ::std::result::Result::Ok(x) => { matched += 1; found.get_or_insert(#name::#n(x)); }
                             ::std::result::Result::Err(e) => errors.push(::std::format!("{}: {}", #label, e)),
                         }
@@ -608,6 +626,8 @@ impl Emitter<'_> {
         let (tn, en) = if tn == en { (format_ident!("Then"), format_ident!("Else")) } else { (tn, en) };
         let check_call = self.check_call(&c.checks, m);
         let condition = self.pred(&c.condition, m);
+        let rt = self.rt(m);
+        let (then_from, else_from) = (reader(&rt, &c.then.ty), reader(&rt, &c.otherwise.ty));
 
         quote! {
             #doc
@@ -631,9 +651,9 @@ impl Emitter<'_> {
                     let v = &json;
                     #check_call
                     if #condition {
-                        ::serde_json::from_str::<#tt>(text).map(#name::#tn).map_err(<__D::Error as ::serde::de::Error>::custom)
+                        #then_from::<#tt>(text).map(#name::#tn).map_err(<__D::Error as ::serde::de::Error>::custom)
                     } else {
-                        ::serde_json::from_str::<#et>(text).map(#name::#en).map_err(<__D::Error as ::serde::de::Error>::custom)
+                        #else_from::<#et>(text).map(#name::#en).map_err(<__D::Error as ::serde::de::Error>::custom)
                     }
                 }
             }
@@ -660,7 +680,7 @@ impl Emitter<'_> {
         let rt = self.rt(m);
         let derive = self.derive(DERIVE_DATA);
         let checks = self.checks(checks, m);
-        let deserialize = Self::deserialize_via_new(name, &quote!(::serde_json::Value));
+        let deserialize = Self::deserialize_via_new(&self.rt(m), name, &quote!(::serde_json::Value));
         quote! {
             #doc
             ///
@@ -686,4 +706,20 @@ impl Emitter<'_> {
             #deserialize
         }
     }
+}
+
+/// Whether reading a `t` needs the runtime's `Lenient` (so `1.0` reads as an
+/// integer): it holds an `i64` outside any generated type, which reads its
+/// own fields leniently.
+fn plain_integer(t: &TypeRef) -> bool {
+    match t {
+        TypeRef::Integer => true,
+        TypeRef::Vec(inner) | TypeRef::Option(inner) | TypeRef::Map(inner) => plain_integer(inner),
+        _ => false,
+    }
+}
+
+/// The function that reads a `t` from JSON text.
+fn reader(rt: &TokenStream, t: &TypeRef) -> TokenStream {
+    if plain_integer(t) { quote!(#rt::from_str) } else { quote!(::serde_json::from_str) }
 }
