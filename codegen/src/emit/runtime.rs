@@ -460,9 +460,9 @@ impl<'de, V: ::serde::de::Visitor<'de>> ::serde::de::Visitor<'de> for ToInteger<
     visit_nested!();
     fn visit_f64<E: ::serde::de::Error>(self, v: f64) -> Result<Self::Value, E> {
         // 2^63 and beyond do not fit an i64, nor 2^64 a u64: those stay floats (and fail).
-        if v.fract() == 0.0 && v >= -9_223_372_036_854_775_808.0 && v < 9_223_372_036_854_775_808.0 {
+        if v.fract() == 0.0 && (-9_223_372_036_854_775_808.0..9_223_372_036_854_775_808.0).contains(&v) {
             self.0.visit_i64(v as i64)
-        } else if v.fract() == 0.0 && v >= 0.0 && v < 18_446_744_073_709_551_616.0 {
+        } else if v.fract() == 0.0 && (0.0..18_446_744_073_709_551_616.0).contains(&v) {
             self.0.visit_u64(v as u64)
         } else {
             self.0.visit_f64(v)
