@@ -645,3 +645,112 @@ fn schemas_are_never_fetched_and_refs_never_leave_the_root() {
         other => panic!("something connected to the schema server: {other:?}"),
     }
 }
+
+#[test]
+fn resolve_and_map_serve_referenced_schemas_without_a_network() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::create_dir_all(d.join("s")).unwrap();
+    std::fs::create_dir_all(d.join("shared/v1")).unwrap();
+    // A schema that references others by absolute URI, as schemas written elsewhere do.
+    std::fs::write(
+        d.join("s/order.json"),
+        r#"{"type": "object", "properties": {
+            "id": {"$ref": "https://schemas.example.com/id.json"},
+            "amount": {"$ref": "https://cdn.example.com/v1/money.json#/$defs/Amount"}}}"#,
+    )
+    .unwrap();
+    std::fs::write(d.join("shared/id.json"), r#"{"$id": "https://schemas.example.com/id.json", "maxLength": 4}"#)
+        .unwrap();
+    std::fs::write(d.join("shared/v1/money.json"), r#"{"$defs": {"Amount": {"type": "integer", "minimum": 0}}}"#)
+        .unwrap();
+    std::fs::write(d.join("bad.json"), r#"{"id": "too long", "amount": -1}"#).unwrap();
+    let schema = d.join("s/order.json");
+    let (schema, bad) = (schema.to_str().unwrap(), d.join("bad.json"));
+    let resolve = d.join("shared/id.json");
+    let map = format!("https://cdn.example.com/={}", d.join("shared").display());
+
+    // Without them: exit 2, naming the reference, where it resolves, and how to serve it.
+    let o = accord(&["check", "--schema", schema, bad.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    let named = stderr.contains("$ref `https://schemas.example.com/id.json`")
+        || stderr.contains("$ref `https://cdn.example.com/v1/money.json#/$defs/Amount`");
+    assert!(named && stderr.contains("order.json#/properties/") && stderr.contains("--resolve"), "{stderr}");
+
+    // With them: both constraints are checked, with schema locations in the served files.
+    let o = accord(&[
+        "check",
+        "--format",
+        "json",
+        "--schema",
+        schema,
+        "--resolve",
+        resolve.to_str().unwrap(),
+        "--map",
+        &map,
+        bad.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(1), "{}", String::from_utf8_lossy(&o.stderr));
+    let report = report(&o);
+    let found: Vec<(String, String)> = report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| (d["code"].as_str().unwrap().to_string(), d["schemaPath"].as_str().unwrap_or("").to_string()))
+        .collect();
+    assert!(found.iter().any(|(c, s)| c == "maxLength" && s.ends_with("shared/id.json#/maxLength")), "{found:?}");
+    assert!(
+        found.iter().any(|(c, s)| c == "minimum" && s.ends_with("shared/v1/money.json#/$defs/Amount/minimum")),
+        "{found:?}"
+    );
+
+    // A mapped prefix serves nothing outside its folder, however the path is spelt.
+    std::fs::write(d.join("s/escape.json"), r#"{"$ref": "https://cdn.example.com/%2e%2e/bad.json"}"#).unwrap();
+    let o = accord(&["check", "--schema", d.join("s/escape.json").to_str().unwrap(), "--map", &map, "bad.json"]);
+    assert_eq!(o.status.code(), Some(2));
+    // A malformed --map is a usage error that says what was expected.
+    let o = accord(&["check", "--schema", schema, "--map", "no-equals-sign", bad.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("URI-PREFIX=DIR"), "{}", String::from_utf8_lossy(&o.stderr));
+}
+
+#[test]
+fn references_resolve_by_id_and_anchor_as_the_specification_says() {
+    // `$ref: "/absref/foobar.json"` resolves against the document's `$id` to an
+    // embedded resource: it lands in the file, so it is not "outside the root".
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::write(
+        d.join("schema.json"),
+        r##"{"$id": "http://example.com/ref/absref.json",
+            "$defs": {"a": {"$id": "http://example.com/absref/foobar.json", "type": "number"},
+                      "b": {"$anchor": "short", "maxLength": 2}},
+            "properties": {"n": {"$ref": "/absref/foobar.json"}, "s": {"$ref": "#short"}}}"##,
+    )
+    .unwrap();
+    std::fs::write(d.join("doc.json"), r#"{"n": "x", "s": "abc"}"#).unwrap();
+    let o = accord(&[
+        "check",
+        "--format",
+        "json",
+        "--schema",
+        d.join("schema.json").to_str().unwrap(),
+        d.join("doc.json").to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(1), "{}", String::from_utf8_lossy(&o.stderr));
+    let report = report(&o);
+    let paths: Vec<&str> =
+        report["diagnostics"].as_array().unwrap().iter().map(|d| d["schemaPath"].as_str().unwrap()).collect();
+    // Schema locations name the file and pointer, not the `$id`s.
+    assert!(paths.iter().any(|p| p.ends_with("schema.json#/$defs/a/type")), "{paths:?}");
+    assert!(paths.iter().any(|p| p.ends_with("schema.json#/$defs/b/maxLength")), "{paths:?}");
+}
+
+#[test]
+fn schemas_takes_a_single_openapi_document() {
+    let o = accord(&["list", "--schemas", "schemas/dstore/openapi.json"]);
+    assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
+    let out = stdout(&o);
+    assert!(out.contains("inquireOrderDetail") && out.contains("syncStore"), "{out}");
+}

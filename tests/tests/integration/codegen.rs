@@ -158,3 +158,57 @@ fn the_generator_never_fetches_a_schema() {
     assert!(matches!(e.kind, ErrorKind::RefOutsideRoot(_)), "{e}");
     assert!(matches!(listener.accept(), Err(e) if e.kind() == std::io::ErrorKind::WouldBlock), "something connected");
 }
+
+#[test]
+fn errors_read_the_same_in_debug_so_a_build_script_shows_a_message() {
+    // `fn main() -> Result<(), Box<dyn Error>>` in build.rs prints the error with `Debug`.
+    let e = error_of(&[("a.json", r##"{"$defs": {"A": {"$ref": "#/$defs/Missing"}}}"##)]);
+    assert_eq!(format!("{e:?}"), e.to_string());
+    assert_eq!(e.to_string(), "a.json#/$defs/A: `$ref` #/$defs/Missing points at nothing");
+}
+
+#[test]
+fn references_by_id_anchor_and_served_uris_generate() {
+    let dir = schemas(&[
+        (
+            "root/order.schema.json",
+            r##"{"$id": "https://example.com/order.json", "type": "object", "required": ["id", "total"],
+                "properties": {"id": {"$ref": "#id"}, "total": {"$ref": "https://shared.example.com/money.json"},
+                               "note": {"$ref": "https://cdn.example.com/v1/note.json"}},
+                "$defs": {"Id": {"$anchor": "id", "type": "string", "maxLength": 4}}}"##,
+        ),
+        ("shared/money.json", r#"{"$id": "https://shared.example.com/money.json", "type": "integer", "minimum": 0}"#),
+        ("cdn/v1/note.json", r#"{"type": "string", "pattern": "^(?!secret).*$"}"#),
+    ]);
+    let d = dir.path();
+    // Without the extra documents the reference is refused, naming it.
+    let e = Generator::new().schema_dir(d.join("root")).generate().unwrap_err();
+    assert!(matches!(e.kind, ErrorKind::RefOutsideRoot(_)), "{e}");
+    assert!(e.to_string().contains("https://"), "{e}");
+    let generated = Generator::new()
+        .schema_dir(d.join("root"))
+        .resolve(d.join("shared/money.json"))
+        .map("https://cdn.example.com/", d.join("cdn"))
+        .generate()
+        .unwrap();
+    assert_eq!(generated.root_types, [("order.schema.json".to_string(), "Order".to_string())]);
+    // Only the root's own documents name types; a served document is reached through the root.
+    assert!(generated.source.contains("pub struct Order"), "{}", generated.source);
+    assert!(generated.validator_only.is_empty(), "{:?}", generated.validator_only);
+    let read: Vec<String> = generated.files_read.iter().map(|p| p.display().to_string()).collect();
+    assert!(read.iter().any(|r| r.ends_with("shared/money.json")) && read.iter().any(|r| r.ends_with("note.json")));
+}
+
+#[test]
+fn format_follows_the_dialect_unless_asked() {
+    let draft7 = r#"{"$schema": "http://json-schema.org/draft-07/schema#", "type": "string", "format": "date"}"#;
+    let draft2020 =
+        r#"{"$schema": "https://json-schema.org/draft/2020-12/schema", "type": "string", "format": "date"}"#;
+    for (schema, asserted) in [(draft7, true), (draft2020, false)] {
+        let dir = schemas(&[("d.json", schema)]);
+        let default = Generator::new().schema_dir(dir.path()).generate().unwrap().source;
+        let forced = Generator::new().schema_dir(dir.path()).assert_formats(true).generate().unwrap().source;
+        assert_eq!(default.contains("rt::is_date("), asserted, "{schema}");
+        assert!(forced.contains("rt::is_date("), "{schema}");
+    }
+}
