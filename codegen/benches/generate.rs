@@ -6,6 +6,8 @@
 //! 1. Generation: `Generator::generate` on `schemas/` (load, convert, emit,
 //!    prettyplease), against reading and parsing the same files with
 //!    serde_json alone. Median of 30 runs each.
+//!    The same on typify's `github.json` (GitHub's webhook payloads, 456 KB,
+//!    vendored under `tests/fixtures/typify-schemas/`): median of 5 runs.
 //! 2. Build: after touching one schema file, `cargo build -p accord-types`
 //!    (rerun the build script, recompile the generated crate) against, after
 //!    touching `validator/src/lib.rs`, `cargo build -p accord-validator --lib`.
@@ -84,6 +86,31 @@ fn main() {
         generated.types,
         generated.operations,
         generated.source.lines().count()
+    );
+    println!("read + parse with serde_json (baseline): {:8.2} ms", parse.as_secs_f64() * 1e3);
+    println!(
+        "accord-codegen generate:                 {:8.2} ms  ({:.1}x the baseline)",
+        generate.as_secs_f64() * 1e3,
+        generate.as_secs_f64() / parse.as_secs_f64()
+    );
+
+    // A large schema nobody here wrote.
+    let github = root.join("tests/fixtures/typify-schemas/github.json");
+    let github_bytes = std::fs::metadata(&github).unwrap().len();
+    let parse = time(5, || {
+        let v: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&github).unwrap()).unwrap();
+        std::hint::black_box(v);
+    });
+    let generator = accord_codegen::Generator::new().schema_file(&github);
+    let mut generated = None;
+    let generate = time(5, || generated = Some(generator.generate().unwrap()));
+    let generated = generated.unwrap();
+    println!(
+        "github.json: {:.1} KB of JSON -> {} types, {} lines of Rust ({} keywords validator-only)",
+        github_bytes as f64 / 1e3,
+        generated.types,
+        generated.source.lines().count(),
+        generated.validator_only.len()
     );
     println!("read + parse with serde_json (baseline): {:8.2} ms", parse.as_secs_f64() * 1e3);
     println!(

@@ -302,7 +302,7 @@ impl Converter<'_> {
         }
         let has_if = m.contains_key("if");
         let dialect = self.dialect(loc);
-        let tuple = dialect.legacy && m.get("items").is_some_and(Value::is_array);
+        let tuple = dialect.tuple_items && m.get("items").is_some_and(Value::is_array);
         for (key, v) in m {
             let here = loc.join(key);
             if dialect.legacy && key != "$ref" && m.contains_key("$ref") {

@@ -37,9 +37,11 @@ pub struct Converter<'s> {
 /// Dialect rules the converter follows at one place of the schemas.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Dialect {
-    /// Draft-04, -06 or -07: `$ref` overrides its siblings, `items` may be a
-    /// tuple with `additionalItems`, `dependencies` holds both dependent forms.
+    /// Draft-04, -06 or -07: `$ref` overrides its siblings, `dependencies`
+    /// holds both dependent forms.
     pub legacy: bool,
+    /// Up to 2019-09: `items` may be a tuple, with `additionalItems` for the rest.
+    pub tuple_items: bool,
     /// Draft-04: `exclusiveMinimum`/`exclusiveMaximum` are booleans.
     pub draft4: bool,
     /// Whether `format` is an assertion here.
@@ -54,7 +56,12 @@ impl Converter<'_> {
         let legacy = matches!(draft, Draft::Draft4 | Draft::Draft6 | Draft::Draft7);
         // Draft-07 and before let implementations assert `format`; 2019-09 and
         // 2020-12 make it an annotation. jsonschema follows the same split.
-        Dialect { legacy, draft4: draft == Draft::Draft4, assert_formats: self.assert_formats.unwrap_or(legacy) }
+        Dialect {
+            legacy,
+            tuple_items: legacy || draft == Draft::Draft201909,
+            draft4: draft == Draft::Draft4,
+            assert_formats: self.assert_formats.unwrap_or(legacy),
+        }
     }
 }
 

@@ -111,7 +111,7 @@ impl Converter<'_> {
         let Some(v) = m.get(key) else { return Ok(None) };
         let prim = |c: PrimCheck| Ok(Some(Pred::Prim(c)));
         let dialect = self.dialect(loc);
-        let tuple = dialect.legacy && m.get("items").is_some_and(Value::is_array);
+        let tuple = dialect.tuple_items && m.get("items").is_some_and(Value::is_array);
         match key {
             "$ref" => {
                 let r = v.as_str().ok_or_else(|| loc.keyword_error(key, "expected a string"))?;

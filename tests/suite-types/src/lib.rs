@@ -1,4 +1,4 @@
-//! The JSON-Schema-Test-Suite's required draft 2020-12, draft-07 and draft-04 schemas, each turned
+//! The JSON-Schema-Test-Suite's required draft 2020-12, 2019-09, -07, -06 and -04 schemas, each turned
 //! into Rust types by `accord-codegen` from this crate's `build.rs`, so a test
 //! can read every case's instance with the generated type and compare the
 //! verdict with the suite's (see `tests/agreement.rs`). The generated code
@@ -11,7 +11,7 @@ pub type Check = fn(&serde_json::Value) -> Result<(), String>;
 /// One group of the suite and what the generator made of it.
 #[derive(Debug)]
 pub struct Group {
-    /// The suite's folder (`draft2020-12`, `draft7`, `draft4`).
+    /// The suite's folder (`draft2020-12`, `draft2019-09`, `draft7`, `draft6`, `draft4`).
     pub draft: &'static str,
     /// The suite file (`ref.json`).
     pub file: &'static str,
