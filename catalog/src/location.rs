@@ -42,7 +42,7 @@ pub fn escape(segment: &str) -> String {
 }
 
 /// Characters that must be percent-encoded in a URI fragment.
-const FRAGMENT: &percent_encoding::AsciiSet = &percent_encoding::CONTROLS
+pub(crate) const FRAGMENT: &percent_encoding::AsciiSet = &percent_encoding::CONTROLS
     .add(b' ')
     .add(b'"')
     .add(b'<')

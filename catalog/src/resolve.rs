@@ -25,7 +25,7 @@ impl SchemaRoot {
         for segment in segments(&location.pointer) {
             let Some(next) = step(value, &segment) else { break };
             value = next;
-            if value.get("$schema").is_some() && value.get("$schema").and_then(Value::as_str).is_some() {
+            if value.get("$schema").is_some_and(Value::is_string) {
                 draft = draft.detect(value);
             }
         }

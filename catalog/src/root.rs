@@ -149,7 +149,7 @@ impl RootBuilder {
             for file in files {
                 let shown = file.display().to_string();
                 let value = source::read(&file, &shown)?;
-                let uri = match Draft::default().detect(&value).id_of_root(&value) {
+                let uri = match root_id(&value) {
                     Some(id) => id.trim_end_matches('#').to_string(),
                     None => file_uri(&file)?,
                 };
@@ -205,14 +205,10 @@ impl RootBuilder {
     }
 }
 
-trait RootId {
-    fn id_of_root(self, value: &Value) -> Option<&str>;
-}
-
-impl RootId for Draft {
-    fn id_of_root(self, value: &Value) -> Option<&str> {
-        value.get(self.id_keyword()).and_then(Value::as_str).filter(|id| !id.starts_with('#'))
-    }
+/// The `$id` (draft-04: `id`) of a document's root, unless it is only a fragment.
+fn root_id(value: &Value) -> Option<&str> {
+    let keyword = Draft::default().detect(value).id_keyword();
+    value.get(keyword).and_then(Value::as_str).filter(|id| !id.starts_with('#'))
 }
 
 fn root_document(rel: &str, shown: String, value: Value) -> Document {
@@ -224,23 +220,9 @@ fn extra_document(uri: String, shown: String, value: Value) -> Document {
     Document { path: uri.clone(), uri, shown, value: Arc::new(value), origin: Origin::Extra }
 }
 
-/// Characters of a relative path that must be percent-encoded in a URI.
-const PATH: &percent_encoding::AsciiSet = &percent_encoding::CONTROLS
-    .add(b' ')
-    .add(b'"')
-    .add(b'<')
-    .add(b'>')
-    .add(b'`')
-    .add(b'{')
-    .add(b'}')
-    .add(b'|')
-    .add(b'\\')
-    .add(b'^')
-    .add(b'%')
-    .add(b'[')
-    .add(b']')
-    .add(b'#')
-    .add(b'?');
+/// Characters of a relative path that must be percent-encoded in a URI:
+/// those of a fragment, and `?`.
+const PATH: &percent_encoding::AsciiSet = &crate::location::FRAGMENT.add(b'?');
 
 fn file_uri(path: &Path) -> Result<String, CatalogError> {
     let absolute =

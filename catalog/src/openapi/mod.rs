@@ -148,17 +148,14 @@ pub fn follow<'r>(
         at = target;
         value = next;
     }
-    Err(CatalogError::Invalid {
-        path: at.file,
-        pointer: at.pointer,
-        message: "$ref chain is too long or circular".into(),
-    })
+    let path = root.document(&at.file).map_or(at.file.clone(), |d| d.shown.clone());
+    Err(CatalogError::Invalid { path, pointer: at.pointer, message: "$ref chain is too long or circular".into() })
 }
 
 fn parameter(root: &SchemaRoot, at: &Location, value: &Value) -> Result<Option<Parameter>, CatalogError> {
     let (ploc, p) = follow(root, at, value)?;
     let invalid = |message: &str| CatalogError::Invalid {
-        path: ploc.file.clone(),
+        path: root.document(&ploc.file).map_or(ploc.file.clone(), |d| d.shown.clone()),
         pointer: ploc.pointer.clone(),
         message: message.to_string(),
     };
