@@ -232,6 +232,11 @@ fn check_stream(
 ) -> Report {
     let extension = path.unwrap_or(Path::new(name)).extension().and_then(|e| e.to_str());
     let mut reader = BufReader::with_capacity(1 << 16, reader);
+    // A UTF-8 byte-order mark (Windows tools write one) is not part of the
+    // document: every reader starts after it, and line 1's columns count from there.
+    if reader.fill_buf().is_ok_and(|p| p.starts_with(b"\xef\xbb\xbf")) {
+        reader.consume(3);
+    }
     let prefix = match reader.fill_buf() {
         Ok(p) => p.to_vec(),
         Err(e) => {
@@ -402,7 +407,7 @@ fn har_file_positions(path: &Path, limit: u64, report: &mut Report) {
         return;
     }
     let Ok(text) = std::fs::read_to_string(path) else { return };
-    place_in_har(&text, &mut report.diagnostics);
+    place_in_har(text.strip_prefix('\u{feff}').unwrap_or(&text), &mut report.diagnostics);
 }
 
 fn absorb(report: &mut Report, outcome: crate::validate::Outcome, record_cases: bool) {

@@ -754,3 +754,51 @@ fn schemas_takes_a_single_openapi_document() {
     let out = stdout(&o);
     assert!(out.contains("inquireOrderDetail") && out.contains("syncStore"), "{out}");
 }
+
+#[test]
+fn byte_order_marks_and_log_pipeline_keys_are_accepted() {
+    // Every example capture, with a UTF-8 byte-order mark in front, gives the same findings.
+    let dir = tempfile::tempdir().unwrap();
+    for name in ["browser-session.har", "service-log.ndjson", "inquire-order-detail.json"] {
+        let original = repo().join("examples/captures").join(name);
+        let with_bom = dir.path().join(name);
+        let mut bytes = b"\xef\xbb\xbf".to_vec();
+        bytes.extend(std::fs::read(&original).unwrap());
+        std::fs::write(&with_bom, bytes).unwrap();
+        let plain = report(&accord(&["check", "--format", "json", original.to_str().unwrap()]));
+        let bom = report(&accord(&["check", "--format", "json", with_bom.to_str().unwrap()]));
+        assert_eq!(plain["summary"], bom["summary"], "{name}");
+        let positions = |r: &serde_json::Value| -> Vec<(String, serde_json::Value, serde_json::Value)> {
+            let ds = r["diagnostics"].as_array().unwrap();
+            ds.iter()
+                .map(|d| (d["code"].as_str().unwrap().to_string(), d["line"].clone(), d["column"].clone()))
+                .collect()
+        };
+        assert_eq!(positions(&plain), positions(&bom), "{name}: the same places, line 1 counted after the mark");
+    }
+
+    // An envelope (and an NDJSON line) with keys a log pipeline adds is checked, not rejected.
+    let envelope = r#"{"ts": "2026-11-27T06:00:00Z", "traceId": "4bf92f35",
+        "response": {"status": 200, "receivedAt": 1764223200, "headers": {"content-type": "application/json"},
+                     "body": {"result": {"resultCode": "SUCCESS", "resultStatus": "S", "resultMessage": "ok"}, "orderStatus": "CANCELED"}},
+        "operation": "dstore.inquireOrderDetail"}"#;
+    std::fs::write(dir.path().join("envelope.json"), envelope).unwrap();
+    std::fs::write(
+        dir.path().join("log.ndjson"),
+        format!("{}\n{}\n", envelope.replace('\n', " "), envelope.replace('\n', " ")),
+    )
+    .unwrap();
+    for (file, exchanges) in [("envelope.json", 1), ("log.ndjson", 2)] {
+        let o = accord(&["check", "--format", "json", dir.path().join(file).to_str().unwrap()]);
+        let r = report(&o);
+        assert_eq!(r["summary"]["exchanges"], exchanges, "{file}: {}", stdout(&o));
+        let codes: Vec<&str> =
+            r["diagnostics"].as_array().unwrap().iter().map(|d| d["code"].as_str().unwrap()).collect();
+        assert!(codes.contains(&"enum") && !codes.contains(&"capture"), "{file}: {codes:?}");
+    }
+    // The keys the envelope knows keep their types.
+    std::fs::write(dir.path().join("bad.json"), r#"{"ts": 1, "response": {"status": "two hundred"}}"#).unwrap();
+    let o = accord(&["check", "--format", "json", dir.path().join("bad.json").to_str().unwrap()]);
+    let r = report(&o);
+    assert!(r["diagnostics"][0]["message"].as_str().unwrap().contains("envelope"), "{}", stdout(&o));
+}

@@ -34,12 +34,11 @@ pub fn detect(prefix: &[u8]) -> InputKind {
             return InputKind::Ndjson;
         }
     }
+    // An envelope has `request` or `response` at the top; other keys (a log
+    // pipeline's timestamps and ids) may stand beside them. A bare payload with
+    // such keys is read as a payload when `--direction` says it is one.
     let keys = top_level_keys(after_brace);
-    let envelope_keys = ["operation", "request", "response"];
-    if !keys.is_empty()
-        && keys.iter().all(|k| envelope_keys.contains(&k.as_str()))
-        && keys.iter().any(|k| k != "operation")
-    {
+    if keys.iter().any(|k| k == "request" || k == "response") {
         return InputKind::Envelope;
     }
     InputKind::Payload
@@ -102,5 +101,10 @@ mod tests {
         assert_eq!(detect(b"{\"operation\": \"x\"}"), InputKind::Payload);
         assert_eq!(detect(b""), InputKind::Payload);
         assert_eq!(detect(b"\xef\xbb\xbf{\"log\":{}}"), InputKind::Har);
+        // A log pipeline's keys beside the envelope's.
+        assert_eq!(
+            detect(b"{\"ts\": \"2026-11-27T06:00:00Z\", \"traceId\": \"ab\", \"response\": {\"status\": 200}}"),
+            InputKind::Envelope
+        );
     }
 }

@@ -2,7 +2,9 @@
 //!
 //! `body` holds JSON in place (positions are in the file); `bodyText` holds
 //! raw text (positions are in that text). Headers may be an object or a HAR-style
-//! list of `{name, value}`.
+//! list of `{name, value}`. Keys the envelope does not know (a log pipeline's
+//! timestamps and trace ids) are ignored, at the top and in `request` and
+//! `response`; the keys it knows keep their types.
 
 use super::{BodyText, Embedded, Exchange, FormatError, Literal, Message};
 use serde::Deserialize;
@@ -10,7 +12,6 @@ use serde_json::value::RawValue;
 use std::sync::Arc;
 
 #[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
 struct RawEnvelope<'a> {
     operation: Option<String>,
     #[serde(borrow)]
@@ -20,7 +21,6 @@ struct RawEnvelope<'a> {
 }
 
 #[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
 struct RawMessage<'a> {
     method: Option<String>,
     url: Option<String>,
