@@ -171,8 +171,14 @@ fn main() -> ExitCode {
     }
 }
 
+/// Whether the error is a closed pipe on output (`accord ... | head`), which is
+/// not a failure: directly, or inside serde_json's writer error.
 fn is_broken_pipe(e: &anyhow::Error) -> bool {
-    e.chain().any(|c| c.downcast_ref::<std::io::Error>().is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe))
+    let pipe = std::io::ErrorKind::BrokenPipe;
+    e.chain().any(|c| {
+        c.downcast_ref::<std::io::Error>().is_some_and(|io| io.kind() == pipe)
+            || c.downcast_ref::<serde_json::Error>().is_some_and(|j| j.io_error_kind() == Some(pipe))
+    })
 }
 
 fn load(args: &CatalogArgs) -> Result<Catalog> {
@@ -188,8 +194,11 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::List(args) => list_command(args),
         Command::Schema(args) => schema_command(args),
         Command::Completions(args) => {
+            // clap_complete panics when its writer fails: render first, then write (a closed pipe is an error here).
+            let mut script = Vec::new();
+            clap_complete::generate(args.shell, &mut Cli::command(), "accord", &mut script);
             let mut out = std::io::stdout().lock();
-            clap_complete::generate(args.shell, &mut Cli::command(), "accord", &mut out);
+            out.write_all(&script)?;
             out.flush()?;
             Ok(ExitCode::SUCCESS)
         }
@@ -206,8 +215,10 @@ fn man_command(args: ManArgs) -> Result<ExitCode> {
                 .with_context(|| format!("cannot write man pages to {}", dir.display()))?;
         }
         None => {
+            let mut page = Vec::new();
+            clap_mangen::Man::new(command).render(&mut page)?;
             let mut out = std::io::stdout().lock();
-            clap_mangen::Man::new(command).render(&mut out)?;
+            out.write_all(&page)?;
             out.flush()?;
         }
     }

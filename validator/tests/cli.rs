@@ -802,3 +802,34 @@ fn byte_order_marks_and_log_pipeline_keys_are_accepted() {
     let r = report(&o);
     assert!(r["diagnostics"][0]["message"].as_str().unwrap().contains("envelope"), "{}", stdout(&o));
 }
+
+#[test]
+fn no_subcommand_fails_on_a_closed_pipe() {
+    use std::io::Read;
+    let commands: &[&[&str]] = &[
+        &["schema", "dstore.syncStore"],
+        &["list"],
+        &["list", "--json"],
+        &["check", "examples/captures"],
+        &["check", "--format", "json", "examples/captures"],
+        &["man"],
+        &["completions", "bash"],
+    ];
+    for args in commands {
+        // Like `accord ... | head -c 1`, with stderr piped too (a panic would show there).
+        let mut child = Command::new(env!("CARGO_BIN_EXE_accord"))
+            .args(*args)
+            .current_dir(repo())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut first = [0u8; 1];
+        child.stdout.take().unwrap().read_exact(&mut first).unwrap();
+        let o = child.wait_with_output().unwrap();
+        let stderr = String::from_utf8_lossy(&o.stderr);
+        assert!(!stderr.contains("panicked") && !stderr.contains("Broken pipe"), "{args:?}: {stderr}");
+        let expected = if args[0] == "check" { [Some(0), Some(1)].as_slice() } else { [Some(0)].as_slice() };
+        assert!(expected.contains(&o.status.code()), "{args:?}: exit {:?}, {stderr}", o.status.code());
+    }
+}
