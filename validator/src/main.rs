@@ -244,6 +244,13 @@ fn check_command(args: CheckArgs) -> Result<ExitCode> {
         return run_checks(&checker, &args);
     }
     let catalog = load(&args.catalog)?;
+    if catalog.operations.is_empty() {
+        // Nothing could be routed, so nothing would be checked: never a silent pass.
+        let root = args.catalog.schemas.as_ref().map_or("the catalog".to_string(), |p| p.display().to_string());
+        return Err(anyhow!(
+            "{root} declares no operations (no OpenAPI document with `paths`): nothing could be checked"
+        ));
+    }
     if let Some(id) = &args.operation {
         if catalog.operation(id).is_none() {
             let known: Vec<&str> = catalog.operations.iter().map(|o| o.id.as_str()).collect();

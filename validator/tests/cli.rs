@@ -833,3 +833,61 @@ fn no_subcommand_fails_on_a_closed_pipe() {
         assert!(expected.contains(&o.status.code()), "{args:?}: exit {:?}, {stderr}", o.status.code());
     }
 }
+
+#[test]
+fn catalogs_without_operation_ids_or_operations() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let op = |path: &str| {
+        format!(
+            r#"{{"openapi": "3.1.0", "info": {{"title": "t", "version": "1"}}, "paths": {{"{path}": {{"get": {{
+                "parameters": [{{"name": "petId", "in": "path", "required": true, "schema": {{"type": "string", "maxLength": 2}}}}],
+                "responses": {{"200": {{"description": "ok"}}}}}}}}}}}}"#
+        )
+    };
+    // `operationId` is optional: the operation is named by method and path template.
+    std::fs::create_dir_all(d.join("noid/pets")).unwrap();
+    std::fs::write(d.join("noid/pets/openapi.json"), op("/pets/{petId}")).unwrap();
+    let o = accord(&["list", "--schemas", d.join("noid").to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(stdout(&o).contains("pets.get:/pets/{petId}"), "{}", stdout(&o));
+    std::fs::write(
+        d.join("capture.json"),
+        r#"{"request": {"method": "GET", "url": "https://api.example.com/pets/100"}}"#,
+    )
+    .unwrap();
+    let o = accord(&[
+        "check",
+        "--format",
+        "json",
+        "--schemas",
+        d.join("noid").to_str().unwrap(),
+        d.join("capture.json").to_str().unwrap(),
+    ]);
+    let r = report(&o);
+    assert_eq!(r["diagnostics"][0]["operation"], "pets.get:/pets/{petId}", "{}", stdout(&o));
+    assert_eq!(r["diagnostics"][0]["code"], "maxLength");
+
+    // The same method and path template in two documents cannot both be routed to: a load error naming both.
+    std::fs::create_dir_all(d.join("twice/a")).unwrap();
+    std::fs::create_dir_all(d.join("twice/b")).unwrap();
+    std::fs::write(d.join("twice/a/openapi.json"), op("/pets/{petId}")).unwrap();
+    std::fs::write(d.join("twice/b/openapi.json"), op("/pets/{id}")).unwrap();
+    let o =
+        accord(&["check", "--schemas", d.join("twice").to_str().unwrap(), d.join("capture.json").to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert!(stderr.contains("a/openapi.json") && stderr.contains("b/openapi.json"), "{stderr}");
+
+    // A catalog with no operations would route nothing and check nothing: exit 2, never a silent pass.
+    std::fs::create_dir_all(d.join("empty/api")).unwrap();
+    std::fs::write(
+        d.join("empty/api/openapi.json"),
+        r#"{"openapi": "3.1.0", "info": {"title": "t", "version": "1"}, "components": {"schemas": {}}}"#,
+    )
+    .unwrap();
+    let o =
+        accord(&["check", "--schemas", d.join("empty").to_str().unwrap(), d.join("capture.json").to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("declares no operations"));
+}

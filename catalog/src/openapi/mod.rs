@@ -2,7 +2,8 @@
 //!
 //! Operation ids are `<folder>.<operationId>` (the folder of the document,
 //! `/` written as `.`), or the bare `operationId` for a document at the top
-//! of the root. `$ref`s to path items, parameters, request bodies and
+//! of the root. `operationId` is optional in OpenAPI: an operation without
+//! one is named by its method and path template, `<folder>.get:/pets/{petId}`. `$ref`s to path items, parameters, request bodies and
 //! responses are followed through the same resolver as schema references.
 
 mod model;
@@ -32,7 +33,45 @@ pub fn read(root: &SchemaRoot) -> Result<Vec<Operation>, CatalogError> {
             return Err(CatalogError::DuplicateOperation { id: pair[0].id.clone() });
         }
     }
+    // Two documents declaring one method and path template (parameter names
+    // aside) under the same servers: a request could not be routed to one of
+    // them. A body discriminator (`x-accord-discriminator`) tells such operations apart.
+    let mut seen: BTreeMap<(String, String, Vec<String>), &Operation> = BTreeMap::new();
+    for op in operations.iter().filter(|op| op.discriminator.is_none()) {
+        let key = (op.method.clone(), template_shape(&op.path), op.base_paths.clone());
+        if let Some(other) = seen.insert(key, op) {
+            return Err(CatalogError::Invalid {
+                path: op.source.clone(),
+                pointer: String::new(),
+                message: format!(
+                    "{} {} is declared again at {}; one of them must go",
+                    op.method, op.path, other.source
+                ),
+            });
+        }
+    }
     Ok(operations)
+}
+
+/// A path template with its parameter names left out: `/pets/{}`.
+fn template_shape(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    let mut in_param = false;
+    for c in path.chars() {
+        match c {
+            '{' => {
+                in_param = true;
+                out.push('{');
+            }
+            '}' => {
+                in_param = false;
+                out.push('}');
+            }
+            _ if in_param => {}
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// The module-like prefix of a document's operations: its folder, dotted.
@@ -62,7 +101,8 @@ fn document_operations(root: &SchemaRoot, doc: &Document) -> Result<Vec<Operatio
                 pointer: op_loc.pointer.clone(),
                 message: format!("operation has no {what}"),
             };
-            let op_id = op.get("operationId").and_then(Value::as_str).ok_or_else(|| missing("operationId"))?;
+            let generated_id = format!("{method}:{path}");
+            let op_id = op.get("operationId").and_then(Value::as_str).unwrap_or(&generated_id);
             let id = match &prefix {
                 Some(p) => format!("{p}.{op_id}"),
                 None => op_id.to_string(),
