@@ -160,6 +160,16 @@ impl RootBuilder {
         for (uri, value) in self.extras {
             docs.push(extra_document(uri.clone(), uri, value));
         }
+        // OpenAPI 3.0 documents, and the schema files of a root that holds one
+        // (unless they name a `$schema`), are read with 3.1 semantics.
+        if docs.iter().any(|d| d.origin == Origin::Root && crate::openapi::v30::is_v30(&d.value)) {
+            for doc in docs.iter_mut().filter(|d| d.origin == Origin::Root) {
+                let schema_file = !doc.is_openapi() && doc.value.get("$schema").is_none();
+                if crate::openapi::v30::is_v30(&doc.value) || schema_file {
+                    crate::openapi::v30::translate(Arc::make_mut(&mut doc.value));
+                }
+            }
+        }
         // A `$ref` to a draft's meta-schema is served from the copy `referencing` ships.
         let mut metas = Vec::new();
         for doc in &docs {

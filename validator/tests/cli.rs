@@ -891,3 +891,47 @@ fn catalogs_without_operation_ids_or_operations() {
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("declares no operations"));
 }
+
+#[test]
+fn openapi_3_0_reads_with_3_1_semantics_and_swagger_2_is_refused_by_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::create_dir_all(d.join("v30/shop")).unwrap();
+    std::fs::write(
+        d.join("v30/shop/openapi.yaml"),
+        "openapi: 3.0.3\ninfo: {title: shop, version: '1'}\npaths:\n  /items:\n    post:\n      operationId: addItem\n      \
+         requestBody:\n        required: true\n        content:\n          application/json:\n            schema: {$ref: '#/components/schemas/Item'}\n      \
+         responses:\n        '200': {description: ok}\ncomponents:\n  schemas:\n    Item:\n      type: object\n      required: [name, price]\n      \
+         properties:\n        name: {type: string, nullable: true}\n        price: {type: number, minimum: 5, exclusiveMinimum: true}\n",
+    )
+    .unwrap();
+    let capture = |name: &str, body: &str| {
+        let path = d.join(name);
+        std::fs::write(
+            &path,
+            format!(r#"{{"request": {{"method": "POST", "url": "https://shop.example.com/items", "headers": {{"content-type": "application/json"}}, "body": {body}}}}}"#),
+        )
+        .unwrap();
+        path
+    };
+    let valid = capture("valid.json", r#"{"name": null, "price": 5.5}"#);
+    let invalid = capture("invalid.json", r#"{"name": null, "price": 5}"#);
+    let schemas = d.join("v30");
+    let o = accord(&["check", "--schemas", schemas.to_str().unwrap(), valid.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0), "nullable: true admits null: {}", stdout(&o));
+    let o = accord(&["check", "--format", "json", "--schemas", schemas.to_str().unwrap(), invalid.to_str().unwrap()]);
+    let r = report(&o);
+    assert_eq!(r["diagnostics"][0]["code"], "exclusiveMinimum", "{}", stdout(&o));
+    assert_eq!(r["diagnostics"][0]["instancePath"], "/price");
+
+    std::fs::create_dir_all(d.join("v2/api")).unwrap();
+    std::fs::write(
+        d.join("v2/api/swagger.json"),
+        r#"{"swagger": "2.0", "info": {"title": "t", "version": "1"}, "paths": {}}"#,
+    )
+    .unwrap();
+    let o = accord(&["list", "--schemas", d.join("v2").to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert!(stderr.contains("swagger.json") && stderr.contains("Swagger 2.0 is not supported"), "{stderr}");
+}

@@ -7,6 +7,7 @@
 //! responses are followed through the same resolver as schema references.
 
 mod model;
+pub mod v30;
 
 pub use model::{Body, Discriminator, MediaType, Operation, Parameter, ParameterIn, ResponseSpec, is_json_media};
 
@@ -25,6 +26,16 @@ pub const METHODS: &[&str] = &["get", "put", "post", "delete", "options", "head"
 pub fn read(root: &SchemaRoot) -> Result<Vec<Operation>, CatalogError> {
     let mut operations = Vec::new();
     for doc in root.documents().filter(|d| d.origin == Origin::Root && d.is_openapi()) {
+        if let Some(version) = doc.value.get("swagger") {
+            return Err(CatalogError::Invalid {
+                path: doc.shown.clone(),
+                pointer: "/swagger".into(),
+                message: format!(
+                    "Swagger {} is not supported: Accord reads OpenAPI 3.0 and 3.1 (convert it, e.g. with swagger2openapi)",
+                    version.as_str().unwrap_or("2.0")
+                ),
+            });
+        }
         operations.extend(document_operations(root, doc)?);
     }
     operations.sort_by(|a, b| a.id.cmp(&b.id));

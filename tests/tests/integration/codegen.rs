@@ -212,3 +212,28 @@ fn format_follows_the_dialect_unless_asked() {
         assert!(forced.contains("rt::is_date("), "{schema}");
     }
 }
+
+#[test]
+fn openapi_3_0_documents_generate_with_3_1_semantics() {
+    // The generator reads through the same catalog as the validator, so a 3.0
+    // `nullable` is an `Option` and a boolean `exclusiveMinimum` a bound.
+    let dir = schemas(&[(
+        "shop/openapi.json",
+        r##"{"openapi": "3.0.3", "info": {"title": "shop", "version": "1"}, "paths": {"/items": {"post": {
+                "operationId": "addItem", "responses": {"200": {"description": "ok"}},
+                "requestBody": {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Item"}}}}}}},
+            "components": {"schemas": {"Item": {"type": "object", "required": ["name", "price"], "properties": {
+                "name": {"type": "string", "nullable": true},
+                "price": {"type": "number", "minimum": 5, "exclusiveMinimum": true}}}}}}"##,
+    )]);
+    let root = dir.path().join("shop/openapi.json");
+    let text = std::fs::read_to_string(&root).unwrap();
+    let generated = generate(dir.path()).unwrap();
+    assert!(
+        generated.source.contains("pub name: ::std::option::Option<::std::string::String>"),
+        "{}",
+        generated.source
+    );
+    assert!(generated.source.contains("\"must be greater than 5\""), "{}", generated.source);
+    assert_eq!(std::fs::read_to_string(&root).unwrap(), text, "the file is never modified");
+}
