@@ -935,3 +935,33 @@ fn openapi_3_0_reads_with_3_1_semantics_and_swagger_2_is_refused_by_name() {
     let stderr = String::from_utf8_lossy(&o.stderr);
     assert!(stderr.contains("swagger.json") && stderr.contains("Swagger 2.0 is not supported"), "{stderr}");
 }
+
+#[test]
+fn responses_are_optional_and_an_unchecked_response_is_said() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::create_dir_all(d.join("api")).unwrap();
+    std::fs::write(
+        d.join("api/openapi.json"),
+        r#"{"openapi": "3.1.0", "info": {"title": "t", "version": "1"}, "paths": {"/ping": {"get": {"operationId": "ping"}}}}"#,
+    )
+    .unwrap();
+    std::fs::write(
+        d.join("capture.json"),
+        r#"{"request": {"method": "GET", "url": "https://x.example.com/ping"}, "response": {"status": 200, "body": {"pong": true}}}"#,
+    )
+    .unwrap();
+    let o = accord(&[
+        "check",
+        "--format",
+        "json",
+        "--schemas",
+        d.to_str().unwrap(),
+        d.join("capture.json").to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
+    let r = report(&o);
+    let d0 = &r["diagnostics"][0];
+    assert_eq!((d0["severity"].as_str(), d0["code"].as_str()), (Some("warning"), Some("unchecked")), "{r}");
+    assert!(d0["message"].as_str().unwrap().contains("documents no responses"), "{r}");
+}

@@ -107,11 +107,6 @@ fn document_operations(root: &SchemaRoot, doc: &Document) -> Result<Vec<Operatio
         for method in METHODS {
             let Some(op) = item_obj.get(*method).and_then(Value::as_object) else { continue };
             let op_loc = item_loc.join(method);
-            let missing = |what: &str| CatalogError::Invalid {
-                path: doc.shown.clone(),
-                pointer: op_loc.pointer.clone(),
-                message: format!("operation has no {what}"),
-            };
             let generated_id = format!("{method}:{path}");
             let op_id = op.get("operationId").and_then(Value::as_str).unwrap_or(&generated_id);
             let id = match &prefix {
@@ -135,7 +130,8 @@ fn document_operations(root: &SchemaRoot, doc: &Document) -> Result<Vec<Operatio
                 None => None,
             };
             let mut responses = BTreeMap::new();
-            for (status, resp) in op.get("responses").and_then(Value::as_object).ok_or_else(|| missing("responses"))? {
+            // `responses` is optional in OpenAPI 3.1: an operation may document none.
+            for (status, resp) in op.get("responses").and_then(Value::as_object).into_iter().flatten() {
                 let (location, resp) = follow(root, &op_loc.join("responses").join(status), resp)?;
                 let description = resp.get("description").and_then(Value::as_str).unwrap_or_default().to_string();
                 let body = match resp.get("content") {

@@ -221,6 +221,15 @@ impl Emitter<'_> {
         });
         let fallback =
             default.unwrap_or(quote!(status => ::std::result::Result::Err(ResponseError::UndocumentedStatus(status)),));
+        // With no documented response, every status is undocumented (no `match` with one arm).
+        let parse_body = if op.responses.is_empty() {
+            quote!(::std::result::Result::Err(ResponseError::UndocumentedStatus(status)))
+        } else {
+            quote!(match status { #(#exact)* #(#ranges)* #fallback })
+        };
+        // An operation that documents no responses has an empty enum: `*self` matches nothing.
+        let to_json_body =
+            if op.responses.is_empty() { quote!(match *self {}) } else { quote!(match self { #(#to_json)* }) };
         let response_doc = format!(" The documented responses of `{id}`.");
         quote! {
             #doc
@@ -235,7 +244,7 @@ impl Emitter<'_> {
             impl #response {
                 /// The body as JSON (`null` when the response has none).
                 pub fn to_json(&self) -> ::std::result::Result<::serde_json::Value, ::serde_json::Error> {
-                    match self { #(#to_json)* }
+                    #to_json_body
                 }
             }
 
@@ -251,11 +260,7 @@ impl Emitter<'_> {
                 }
                 fn parse_response(status: u16, body: &str) -> ::std::result::Result<Self::Response, ResponseError> {
                     let _ = body;
-                    match status {
-                        #(#exact)*
-                        #(#ranges)*
-                        #fallback
-                    }
+                    #parse_body
                 }
             }
         }

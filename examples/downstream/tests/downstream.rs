@@ -117,3 +117,13 @@ fn a_const_that_is_not_required_is_not_used_as_a_tag() {
     assert!(serde_json::from_str::<Loose>(r#"{"kind": "b", "s": "x"}"#).is_ok());
     assert!(serde_json::from_str::<Loose>(r#"{"kind": "a", "s": "x"}"#).is_err(), "kind a needs n");
 }
+
+#[test]
+fn an_operation_without_id_or_responses_is_named_by_method_and_path() {
+    use accord_downstream_example::operations::{OPERATION_IDS, Operation, ShopGetHealth};
+    assert!(OPERATION_IDS.contains(&"shop.get:/health"), "{OPERATION_IDS:?}");
+    assert_eq!(ShopGetHealth::PATH, "/health");
+    assert!(ShopGetHealth::STATUSES.is_empty());
+    // No response is documented, so none parses.
+    assert!(ShopGetHealth::parse_response(200, "{}").is_err());
+}

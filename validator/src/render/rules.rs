@@ -29,6 +29,10 @@ pub fn describe(code: &str) -> (&'static str, &'static str) {
             "Each HAR entry needs a request and a response; each NDJSON line must be a capture envelope.",
         ),
         "io" => ("Input cannot be read", "Check the path and its permissions."),
+        "unchecked" => (
+            "Part of the exchange was not checked",
+            "The contract says nothing to check it against; document it in the catalog.",
+        ),
         "required" => ("Required value missing", "Add the missing field, parameter or header."),
         "dependentRequired" => {
             ("Field requires another field", "When the named field is present, the other must be too.")

@@ -377,6 +377,18 @@ impl<'c> Checker<'c> {
             ));
             return;
         };
+        if op.responses.is_empty() {
+            // Nothing to check against: say so, never count silence as conformance.
+            let mut d = site.diagnostic(
+                Severity::Warning,
+                "unchecked",
+                format!("`{}` documents no responses: this response (status {status}) was not checked", op.id),
+                Part::Status,
+            );
+            d.help = Some("document the operation's responses in the OpenAPI catalog".into());
+            out.push(d);
+            return;
+        }
         let Some((_, spec)) = op.response_for(status) else {
             let documented: Vec<&str> = op.responses.keys().map(String::as_str).collect();
             let mut d = site.diagnostic(
