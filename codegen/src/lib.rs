@@ -1,6 +1,8 @@
-//! Build-time generator: JSON Schemas (draft 2020-12) and OpenAPI 3.1
-//! catalogs to Rust types whose `Deserialize` accepts a payload exactly when
-//! the schema does.
+//! Build-time generator: JSON Schemas (draft-04 to 2020-12, by `$schema`)
+//! and OpenAPI 3.x catalogs to Rust types whose `Deserialize` accepts a
+//! payload exactly when the schema does. Schemas are read through
+//! `accord-catalog`, so references resolve exactly as the `accord` validator
+//! resolves them.
 //!
 //! Call it from a `build.rs`:
 //!
@@ -8,7 +10,7 @@
 //! // build.rs
 //! fn main() -> Result<(), Box<dyn std::error::Error>> {
 //!     accord_codegen::Generator::new()
-//!         .schema_dir("schemas") // every *.json under it; subfolders become modules
+//!         .schema_dir("schemas") // every .json/.yaml under it; subfolders become modules
 //!         .generate_to_out_dir("types.rs")?;
 //!     Ok(())
 //! }
@@ -38,10 +40,11 @@
 //!
 //! # The mapping
 //!
-//! Stages are kept apart: [`load`](crate::Generator::schema_dir) reads the
-//! files and resolves `$ref`s; `convert` builds a type model; `emit` turns
-//! the model into tokens (quote, proc-macro2, syn), formatted with
-//! prettyplease.
+//! Stages are kept apart: `accord-catalog` reads the documents and resolves
+//! `$ref`s (by `$id`, `$anchor`, relative and absolute URIs; extra documents
+//! through [`Generator::resolve`] and [`Generator::map`]); `convert` builds a
+//! type model; `emit` turns the model into tokens (quote, proc-macro2, syn),
+//! formatted with prettyplease.
 //!
 //! * Each file directly in the schema directory emits at the top level; each
 //!   subfolder becomes a module (`dstore/common.schema.json` → `dstore::`).
@@ -54,7 +57,9 @@
 //!   is `Option<Option<T>>`, so absent and `null` stay apart.
 //!   `additionalProperties: false` rejects unknown fields; otherwise they are
 //!   kept in `additional_properties` so values serialize back unchanged.
-//! * `$ref` (within a file and across files), `$defs`, `allOf` (merged),
+//! * Identical inline schemas (same text, same document) are one type.
+//! * `$ref` (within a file, across files, by `$id` or `$anchor`), `$defs` and
+//!   `definitions`, `allOf` (merged),
 //!   `items`, `enum` (string enums become Rust enums; integer enums checked
 //!   newtypes), `const` (a unit type), `["T", "null"]` (`Option<T>`).
 //! * `minLength`/`maxLength`/`pattern`/`format` (`date-time`, `date`,
@@ -68,8 +73,17 @@
 //!   `dependentSchemas`, `min`/`maxProperties`, `propertyNames`,
 //!   `patternProperties` and `x-accord-maxSerializedLength` become checks run
 //!   after a struct is read (their error messages use the schema's
-//!   `x-accord-message`). A schema the type model cannot express (several
-//!   types, array constraints, ...) becomes a checked `serde_json::Value`.
+//!   `x-accord-message`), and so do `unevaluatedProperties` (the properties
+//!   the schema evaluates are computed on the value, through the in-place
+//!   applicators that hold), draft-07's `dependencies` and tuple
+//!   `items`/`additionalItems`. A schema the type model cannot express
+//!   (several types, array constraints, ...) becomes a checked
+//!   `serde_json::Value`.
+//! * `pattern` is ECMA-262: translated by jsonschema's own translator and run
+//!   by fancy-regex, as the validator runs it.
+//! * `type: integer` is `i64`, read as JSON Schema reads integers: `1.0` is 1.
+//! * `format` is asserted as the dialect says (up to draft-07; not in 2019-09
+//!   and 2020-12), or as [`Generator::assert_formats`] says.
 //! * `x-accord-type: decimal` becomes an exact decimal kept as written
 //!   (`"19.99"` and `12345678901234567.89` serialize back digit for digit);
 //!   `x-accord-knownValues` on a string becomes an open enum with an
@@ -83,12 +97,12 @@
 //! ## Validator only
 //!
 //! Not enforced by the generated types (the `accord` validator enforces them):
-//! `format`s other than the five above; `$dynamicRef`,
-//! `$recursiveRef`, `unevaluatedItems`, and `unevaluatedProperties` other
-//! than `false` (which is read as `additionalProperties: false`);
-//! `x-accord-knownValues` (warnings only, by design). [`Generated::validator_only`]
-//! lists every occurrence in a run. Integer fields are `i64`: `1.0` (a valid
-//! JSON Schema integer) and integers beyond `i64` are rejected. Generated
+//! asserted `format`s other than the five above; `$dynamicRef`,
+//! `$recursiveRef`, `unevaluatedItems`, properties evaluated through a
+//! dynamic reference, the vocabularies of a custom meta-schema, and
+//! `x-accord-knownValues` (warnings only, by design).
+//! [`Generated::validator_only`] lists every occurrence in a run. Integers
+//! beyond the `i64` range are rejected (JSON Schema allows them). Generated
 //! types read JSON through `serde_json` (`from_str`, `from_slice`,
 //! `from_reader`, `from_value`); unions, conditionals and decimals rely on
 //! its raw values.
