@@ -172,10 +172,11 @@ pub(crate) fn registry_error(docs: &[Document], e: referencing::Error) -> Catalo
                 Some((doc, pointer, reference)) => {
                     let from = format!("{}#{pointer}", doc.shown);
                     let why = source.to_string();
-                    if why.starts_with("no such file") {
-                        CatalogError::DanglingRef { from, reference, detail: Some(why) }
-                    } else {
+                    if why.starts_with("outside the") {
                         CatalogError::OutsideRoot { from, reference, uri: target.to_string() }
+                    } else {
+                        // A file of the root that is missing or does not parse.
+                        CatalogError::DanglingRef { from, reference, detail: Some(why) }
                     }
                 }
                 None => CatalogError::OutsideRoot {
@@ -278,6 +279,17 @@ mod tests {
             r.resolve(&from, "http://example.com/ref/absref.json#here").unwrap().display(),
             "b/y.json#/$defs/anchored"
         );
+    }
+
+    #[test]
+    fn a_referenced_file_that_does_not_parse_is_named_as_such() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("s.json"), r#"{"$ref": "broken.schema"}"#).unwrap();
+        std::fs::write(dir.path().join("broken.schema"), "{ not json").unwrap();
+        let e = RootBuilder::new().file(&dir.path().join("s.json")).unwrap_err();
+        assert!(matches!(e, crate::CatalogError::DanglingRef { .. }), "{e}");
+        let text = e.to_string();
+        assert!(text.contains("broken.schema") && text.contains("not valid JSON"), "{text}");
     }
 
     #[test]
