@@ -189,7 +189,9 @@ pub(crate) fn registry_error(docs: &[Document], e: referencing::Error) -> Catalo
         _ => CatalogError::Invalid {
             path: docs.first().map(|d| d.shown.clone()).unwrap_or_default(),
             pointer: String::new(),
-            message: format!("reference resolution failed: {e}"),
+            message: format!(
+                "reference resolution failed: {e} (a custom meta-schema or other document can be served with --resolve FILE or --map PREFIX=DIR)"
+            ),
         },
     }
 }
@@ -290,6 +292,36 @@ mod tests {
         assert!(matches!(e, crate::CatalogError::DanglingRef { .. }), "{e}");
         let text = e.to_string();
         assert!(text.contains("broken.schema") && text.contains("not valid JSON"), "{text}");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_link_out_of_the_root_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir(dir.path().join("root")).unwrap();
+        std::fs::write(dir.path().join("secret.json"), r#"{"const": "outside"}"#).unwrap();
+        std::os::unix::fs::symlink(dir.path().join("secret.json"), dir.path().join("root/link.json")).unwrap();
+        std::fs::write(dir.path().join("root/s.json"), r#"{"$ref": "link.json"}"#).unwrap();
+        let e = RootBuilder::new().file(&dir.path().join("root/s.json")).unwrap_err();
+        assert!(matches!(e, crate::CatalogError::OutsideRoot { .. }), "{e}");
+    }
+
+    #[test]
+    fn two_documents_at_one_uri_are_an_error_not_a_silent_choice() {
+        let dir = tempfile::tempdir().unwrap();
+        for name in ["a.json", "b.json"] {
+            std::fs::write(dir.path().join(name), r#"{"$id": "https://example.com/same.json"}"#).unwrap();
+        }
+        let e = RootBuilder::new()
+            .resolve(dir.path().join("a.json"))
+            .resolve(dir.path().join("b.json"))
+            .values([("s.json".to_string(), serde_json::json!({}))], "t")
+            .unwrap_err();
+        let text = e.to_string();
+        assert!(
+            text.contains("https://example.com/same.json") && text.contains("a.json") && text.contains("b.json"),
+            "{text}"
+        );
     }
 
     #[test]

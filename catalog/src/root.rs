@@ -160,6 +160,16 @@ impl RootBuilder {
         for (uri, value) in self.extras {
             docs.push(extra_document(uri.clone(), uri, value));
         }
+        // Two documents at one URI: one would silently replace the other.
+        let mut uris: HashMap<&str, &str> = HashMap::new();
+        for doc in &docs {
+            if let Some(other) = uris.insert(&doc.uri, &doc.shown) {
+                return Err(CatalogError::Argument {
+                    argument: doc.shown.clone(),
+                    message: format!("registers {} again, which {other} already does; keep one", doc.uri),
+                });
+            }
+        }
         // OpenAPI 3.0 documents, and the schema files of a root that holds one
         // (unless they name a `$schema`), are read with 3.1 semantics.
         if docs.iter().any(|d| d.origin == Origin::Root && crate::openapi::v30::is_v30(&d.value)) {
@@ -321,6 +331,16 @@ impl Retrieve for DiskRetriever {
         };
         if !path.is_file() {
             return Err(Box::new(Refused(format!("no such file: {}", path.display()))));
+        }
+        // A link inside the folder may point out of it: confinement is by where the file really is.
+        let base = if origin == Origin::Root {
+            self.folder.as_ref()
+        } else {
+            self.maps.iter().map(|(_, d)| d).find(|d| path.starts_with(d))
+        };
+        let inside = base.and_then(|b| std::fs::canonicalize(b).ok()).zip(std::fs::canonicalize(&path).ok());
+        if !inside.is_some_and(|(b, p)| p.starts_with(b)) {
+            return Err(Box::new(Refused("outside the schema root (through a link)".into())));
         }
         let shown = path.display().to_string();
         let mut value = source::read(&path, &shown).map_err(|e| Box::new(Refused(e.to_string())))?;

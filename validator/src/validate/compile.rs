@@ -65,8 +65,10 @@ pub fn compile_generic(
 impl CompiledSchemas {
     /// Compiles the one schema of generic mode.
     pub fn single(catalog: &Catalog, uri: &str, assert_formats: bool) -> Result<Self, CatalogError> {
-        let validator = compile_generic(catalog, uri, assert_formats)
-            .map_err(|e| CatalogError::Compile { location: catalog.display_uri(uri), message: e.to_string() })?;
+        let validator = compile_generic(catalog, uri, assert_formats).map_err(|e| CatalogError::Compile {
+            location: catalog.display_uri(uri),
+            message: shown_message(catalog, &e),
+        })?;
         Ok(CompiledSchemas { validators: HashMap::from([(uri.to_string(), validator)]) })
     }
 
@@ -84,8 +86,10 @@ impl CompiledSchemas {
         uris.dedup();
         let mut validators = HashMap::new();
         for uri in uris {
-            let validator = compile(registry, uri, true)
-                .map_err(|e| CatalogError::Compile { location: catalog.display_uri(uri), message: e.to_string() })?;
+            let validator = compile(registry, uri, true).map_err(|e| CatalogError::Compile {
+                location: catalog.display_uri(uri),
+                message: shown_message(catalog, &e),
+            })?;
             validators.insert(uri.to_string(), validator);
         }
         Ok(CompiledSchemas { validators })
@@ -105,4 +109,11 @@ impl CompiledSchemas {
     pub fn is_empty(&self) -> bool {
         self.validators.is_empty()
     }
+}
+
+/// A compiler message with the catalog's internal URIs shown as the files they are.
+fn shown_message(catalog: &Catalog, e: &jsonschema::ValidationError<'_>) -> String {
+    let label = catalog.root.label();
+    let shown = if label == "." || label.is_empty() { String::new() } else { format!("{label}/") };
+    e.to_string().replace(crate::catalog::BASE_URI, &shown)
 }
