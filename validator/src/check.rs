@@ -414,6 +414,7 @@ fn absorb(report: &mut Report, outcome: crate::validate::Outcome, record_cases: 
     report.summary.payloads += outcome.payloads;
     report.summary.valid += outcome.valid;
     report.summary.invalid += outcome.invalid;
+    report.summary.unchecked += outcome.unchecked;
     report.summary.unrouted += outcome.unrouted;
     if record_cases {
         report.cases.extend(outcome.cases);

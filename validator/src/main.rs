@@ -310,9 +310,13 @@ fn run_checks(checker: &Checker<'_>, args: &CheckArgs) -> Result<ExitCode> {
     for problem in &report.unreadable {
         eprintln!("accord: cannot read {problem}");
     }
+    let nothing_checked = report.summary.valid + report.summary.invalid == 0;
+    if nothing_checked && args.strict {
+        eprintln!("accord: nothing was checked against the contract (--strict)");
+    }
     Ok(if !report.unreadable.is_empty() {
         ExitCode::from(2)
-    } else if report.has_errors() {
+    } else if report.has_errors() || (nothing_checked && args.strict) {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
@@ -321,22 +325,55 @@ fn run_checks(checker: &Checker<'_>, args: &CheckArgs) -> Result<ExitCode> {
 
 fn list_command(args: ListArgs) -> Result<ExitCode> {
     let catalog = load(&args.catalog)?;
+    let documents = accord_catalog::openapi::documents(&catalog.root);
+    let document_of = |op: &accord_validator::catalog::Operation| {
+        let file = op.source.split('#').next().unwrap_or_default();
+        documents.iter().find(|d| d.path == file)
+    };
+    let shown_path = |op: &accord_validator::catalog::Operation| match op.kind {
+        accord_validator::catalog::OperationKind::Path => op.path.clone(),
+        accord_validator::catalog::OperationKind::Webhook => format!("webhook {}", op.path),
+    };
     let mut out = std::io::stdout().lock();
     if args.json {
         let ops: Vec<Value> = catalog
             .operations
             .iter()
-            .map(|op| json!({"id": op.id, "method": op.method, "path": op.path, "statuses": op.responses.keys().collect::<Vec<_>>(), "summary": op.summary}))
+            .map(|op| {
+                let doc = document_of(op);
+                json!({
+                    "id": op.id,
+                    "kind": op.kind,
+                    "method": op.method,
+                    "path": op.path,
+                    "statuses": op.responses.keys().collect::<Vec<_>>(),
+                    "summary": op.summary,
+                    "document": doc.map(|d| &d.path),
+                    "openapi": doc.map(|d| &d.openapi),
+                })
+            })
             .collect();
         serde_json::to_writer_pretty(&mut out, &ops)?;
         writeln!(out)?;
     } else {
+        let dwidth = documents.iter().map(|d| d.path.len()).max().unwrap_or(8).max(8);
+        writeln!(out, "{:dwidth$}  {:7}  OPERATIONS  TITLE", "DOCUMENT", "OPENAPI")?;
+        for d in &documents {
+            let count = catalog.operations.iter().filter(|op| document_of(op).is_some_and(|x| x.path == d.path)).count();
+            let title = match (&d.title, &d.version) {
+                (Some(t), Some(v)) => format!("{t} ({v})"),
+                (Some(t), None) => t.clone(),
+                _ => String::new(),
+            };
+            writeln!(out, "{:dwidth$}  {:7}  {count:10}  {title}", d.path, d.openapi)?;
+        }
+        writeln!(out)?;
         let width = catalog.operations.iter().map(|o| o.id.len()).max().unwrap_or(2).max(2);
-        let pwidth = catalog.operations.iter().map(|o| o.path.len()).max().unwrap_or(4).max(4);
-        writeln!(out, "{:width$}  {:6}  {:pwidth$}  STATUSES", "ID", "METHOD", "PATH")?;
+        let pwidth = catalog.operations.iter().map(|o| shown_path(o).len()).max().unwrap_or(4).max(4);
+        writeln!(out, "{:width$}  {:7}  {:pwidth$}  STATUSES", "ID", "METHOD", "PATH")?;
         for op in &catalog.operations {
             let statuses: Vec<&str> = op.responses.keys().map(String::as_str).collect();
-            writeln!(out, "{:width$}  {:6}  {:pwidth$}  {}", op.id, op.method, op.path, statuses.join(","))?;
+            writeln!(out, "{:width$}  {:7}  {:pwidth$}  {}", op.id, op.method, shown_path(op), statuses.join(","))?;
         }
     }
     Ok(ExitCode::SUCCESS)
@@ -362,8 +399,17 @@ fn schema_command(args: SchemaArgs) -> Result<ExitCode> {
             Some(u) => resolve(u)?,
             None => json!({}),
         };
-        parameters
-            .insert(format!("{}:{}", p.location.as_str(), p.name), json!({"required": p.required, "schema": schema}));
+        let mut entry = json!({"required": p.required, "style": p.style, "explode": p.explode, "schema": schema});
+        if let Some(media) = &p.content {
+            entry["content"] = json!(media);
+        }
+        if p.allow_empty_value {
+            entry["allowEmptyValue"] = json!(true);
+        }
+        if p.allow_reserved {
+            entry["allowReserved"] = json!(true);
+        }
+        parameters.insert(format!("{}:{}", p.location.as_str(), p.name), entry);
     }
     let body = |b: &accord_validator::catalog::Body| -> Result<Value> {
         let mut media = serde_json::Map::new();
@@ -389,7 +435,9 @@ fn schema_command(args: SchemaArgs) -> Result<ExitCode> {
         "operation": op.id,
         "method": op.method,
         "path": op.path,
-        "bearerRequired": op.bearer_required,
+        "kind": op.kind,
+        "servers": op.servers.iter().map(|s| &s.url).collect::<Vec<_>>(),
+        "security": op.security,
         "parameters": parameters,
         "requestBody": op.request_body.as_ref().map(&body).transpose()?,
         "responses": responses,

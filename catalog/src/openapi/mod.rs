@@ -6,16 +6,26 @@
 //! one is named by its method and path template, `<folder>.get:/pets/{petId}`. `$ref`s to path items, parameters, request bodies and
 //! responses are followed through the same resolver as schema references.
 
+pub mod media;
 mod model;
+pub mod security;
+pub mod server;
+pub mod shape;
 pub mod v30;
 
-pub use model::{Body, Discriminator, MediaType, Operation, Parameter, ParameterIn, ResponseSpec, is_json_media};
+pub use media::is_json_media;
+pub use model::{
+    Body, Discriminator, MediaType, Operation, OperationKind, Parameter, ParameterIn, ResponseSpec, Style,
+};
+pub use security::{Requirement, SchemeKind, SecurityScheme};
+pub use server::Server;
+pub use shape::Shape;
 
 use crate::error::CatalogError;
 use crate::location::Location;
 use crate::root::SchemaRoot;
 use crate::source::{Document, Origin};
-use serde_json::{Map, Value};
+use serde_json::Value;
 use std::collections::BTreeMap;
 
 /// The HTTP methods an OpenAPI path item may hold, in the order they are read.
@@ -48,8 +58,9 @@ pub fn read(root: &SchemaRoot) -> Result<Vec<Operation>, CatalogError> {
     // aside) under the same servers: a request could not be routed to one of
     // them. A body discriminator (`x-accord-discriminator`) tells such operations apart.
     let mut seen: BTreeMap<(String, String, Vec<String>), &Operation> = BTreeMap::new();
-    for op in operations.iter().filter(|op| op.discriminator.is_none()) {
-        let key = (op.method.clone(), template_shape(&op.path), op.base_paths.clone());
+    for op in operations.iter().filter(|op| op.discriminator.is_none() && op.kind == OperationKind::Path) {
+        let servers = op.servers.iter().map(|s| s.url.clone()).collect();
+        let key = (op.method.clone(), template_shape(&op.path), servers);
         if let Some(other) = seen.insert(key, op) {
             return Err(CatalogError::Invalid {
                 path: op.source.clone(),
@@ -90,90 +101,140 @@ pub fn id_prefix(document_path: &str) -> Option<String> {
     document_path.rsplit_once('/').map(|(dir, _)| dir.replace('/', "."))
 }
 
+/// One OpenAPI document of the root, for listings.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct DocumentInfo {
+    /// Its path in the root.
+    pub path: String,
+    /// `openapi` as written (`3.1.0`, `3.0.3`).
+    pub openapi: String,
+    /// `info.title`.
+    pub title: Option<String>,
+    /// `info.version`.
+    pub version: Option<String>,
+}
+
+/// The OpenAPI documents of the root, in path order.
+pub fn documents(root: &SchemaRoot) -> Vec<DocumentInfo> {
+    let mut out: Vec<DocumentInfo> = root
+        .documents()
+        .filter(|d| d.origin == Origin::Root && d.is_openapi())
+        .map(|d| {
+            let text = |p: &str| d.value.pointer(p).and_then(Value::as_str).map(str::to_string);
+            DocumentInfo {
+                path: d.path.clone(),
+                openapi: text("/openapi").or_else(|| text("/swagger")).unwrap_or_default(),
+                title: text("/info/title"),
+                version: text("/info/version"),
+            }
+        })
+        .collect();
+    out.sort_by(|a, b| a.path.cmp(&b.path));
+    out
+}
+
 fn document_operations(root: &SchemaRoot, doc: &Document) -> Result<Vec<Operation>, CatalogError> {
     let prefix = id_prefix(&doc.path);
-    let base_paths = server_paths(doc.value.get("servers"));
-    let global_bearer = requires_bearer(doc.value.get("security"), &doc.value);
-    let Some(paths) = doc.value.get("paths").and_then(Value::as_object) else {
-        return Ok(Vec::new());
-    };
+    let top = Location::document(doc.path.clone());
+    let doc_servers = server::servers(doc.value.get("servers"));
+    let global_security = security::requirements(doc, &top.join("security"), doc.value.get("security"))?;
     let mut out = Vec::new();
-    for (path, item) in paths {
-        let item_loc = Location::document(doc.path.clone()).join("paths").join(path);
-        let (item_loc, item) = follow(root, &item_loc, item)?;
-        let Some(item_obj) = item.as_object() else { continue };
-        let shared = item_obj.get("parameters");
-        let path_bases = item_obj.get("servers").map(|s| server_paths(Some(s)));
-        for method in METHODS {
-            let Some(op) = item_obj.get(*method).and_then(Value::as_object) else { continue };
-            let op_loc = item_loc.join(method);
-            let generated_id = format!("{method}:{path}");
-            let op_id = op.get("operationId").and_then(Value::as_str).unwrap_or(&generated_id);
-            let id = match &prefix {
-                Some(p) => format!("{p}.{op_id}"),
-                None => op_id.to_string(),
-            };
-            let mut parameters: Vec<Parameter> = Vec::new();
-            let lists = [(shared, item_loc.join("parameters")), (op.get("parameters"), op_loc.join("parameters"))];
-            for (list, list_loc) in lists {
-                for (i, p) in list.and_then(Value::as_array).into_iter().flatten().enumerate() {
-                    if let Some(param) = parameter(root, &list_loc.join(&i.to_string()), p)? {
-                        // Operation-level parameters override path-level ones of the same name and location.
-                        parameters
-                            .retain(|q| !(q.location == param.location && q.name.eq_ignore_ascii_case(&param.name)));
-                        parameters.push(param);
+    let sections = [("paths", OperationKind::Path), ("webhooks", OperationKind::Webhook)];
+    for (section, kind) in sections {
+        let Some(items) = doc.value.get(section).and_then(Value::as_object) else { continue };
+        for (path, item) in items {
+            let item_loc = top.join(section).join(path);
+            let (item_loc, item) = follow(root, &item_loc, item)?;
+            let Some(item_obj) = item.as_object() else { continue };
+            let shared = item_obj.get("parameters");
+            let item_servers = item_obj.get("servers").map(|s| server::servers(Some(s)));
+            for method in METHODS {
+                let Some(op) = item_obj.get(*method).and_then(Value::as_object) else { continue };
+                let op_loc = item_loc.join(method);
+                let generated_id = match kind {
+                    OperationKind::Path => format!("{method}:{path}"),
+                    OperationKind::Webhook => format!("webhook:{path}:{method}"),
+                };
+                let op_id = op.get("operationId").and_then(Value::as_str).unwrap_or(&generated_id);
+                let id = match &prefix {
+                    Some(p) => format!("{p}.{op_id}"),
+                    None => op_id.to_string(),
+                };
+                let mut parameters: Vec<Parameter> = Vec::new();
+                let lists =
+                    [(shared, item_loc.join("parameters")), (op.get("parameters"), op_loc.join("parameters"))];
+                for (list, list_loc) in lists {
+                    for (i, p) in list.and_then(Value::as_array).into_iter().flatten().enumerate() {
+                        if let Some(param) = parameter(root, &list_loc.join(&i.to_string()), p)? {
+                            // Operation-level parameters override path-level ones of the same name and location.
+                            parameters.retain(|q| {
+                                !(q.location == param.location
+                                    && if param.location == ParameterIn::Header {
+                                        q.name.eq_ignore_ascii_case(&param.name)
+                                    } else {
+                                        q.name == param.name
+                                    })
+                            });
+                            parameters.push(param);
+                        }
                     }
                 }
-            }
-            let request_body = match op.get("requestBody") {
-                Some(rb) => Some(body(root, &op_loc.join("requestBody"), rb)?.1),
-                None => None,
-            };
-            let mut responses = BTreeMap::new();
-            // `responses` is optional in OpenAPI 3.1: an operation may document none.
-            for (status, resp) in op.get("responses").and_then(Value::as_object).into_iter().flatten() {
-                let (location, resp) = follow(root, &op_loc.join("responses").join(status), resp)?;
-                let description = resp.get("description").and_then(Value::as_str).unwrap_or_default().to_string();
-                let body = match resp.get("content") {
-                    Some(_) => Some(body(root, &location, resp)?.1),
+                let request_body = match op.get("requestBody") {
+                    Some(rb) => Some(body(root, &op_loc.join("requestBody"), rb)?.1),
                     None => None,
                 };
-                responses.insert(status.clone(), ResponseSpec { description, body, location });
-            }
-            let bearer_required = match op.get("security") {
-                Some(sec) => requires_bearer(Some(sec), &doc.value),
-                None => global_bearer,
-            };
-            let discriminator = op.get("x-accord-discriminator").map(|d| {
-                let pointer = d.get("pointer").and_then(Value::as_str).map(str::to_string);
-                match (pointer, d.get("value")) {
-                    (Some(pointer), Some(value)) => Ok(Discriminator { pointer, value: value.clone() }),
-                    _ => Err(CatalogError::Invalid {
-                        path: doc.shown.clone(),
-                        pointer: format!("{}/x-accord-discriminator", op_loc.pointer),
-                        message: "x-accord-discriminator needs a string `pointer` and a `value`".into(),
-                    }),
+                let mut responses = BTreeMap::new();
+                // `responses` is optional in OpenAPI 3.1: an operation may document none.
+                for (status, resp) in op.get("responses").and_then(Value::as_object).into_iter().flatten() {
+                    let (location, resp) = follow(root, &op_loc.join("responses").join(status), resp)?;
+                    let description =
+                        resp.get("description").and_then(Value::as_str).unwrap_or_default().to_string();
+                    let body = match resp.get("content") {
+                        Some(_) => Some(body(root, &location, resp)?.1),
+                        None => None,
+                    };
+                    responses.insert(status.clone(), ResponseSpec { description, body, location });
                 }
-            });
-            let request_schema_location =
-                op.get("x-accord-request-schema").map(|_| op_loc.join("x-accord-request-schema"));
-            out.push(Operation {
-                id,
-                operation_id: op_id.to_string(),
-                method: method.to_ascii_uppercase(),
-                path: path.clone(),
-                base_paths: path_bases.clone().unwrap_or_else(|| base_paths.clone()),
-                parameters,
-                request_body,
-                request_schema: request_schema_location.as_ref().map(|l| root.uri_of(l)),
-                request_schema_location,
-                responses,
-                bearer_required,
-                discriminator: discriminator.transpose()?,
-                summary: op.get("summary").and_then(Value::as_str).map(str::to_string),
-                source: format!("{}#{}", doc.path, op_loc.pointer),
-                location: op_loc,
-            });
+                let security = match security::requirements(doc, &op_loc.join("security"), op.get("security"))? {
+                    Some(own) => own,
+                    None => global_security.clone().unwrap_or_default(),
+                };
+                let discriminator = op.get("x-accord-discriminator").map(|d| {
+                    let pointer = d.get("pointer").and_then(Value::as_str).map(str::to_string);
+                    match (pointer, d.get("value")) {
+                        (Some(pointer), Some(value)) => Ok(Discriminator { pointer, value: value.clone() }),
+                        _ => Err(CatalogError::Invalid {
+                            path: doc.shown.clone(),
+                            pointer: format!("{}/x-accord-discriminator", op_loc.pointer),
+                            message: "x-accord-discriminator needs a string `pointer` and a `value`".into(),
+                        }),
+                    }
+                });
+                let request_schema_location =
+                    op.get("x-accord-request-schema").map(|_| op_loc.join("x-accord-request-schema"));
+                let servers = match op.get("servers") {
+                    Some(s) => server::servers(Some(s)),
+                    None => item_servers.clone().unwrap_or_else(|| doc_servers.clone()),
+                };
+                out.push(Operation {
+                    id,
+                    operation_id: op_id.to_string(),
+                    method: method.to_ascii_uppercase(),
+                    path: path.clone(),
+                    kind,
+                    servers,
+                    parameters,
+                    request_body,
+                    request_schema: request_schema_location.as_ref().map(|l| root.uri_of(l)),
+                    request_schema_location,
+                    responses,
+                    security,
+                    discriminator: discriminator.transpose()?,
+                    summary: op.get("summary").and_then(Value::as_str).map(str::to_string),
+                    source: format!("{}#{}", doc.path, op_loc.pointer),
+                    location: op_loc,
+                });
+            }
         }
     }
     Ok(out)
@@ -201,18 +262,18 @@ pub fn follow<'r>(
 
 fn parameter(root: &SchemaRoot, at: &Location, value: &Value) -> Result<Option<Parameter>, CatalogError> {
     let (ploc, p) = follow(root, at, value)?;
-    let invalid = |message: &str| CatalogError::Invalid {
+    let invalid = |message: String| CatalogError::Invalid {
         path: root.document(&ploc.file).map_or(ploc.file.clone(), |d| d.shown.clone()),
         pointer: ploc.pointer.clone(),
-        message: message.to_string(),
+        message,
     };
-    let name = p.get("name").and_then(Value::as_str).ok_or_else(|| invalid("parameter has no name"))?;
+    let name = p.get("name").and_then(Value::as_str).ok_or_else(|| invalid("parameter has no name".into()))?;
     let location = match p.get("in").and_then(Value::as_str) {
         Some("path") => ParameterIn::Path,
         Some("query") => ParameterIn::Query,
         Some("header") => ParameterIn::Header,
-        Some("cookie") => return Ok(None),
-        _ => return Err(invalid("parameter `in` must be path, query, header or cookie")),
+        Some("cookie") => ParameterIn::Cookie,
+        _ => return Err(invalid("parameter `in` must be path, query, header or cookie".into())),
     };
     // OpenAPI ignores these header parameters; they are media types and security schemes.
     if location == ParameterIn::Header
@@ -220,26 +281,51 @@ fn parameter(root: &SchemaRoot, at: &Location, value: &Value) -> Result<Option<P
     {
         return Ok(None);
     }
-    let schema_loc = p.get("schema").map(|_| ploc.join("schema"));
+    let style = match p.get("style").and_then(Value::as_str) {
+        Some(s) => Style::parse(s)
+            .filter(|s| s.allowed_in(location))
+            .ok_or_else(|| invalid(format!("style `{s}` is not allowed for a {} parameter", location.as_str())))?,
+        None => Style::default_for(location),
+    };
+    let flag = |key: &str| p.get(key).and_then(Value::as_bool);
+    // A `content`-typed parameter has one media type whose schema applies to the decoded value.
+    let content = p.get("content").and_then(Value::as_object).and_then(|c| c.iter().next());
+    let schema_loc = match content {
+        Some((media, mt)) => mt.get("schema").map(|_| ploc.join("content").join(media).join("schema")),
+        None => p.get("schema").map(|_| ploc.join("schema")),
+    };
     let sensitive = schema_loc.as_ref().is_some_and(|l| is_sensitive(root, l));
     Ok(Some(Parameter {
         name: name.to_string(),
         location,
-        required: p.get("required").and_then(Value::as_bool).unwrap_or(location == ParameterIn::Path),
+        required: flag("required").unwrap_or(false) || location == ParameterIn::Path,
         schema_uri: schema_loc.as_ref().map(|l| root.uri_of(l)),
+        shape: schema_loc.as_ref().map(|l| shape::shape_at(root, l)).unwrap_or_default(),
         schema: schema_loc,
         sensitive,
+        style,
+        explode: flag("explode").unwrap_or(style == Style::Form),
+        allow_reserved: flag("allowReserved").unwrap_or(false),
+        allow_empty_value: flag("allowEmptyValue").unwrap_or(false),
+        content: content.map(|(media, _)| media.clone()),
     }))
 }
 
-/// Whether the schema at `at`, or the one its `$ref` lands on, carries `x-accord-sensitive`.
+/// Whether the schema at `at`, or the one its `$ref` lands on, marks its
+/// values as secret: `x-accord-sensitive`, `writeOnly: true` (sent, never
+/// shown back: passwords, card numbers) or `format: password`.
 pub fn is_sensitive(root: &SchemaRoot, at: &Location) -> bool {
+    let marks = |s: &Value| {
+        s.get("x-accord-sensitive").is_some()
+            || s.get("writeOnly").and_then(Value::as_bool) == Some(true)
+            || s.get("format").and_then(Value::as_str) == Some("password")
+    };
     let Some(schema) = root.get(at) else { return false };
-    if schema.get("x-accord-sensitive").is_some() {
+    if marks(schema) {
         return true;
     }
     match schema.get("$ref").and_then(Value::as_str) {
-        Some(r) => root.follow(at, r).is_ok_and(|(_, s)| s.get("x-accord-sensitive").is_some()),
+        Some(r) => root.follow(at, r).is_ok_and(|(_, s)| marks(s)),
         None => false,
     }
 }
@@ -251,45 +337,21 @@ fn body<'r>(root: &'r SchemaRoot, at: &Location, value: &'r Value) -> Result<(Lo
     if let Some(content) = b.get("content").and_then(Value::as_object) {
         for (name, mt) in content {
             let schema = mt.get("schema").map(|_| bloc.join("content").join(name).join("schema"));
-            media.push(MediaType { name: name.clone(), schema_uri: schema.as_ref().map(|l| root.uri_of(l)), schema });
+            let encoding = mt
+                .get("encoding")
+                .and_then(Value::as_object)
+                .into_iter()
+                .flatten()
+                .filter_map(|(field, e)| Some((field.clone(), e.get("contentType")?.as_str()?.to_string())))
+                .collect();
+            media.push(MediaType {
+                name: name.clone(),
+                schema_uri: schema.as_ref().map(|l| root.uri_of(l)),
+                shape: schema.as_ref().map(|l| shape::shape_at(root, l)).unwrap_or_default(),
+                schema,
+                encoding,
+            });
         }
     }
     Ok((bloc, Body { required: b.get("required").and_then(Value::as_bool).unwrap_or(false), media }))
-}
-
-fn server_paths(servers: Option<&Value>) -> Vec<String> {
-    let mut out: Vec<String> = servers
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-        .filter_map(|s| s.get("url").and_then(Value::as_str))
-        .map(|u| {
-            let path = match u.split_once("://") {
-                Some((_, rest)) => rest.find('/').map_or("", |i| &rest[i..]),
-                None => u,
-            };
-            path.trim_end_matches('/').to_string()
-        })
-        .filter(|p| !p.is_empty())
-        .collect();
-    out.sort();
-    out.dedup();
-    out
-}
-
-fn requires_bearer(security: Option<&Value>, root: &Value) -> bool {
-    let Some(reqs) = security.and_then(Value::as_array) else { return false };
-    // An empty requirement object makes security optional.
-    if reqs.is_empty() || reqs.iter().any(|r| r.as_object().is_some_and(Map::is_empty)) {
-        return false;
-    }
-    let schemes = root.pointer("/components/securitySchemes");
-    reqs.iter().all(|r| {
-        r.as_object().into_iter().flatten().any(|(name, _)| {
-            schemes.and_then(|s| s.get(name)).is_some_and(|s| {
-                s.get("type").and_then(Value::as_str) == Some("http")
-                    && s.get("scheme").and_then(Value::as_str).is_some_and(|x| x.eq_ignore_ascii_case("bearer"))
-            })
-        })
-    })
 }

@@ -1,6 +1,9 @@
 //! The operation model: what the OpenAPI documents say about each operation,
 //! as plain data every reader of the catalog converts into its own model.
 
+use super::security::Requirement;
+use super::server::Server;
+use super::shape::Shape;
 use crate::location::Location;
 use serde::Serialize;
 use serde_json::Value;
@@ -16,9 +19,13 @@ pub struct Operation {
     pub method: String,
     /// Path template such as `/v1.0/mall/plugin/order/{order_id}`.
     pub path: String,
-    /// Path prefixes of the declared servers (such as `/chef`), stripped before matching.
-    pub base_paths: Vec<String>,
-    /// Declared parameters (path, query, header).
+    /// `path` for an operation of `paths`, `webhook` for one of `webhooks` (never routed by URL).
+    pub kind: OperationKind,
+    /// The servers it may be called on (operation, path-item or document level;
+    /// the one server `/` when none is declared).
+    pub servers: Vec<Server>,
+    /// Declared parameters (path, query, header, cookie), path-level and
+    /// operation-level merged by name and location.
     pub parameters: Vec<Parameter>,
     /// The request body, if one is declared.
     pub request_body: Option<Body>,
@@ -30,8 +37,8 @@ pub struct Operation {
     pub request_schema_location: Option<Location>,
     /// Responses by status key (`200`, `4XX`, `default`).
     pub responses: BTreeMap<String, ResponseSpec>,
-    /// Whether a bearer token is required by the security requirements.
-    pub bearer_required: bool,
+    /// Security requirements: any one of them must be met; empty when none is declared.
+    pub security: Vec<Requirement>,
     /// A body value that selects this operation among several on one path.
     pub discriminator: Option<Discriminator>,
     /// The summary, for listings.
@@ -98,6 +105,97 @@ pub struct Parameter {
     pub schema: Option<Location>,
     /// Whether its value must never be shown.
     pub sensitive: bool,
+    /// How its value is serialized (`style`, defaulted per location).
+    pub style: Style,
+    /// `explode` (true by default for `form`, false otherwise).
+    pub explode: bool,
+    /// `allowReserved`: reserved characters may appear unencoded (query only).
+    pub allow_reserved: bool,
+    /// `allowEmptyValue`: `?flag=` is allowed (query only).
+    pub allow_empty_value: bool,
+    /// For a `content`-typed parameter, its media type (the value is a document of that type).
+    pub content: Option<String>,
+    /// The JSON types its schema expects, used to read the text as a value.
+    pub shape: Shape,
+}
+
+/// How a parameter value is serialized (OpenAPI 3.1 §4.8.12.4).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub enum Style {
+    /// Path `;name=value`.
+    Matrix,
+    /// Path `.value`.
+    Label,
+    /// Path and header `a,b`.
+    Simple,
+    /// Query and cookie `name=a&name=b` (explode) or `name=a,b`.
+    Form,
+    /// Query `name=a%20b`.
+    SpaceDelimited,
+    /// Query `name=a|b`.
+    PipeDelimited,
+    /// Query `name[key]=value`.
+    DeepObject,
+}
+
+impl Style {
+    /// The style's name as OpenAPI writes it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Style::Matrix => "matrix",
+            Style::Label => "label",
+            Style::Simple => "simple",
+            Style::Form => "form",
+            Style::SpaceDelimited => "spaceDelimited",
+            Style::PipeDelimited => "pipeDelimited",
+            Style::DeepObject => "deepObject",
+        }
+    }
+
+    /// The style named `name`, if OpenAPI defines it.
+    pub fn parse(name: &str) -> Option<Style> {
+        [
+            Style::Matrix,
+            Style::Label,
+            Style::Simple,
+            Style::Form,
+            Style::SpaceDelimited,
+            Style::PipeDelimited,
+            Style::DeepObject,
+        ]
+        .into_iter()
+        .find(|s| s.as_str() == name)
+    }
+
+    /// The locations this style may be used in.
+    pub fn allowed_in(self, location: ParameterIn) -> bool {
+        matches!(
+            (self, location),
+            (Style::Matrix | Style::Label | Style::Simple, ParameterIn::Path)
+                | (Style::Form | Style::SpaceDelimited | Style::PipeDelimited | Style::DeepObject, ParameterIn::Query)
+                | (Style::Simple, ParameterIn::Header)
+                | (Style::Form, ParameterIn::Cookie)
+        )
+    }
+
+    /// The default style for a location.
+    pub fn default_for(location: ParameterIn) -> Style {
+        match location {
+            ParameterIn::Path | ParameterIn::Header => Style::Simple,
+            ParameterIn::Query | ParameterIn::Cookie => Style::Form,
+        }
+    }
+}
+
+/// Whether an operation comes from `paths` or `webhooks`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum OperationKind {
+    /// Called on the API's servers at its path.
+    Path,
+    /// A webhook the API sends (to a URL the API does not own); checked only with `--operation`.
+    Webhook,
 }
 
 /// A request body or the content of a response.
@@ -121,19 +219,19 @@ pub struct MediaType {
     /// Where its schema is.
     #[serde(skip)]
     pub schema: Option<Location>,
+    /// The shape of its schema (for form and multipart bodies, read field by field).
+    #[serde(skip)]
+    pub shape: Shape,
+    /// `encoding` of form and multipart bodies: field name to its `contentType`.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub encoding: BTreeMap<String, String>,
 }
 
 impl MediaType {
     /// Whether this is a JSON media type (`application/json`, `*+json`).
     pub fn is_json(&self) -> bool {
-        is_json_media(&self.name)
+        super::media::is_json_media(&self.name)
     }
-}
-
-/// Whether a media type or `Content-Type` value denotes JSON.
-pub fn is_json_media(media: &str) -> bool {
-    let essence = media.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
-    essence == "application/json" || essence.ends_with("+json") || essence == "*/*"
 }
 
 /// One documented response.

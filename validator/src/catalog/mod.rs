@@ -8,7 +8,8 @@
 mod sensitive;
 
 pub use accord_catalog::openapi::{
-    Body, Discriminator, MediaType, Operation, Parameter, ParameterIn, ResponseSpec, is_json_media,
+    Body, Discriminator, MediaType, Operation, OperationKind, Parameter, ParameterIn, Requirement, ResponseSpec,
+    SchemeKind, SecurityScheme, Server, Shape, Style, is_json_media,
 };
 pub use accord_catalog::{BASE_URI, Location, RootBuilder, SchemaRoot};
 

@@ -16,6 +16,9 @@ pub struct Summary {
     pub valid: usize,
     /// Checked messages with at least one error.
     pub invalid: usize,
+    /// Messages without errors of which a part could not be checked (no
+    /// schema, unsupported media type, mutual TLS): never counted as valid.
+    pub unchecked: usize,
     /// Exchanges that matched no operation.
     pub unrouted: usize,
     /// Diagnostics of severity error.
@@ -34,6 +37,7 @@ impl Summary {
         self.payloads += other.payloads;
         self.valid += other.valid;
         self.invalid += other.invalid;
+        self.unchecked += other.unchecked;
         self.unrouted += other.unrouted;
         self.errors += other.errors;
         self.warnings += other.warnings;

@@ -43,7 +43,7 @@ impl GithubRenderer {
             props.push(format!("title={}", escape_property(&title)));
             let mut message = d.message.clone();
             if let Some(entry) = d.entry {
-                message = format!("entry {entry}: {message}");
+                message = format!("entry #{}: {message}", entry + 1);
             }
             if let Some(p) = &d.instance_path {
                 message.push_str(&format!("\nat {}", if p.is_empty() { "/" } else { p }));

@@ -17,7 +17,8 @@ pub struct HumanRenderer {
 fn origin_path(d: &Diagnostic) -> String {
     let mut path = d.file.clone();
     if let Some(entry) = d.entry {
-        path.push_str(&format!(" [entry {entry}]"));
+        // Entries count from 1 for people (the first HAR entry is #1); JSON and SARIF keep the 0-based index.
+        path.push_str(&format!(" [entry #{}]", entry + 1));
     }
     if d.position_in == Some(PositionBase::Payload) {
         if let Some(dir) = d.direction {
@@ -106,12 +107,13 @@ impl HumanRenderer {
         let plural = |n: usize, w: &str| if n == 1 { format!("{n} {w}") } else { format!("{n} {w}s") };
         write!(
             out,
-            "checked {} in {} ({}): {} valid, {} invalid, {} unrouted; {}, {}",
+            "checked {} in {} ({}): {} valid, {} invalid, {} unchecked, {} unrouted; {}, {}",
             plural(s.payloads, "payload"),
             plural(s.files, "file"),
             plural(s.exchanges, "exchange"),
             s.valid,
             s.invalid,
+            s.unchecked,
             s.unrouted,
             plural(s.errors, "error"),
             plural(s.warnings, "warning"),
@@ -119,6 +121,13 @@ impl HumanRenderer {
         if s.omitted > 0 {
             write!(out, " ({} not shown)", plural(s.omitted, "diagnostic"))?;
         }
-        writeln!(out)
+        writeln!(out)?;
+        if s.valid + s.invalid == 0 && s.files > 0 {
+            writeln!(
+                out,
+                "nothing was checked against the contract: every message was unrouted or unchecked (--strict makes this a failure)"
+            )?;
+        }
+        Ok(())
     }
 }

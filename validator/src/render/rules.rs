@@ -33,7 +33,23 @@ pub fn describe(code: &str) -> (&'static str, &'static str) {
             "Part of the exchange was not checked",
             "The contract says nothing to check it against; document it in the catalog.",
         ),
-        "required" => ("Required value missing", "Add the missing field, parameter or header."),
+        "required" => ("Required value missing", "Add the missing field, parameter, header, cookie or body."),
+        "body" => (
+            "Body where HTTP allows none",
+            "A 204 or 304 response, or a response to HEAD, carries no content (RFC 9110).",
+        ),
+        "style" => (
+            "Parameter not serialized as its style says",
+            "Write the parameter as its OpenAPI `style` and `explode` prescribe (label `.a`, matrix `;name=a`, deepObject `name[key]=v`).",
+        ),
+        "repeated" => (
+            "Parameter sent more than once",
+            "Send a single-valued parameter once; an array parameter as its style lists it.",
+        ),
+        "allowEmptyValue" => (
+            "Parameter sent with an empty value",
+            "Send a value, or mark the parameter `allowEmptyValue: true` in the contract.",
+        ),
         "dependentRequired" => {
             ("Field requires another field", "When the named field is present, the other must be too.")
         }

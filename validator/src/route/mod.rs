@@ -10,7 +10,7 @@ mod template;
 pub use template::PathTemplate;
 
 use crate::capture::Message;
-use crate::catalog::{Catalog, Operation};
+use crate::catalog::{Catalog, Operation, OperationKind};
 use serde_json::Value;
 use std::collections::BTreeMap;
 
@@ -19,8 +19,16 @@ use std::collections::BTreeMap;
 pub struct Route<'c> {
     /// The matched operation.
     pub operation: &'c Operation,
-    /// Path parameters by name.
+    /// Path parameters by name (as sent, still percent-encoded).
     pub path_params: BTreeMap<String, String>,
+}
+
+/// Why a request matched no operation.
+#[derive(Debug, Clone, Default)]
+pub struct Miss {
+    /// Operations whose method and path matched but whose servers do not allow
+    /// the request's host or base path, with those servers' URLs.
+    pub wrong_server: Vec<(String, Vec<String>)>,
 }
 
 /// Routes requests against one catalog.
@@ -30,39 +38,77 @@ pub struct Router<'c> {
 }
 
 impl<'c> Router<'c> {
-    /// Prepares the templates of every operation of `catalog`.
+    /// Prepares the templates of every operation of `catalog` (webhooks are
+    /// never routed by URL: they are called on the consumer's servers).
     pub fn new(catalog: &'c Catalog) -> Self {
-        Router { entries: catalog.operations.iter().map(|op| (PathTemplate::parse(&op.path), op)).collect() }
+        Router {
+            entries: catalog
+                .operations
+                .iter()
+                .filter(|op| op.kind == OperationKind::Path)
+                .map(|op| (PathTemplate::parse(&op.path), op))
+                .collect(),
+        }
     }
 
     /// The best-matching operation for `request`, if any. `body` is the parsed
     /// request body, used for discriminators.
-    pub fn route(&self, request: &Message, body: Option<&Value>) -> Option<Route<'c>> {
-        let method = request.method.as_deref()?.to_ascii_uppercase();
-        let path = url_path(request.url.as_deref()?);
+    pub fn route(&self, request: &Message, body: Option<&Value>) -> Result<Route<'c>, Miss> {
+        let mut miss = Miss::default();
+        let (Some(method), Some(url)) = (request.method.as_deref(), request.url.as_deref()) else { return Err(miss) };
+        let method = method.to_ascii_uppercase();
+        let authority = url_authority(url).or_else(|| request.header("host"));
         let mut best: Option<(usize, Route<'c>)> = None;
         for (template, op) in &self.entries {
             if op.method != method {
                 continue;
             }
-            let candidates = std::iter::once(path.as_str()).chain(op.base_paths.iter().filter_map(|base| {
-                path.strip_prefix(base.as_str()).filter(|rest| rest.is_empty() || rest.starts_with('/'))
-            }));
-            for candidate in candidates {
-                let Some(params) = template.matches(candidate) else { continue };
-                if let Some(d) = &op.discriminator {
-                    if body.and_then(|b| b.pointer(&d.pointer)) != Some(&d.value) {
-                        continue;
-                    }
+            let Some(params) = match_path(template, op, url, authority) else {
+                if match_path(template, op, url, None).is_some() || template.matches(&url_path(url)).is_some() {
+                    miss.wrong_server.push((op.id.clone(), op.servers.iter().map(|s| s.url.clone()).collect()));
                 }
-                let score = template.literal_count() * 2 + usize::from(op.discriminator.is_some());
-                if best.as_ref().is_none_or(|(s, _)| score > *s) {
-                    best = Some((score, Route { operation: op, path_params: params }));
+                continue;
+            };
+            if let Some(d) = &op.discriminator {
+                if body.and_then(|b| b.pointer(&d.pointer)) != Some(&d.value) {
+                    continue;
                 }
             }
+            let score = template.literal_count() * 2 + usize::from(op.discriminator.is_some());
+            if best.as_ref().is_none_or(|(s, _)| score > *s) {
+                best = Some((score, Route { operation: op, path_params: params }));
+            }
         }
-        best.map(|(_, r)| r)
+        best.map(|(_, r)| r).ok_or(miss)
     }
+}
+
+/// The path parameters of `url` for `op` when it is sent to one of the
+/// operation's servers (host ignored when `authority` is `None`).
+pub fn path_params(op: &Operation, url: &str) -> Option<BTreeMap<String, String>> {
+    match_path(&PathTemplate::parse(&op.path), op, url, None)
+}
+
+fn match_path(
+    template: &PathTemplate,
+    op: &Operation,
+    url: &str,
+    authority: Option<&str>,
+) -> Option<BTreeMap<String, String>> {
+    let path = url_path(url);
+    op.servers
+        .iter()
+        .filter(|s| s.allows_host(authority))
+        .flat_map(|s| s.strip_base(&path))
+        .find_map(|rest| template.matches(rest))
+}
+
+/// The authority (`host[:port]`) of an absolute URL, without user info.
+pub fn url_authority(url: &str) -> Option<&str> {
+    let (_, rest) = url.split_once("://")?;
+    let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    let authority = &rest[..end];
+    Some(authority.rsplit_once('@').map_or(authority, |(_, h)| h))
 }
 
 /// The path of a URL (absolute, or just a path with an optional query), percent-decoding left to the caller.
@@ -108,14 +154,18 @@ mod tests {
         let r = router
             .route(&msg("GET", "https://openapi.tuyaus.com/v1.0/mall/plugin/order/123?mall_code=a"), None)
             .unwrap();
+        assert_eq!(url_authority("https://u:p@h.example:8443/x"), Some("h.example:8443"));
+        let wrong = router.route(&msg("POST", "https://evil.example/chef/v1/oauth/api"), None).unwrap_err();
+        assert_eq!(wrong.wrong_server.len(), 1, "right path, host no server allows");
+        assert!(router.route(&msg("POST", "https://accounts.xoxoday.com/v1/oauth/api"), None).is_err(), "base path missing");
         assert_eq!(r.operation.id, "tuya.queryOrderDetails");
         assert_eq!(r.path_params["order_id"], "123");
         let body = serde_json::json!({"query": "plumProAPI.mutation.getOrderDetails"});
         let r = router.route(&msg("POST", "https://accounts.xoxoday.com/chef/v1/oauth/api"), Some(&body)).unwrap();
         assert_eq!(r.operation.id, "xoxoday.getOrderDetails");
         let other = serde_json::json!({"query": "plumProAPI.mutation.placeOrder"});
-        assert!(router.route(&msg("POST", "https://accounts.xoxoday.com/chef/v1/oauth/api"), Some(&other)).is_none());
-        assert!(router.route(&msg("GET", "/v2/pos/syncStore"), None).is_none());
+        assert!(router.route(&msg("POST", "https://accounts.xoxoday.com/chef/v1/oauth/api"), Some(&other)).is_err());
+        assert!(router.route(&msg("GET", "/v2/pos/syncStore"), None).is_err());
         assert_eq!(router.route(&msg("post", "/v2/pos/syncStore"), None).unwrap().operation.id, "dstore.syncStore");
     }
 }

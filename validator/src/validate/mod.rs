@@ -1,9 +1,12 @@
 //! Checking one exchange against its operation: request body, path and query
 //! parameters, required headers and security, response status and body.
 
+mod body;
 mod compile;
 pub mod keywords;
 mod message;
+pub mod parameter;
+pub mod security;
 
 pub use compile::{CompiledSchemas, compile, compile_generic, registry};
 pub use message::{Finding, did_you_mean, field_name, findings, show_value};
@@ -11,10 +14,12 @@ pub use message::{Finding, did_you_mean, field_name, findings, show_value};
 use crate::capture::{BodyText, Exchange, Message};
 use crate::catalog::is_json_media;
 use crate::catalog::{Body, Catalog, Operation, Parameter, ParameterIn};
+use accord_catalog::openapi::media::BodyKind;
+use parameter::{Carried, Read};
 use crate::diagnostic::{
     Case, Diagnostic, Direction, LineIndex, Part, PositionBase, Severity, Snippet, locate_pointer,
 };
-use crate::route::{Router, query_pairs, url_path};
+use crate::route::{Router, url_path};
 use serde_json::Value;
 use std::collections::BTreeMap;
 
@@ -38,6 +43,9 @@ pub struct Outcome {
     pub valid: usize,
     /// Messages with errors.
     pub invalid: usize,
+    /// Messages without errors of which a part was not checked (no schema,
+    /// unsupported media type): never counted as valid.
+    pub unchecked: usize,
     /// 1 if the exchange matched no operation.
     pub unrouted: usize,
     /// The messages checked, one per request or response.
@@ -164,15 +172,11 @@ impl<'c> Checker<'c> {
         let (operation, path_params) = match forced {
             Some(id) => match self.catalog.operation(id) {
                 Some(op) => {
-                    let params = exchange.request.as_ref().and_then(|r| r.url.as_deref()).and_then(|u| {
-                        crate::route::PathTemplate::parse(&op.path).matches(&url_path(u)).or_else(|| {
-                            op.base_paths.iter().find_map(|b| {
-                                url_path(u)
-                                    .strip_prefix(b.as_str())
-                                    .and_then(|rest| crate::route::PathTemplate::parse(&op.path).matches(rest))
-                            })
-                        })
-                    });
+                    let params = exchange
+                        .request
+                        .as_ref()
+                        .and_then(|r| r.url.as_deref())
+                        .and_then(|u| crate::route::path_params(op, u));
                     (op, params)
                 }
                 None => {
@@ -191,11 +195,15 @@ impl<'c> Checker<'c> {
             },
             None => {
                 let parsed = request_body.as_ref().and_then(|b| b.as_ref().ok());
-                match exchange.request.as_ref().and_then(|r| self.router.route(r, parsed)) {
-                    Some(route) => (route.operation, Some(route.path_params)),
-                    None => {
+                let routed = match &exchange.request {
+                    Some(r) => self.router.route(r, parsed),
+                    None => Err(crate::route::Miss::default()),
+                };
+                match routed {
+                    Ok(route) => (route.operation, Some(route.path_params)),
+                    Err(miss) => {
                         out.unrouted = 1;
-                        out.diagnostics.push(self.unrouted(file, exchange));
+                        out.diagnostics.push(self.unrouted(file, exchange, &miss));
                         return out;
                     }
                 }
@@ -204,27 +212,37 @@ impl<'c> Checker<'c> {
         if let Some(request) = &exchange.request {
             let site = Site { file, entry: exchange.index, operation: &operation.id, direction: Direction::Request };
             let mut diags = Vec::new();
-            self.check_request(&site, operation, request, path_params.as_ref(), request_body.as_ref(), &mut diags);
-            out.tally(&site, diags);
+            let checked =
+                self.check_request(&site, operation, request, path_params.as_ref(), request_body.as_ref(), &mut diags);
+            out.tally(&site, diags, checked);
         }
         if let Some(response) = &exchange.response {
             let site = Site { file, entry: exchange.index, operation: &operation.id, direction: Direction::Response };
             let mut diags = Vec::new();
-            self.check_response(&site, operation, response, &mut diags);
-            out.tally(&site, diags);
+            let head = exchange.request.as_ref().and_then(|r| r.method.as_deref()).is_some_and(|m| m.eq_ignore_ascii_case("HEAD"));
+            let checked = self.check_response(&site, operation, response, head, &mut diags);
+            out.tally(&site, diags, checked);
         }
         out
     }
 
-    fn unrouted(&self, file: &str, exchange: &Exchange) -> Diagnostic {
+    fn unrouted(&self, file: &str, exchange: &Exchange, miss: &crate::route::Miss) -> Diagnostic {
         let severity = if self.options.strict { Severity::Error } else { Severity::Note };
         let (message, help) = match &exchange.request {
             Some(Message { method: Some(m), url: Some(u), .. }) => {
                 let path = url_path(u);
-                (
-                    format!("{m} {path} matches no operation in the catalog"),
-                    Some("run `accord list` to see the catalog's operations, or pass --operation".to_string()),
-                )
+                match miss.wrong_server.first() {
+                    Some((id, servers)) => (
+                        format!(
+                            "{m} {path} matches `{id}` only on a host or base path its servers do not allow"
+                        ),
+                        Some(format!("`{id}` is served at {}", servers.join(", "))),
+                    ),
+                    None => (
+                        format!("{m} {path} matches no operation in the catalog"),
+                        Some("run `accord list` to see the catalog's operations, or pass --operation".to_string()),
+                    ),
+                }
             }
             _ => (
                 "this capture has no request method and URL to route by".to_string(),
@@ -234,6 +252,7 @@ impl<'c> Checker<'c> {
         Diagnostic::new(severity, "unrouted", message, file).with_entry(exchange.index).with_help(help)
     }
 
+    /// Checks a request; returns whether everything in it was checked.
     fn check_request(
         &self,
         site: &Site<'_>,
@@ -242,57 +261,45 @@ impl<'c> Checker<'c> {
         path_params: Option<&BTreeMap<String, String>>,
         body: Option<&Result<Value, BodyProblem>>,
         out: &mut Vec<Diagnostic>,
-    ) {
-        let query = request.url.as_deref().map(query_pairs);
+    ) -> bool {
+        let carried = Carried::new(request.url.as_deref(), path_params, request.headers.as_deref());
         for param in &op.parameters {
-            match param.location {
-                ParameterIn::Path => {
-                    if let Some(params) = path_params {
-                        self.check_parameter(site, param, params.get(&param.name).map(String::as_str), out);
-                    }
-                }
-                ParameterIn::Query => {
-                    if let Some(query) = &query {
-                        let value = query.iter().find(|(k, _)| *k == param.name).map(|(_, v)| v.as_str());
-                        self.check_parameter(site, param, value, out);
-                    }
-                }
-                ParameterIn::Header => {
-                    if request.headers.is_some() {
-                        self.check_parameter(site, param, request.header(&param.name), out);
-                    }
-                }
-                // Cookie parameters are not read from captures yet.
-                ParameterIn::Cookie => {}
+            if carried.sees(param.location) {
+                self.check_parameter(site, param, &carried, out);
             }
         }
-        if op.bearer_required && request.headers.is_some() {
-            let ok = request.header("authorization").is_some_and(|v| {
-                let mut parts = v.splitn(2, ' ');
-                parts.next().is_some_and(|s| s.eq_ignore_ascii_case("bearer"))
-                    && parts.next().is_some_and(|t| !t.trim().is_empty())
-            });
-            if !ok {
-                let found = match request.header("authorization") {
-                    Some(v) => format!(
-                        "the Authorization header is not a bearer token ({})",
-                        crate::diagnostic::Redactor::describe(&Value::String(v.to_string()))
-                    ),
-                    None => "the Authorization header is missing".to_string(),
-                };
-                let mut d = site.diagnostic(
-                    Severity::Error,
-                    "security",
-                    format!("a bearer token is required: {found}"),
-                    Part::Header,
-                );
-                d.instance_path = Some("/Authorization".into());
-                d.help = Some("send `Authorization: Bearer <token>`".into());
-                out.push(d);
+        let mut checked = true;
+        if request.headers.is_some() {
+            match security::check(&op.security, &carried) {
+                security::Verdict::Met => {}
+                security::Verdict::Unseen => {
+                    let mut d = site.diagnostic(
+                        Severity::Note,
+                        "unchecked",
+                        "the security requirement is mutual TLS, which a capture does not show: not checked".into(),
+                        Part::Header,
+                    );
+                    d.help = Some("Accord checks what HTTP shows; verify client certificates at the TLS layer".into());
+                    out.push(d);
+                    checked = false;
+                }
+                security::Verdict::Unmet(reasons) => {
+                    let message = match reasons.as_slice() {
+                        [one] => format!("security requirement not met: {one}"),
+                        many => format!("no security requirement is met: {}", many.join("; or ")),
+                    };
+                    let mut d = site.diagnostic(Severity::Error, "security", message, Part::Header);
+                    d.instance_path = Some(security_pointer(&op.security));
+                    d.help = Some(format!(
+                        "send {}",
+                        op.security.iter().map(|r| r.describe()).collect::<Vec<_>>().join(", or ")
+                    ));
+                    out.push(d);
+                }
             }
         }
         if let Some(spec) = &op.request_body {
-            self.check_body(site, spec, request, body, out);
+            checked &= self.check_body(site, spec, request, body, out);
         } else if let (Some(uri), Some(_)) = (&op.request_schema, &request.body) {
             // A body-less operation given a plain payload: the payload is its parameters as one object.
             let spec = Body {
@@ -301,73 +308,95 @@ impl<'c> Checker<'c> {
                     name: "application/json".into(),
                     schema_uri: Some(uri.clone()),
                     schema: None,
+                    shape: crate::catalog::Shape::default(),
+                    encoding: BTreeMap::new(),
                 }],
             };
             let before = out.len();
-            self.check_body(site, &spec, request, body, out);
+            checked &= self.check_body(site, &spec, request, body, out);
             for d in &mut out[before..] {
                 if d.part == Some(Part::Body) && d.code != "parse" {
                     d.part = Some(Part::Query);
                 }
             }
         }
+        checked
     }
 
-    fn check_parameter(&self, site: &Site<'_>, param: &Parameter, value: Option<&str>, out: &mut Vec<Diagnostic>) {
-        let kind = match param.location {
-            ParameterIn::Header => "header",
-            ParameterIn::Query => "query parameter",
-            ParameterIn::Cookie => "cookie",
-            ParameterIn::Path => "path parameter",
-        };
+    fn check_parameter(&self, site: &Site<'_>, param: &Parameter, carried: &Carried<'_>, out: &mut Vec<Diagnostic>) {
+        let kind = parameter::kind(param.location);
         let part = match param.location {
             ParameterIn::Header | ParameterIn::Cookie => Part::Header,
             ParameterIn::Query => Part::Query,
             ParameterIn::Path => Part::Path,
         };
         let pointer = format!("/{}", param.name.replace('~', "~0").replace('/', "~1"));
-        let Some(value) = value else {
-            if param.required {
-                let mut d = site.diagnostic(
-                    Severity::Error,
-                    "required",
-                    format!("{kind} `{}` is required but missing", param.name),
-                    part,
-                );
-                d.instance_path = Some(pointer);
-                out.push(d);
+        let value = match parameter::read(param, carried) {
+            Ok(Read::Value(v)) => v,
+            Ok(Read::Empty) => return,
+            Ok(Read::Missing) => {
+                if param.required {
+                    let mut d = site.diagnostic(
+                        Severity::Error,
+                        "required",
+                        format!("{kind} `{}` is required but missing", param.name),
+                        part,
+                    );
+                    d.instance_path = Some(pointer);
+                    out.push(d);
+                }
+                return;
             }
-            return;
+            Err(problem) => {
+                let mut d = site.diagnostic(Severity::Error, problem.code, problem.message, part);
+                d.instance_path = Some(pointer);
+                d.help = Some(format!(
+                    "`{}` is a {kind} of style `{}`{}",
+                    param.name,
+                    param.style.as_str(),
+                    if param.explode { " with explode" } else { "" }
+                ));
+                out.push(d);
+                return;
+            }
         };
         let Some(validator) = param.schema_uri.as_deref().and_then(|u| self.compiled.get(u)) else { return };
-        // Parameters arrive as text; try the typed reading the schema may want.
-        let mut candidates = vec![Value::String(value.to_string())];
-        if let Ok(v) = serde_json::from_str::<Value>(value) {
-            if !v.is_string() {
-                candidates.push(v);
-            }
-        }
-        if candidates.iter().any(|c| validator.is_valid(c)) {
+        if validator.is_valid(&value) {
             return;
         }
         let sensitive = param.sensitive
-            || (param.location == ParameterIn::Header && self.catalog.redactor.is_sensitive_header(&param.name));
-        let instance = &candidates[0];
-        for error in validator.iter_errors(instance) {
+            || (matches!(param.location, ParameterIn::Header | ParameterIn::Cookie)
+                && self.catalog.redactor.is_sensitive_header(&param.name))
+            || self.catalog.redactor.is_sensitive_field(&param.name);
+        let raw_texts: Vec<String> = leaf_texts(&value);
+        for error in validator.iter_errors(&value) {
             for f in findings(&error, self.catalog, &self.catalog.redactor) {
-                let shown = show_value(instance, sensitive);
                 let detail = f.message.replace("the body", &format!("{kind} `{}`", param.name));
-                let detail = if sensitive { redact_message(&detail, value, &shown) } else { detail };
+                let detail = if sensitive {
+                    raw_texts.iter().fold(detail, |m, raw| {
+                        redact_message(&m, raw, &show_value(&Value::String(raw.clone()), true))
+                    })
+                } else {
+                    detail
+                };
                 let mut d = site.diagnostic(f.severity, &f.code, detail, part);
                 d.help = f.help;
-                d.instance_path = Some(pointer.clone());
+                d.instance_path = Some(format!("{pointer}{}", f.instance_path));
                 d.schema_path = f.schema_uri.map(|u| self.catalog.display_uri(&u));
                 out.push(d);
             }
         }
     }
 
-    fn check_response(&self, site: &Site<'_>, op: &Operation, response: &Message, out: &mut Vec<Diagnostic>) {
+    /// Checks a response (to a HEAD request when `head`); returns whether everything in it was checked.
+    fn check_response(
+        &self,
+        site: &Site<'_>,
+        op: &Operation,
+        response: &Message,
+        head: bool,
+        out: &mut Vec<Diagnostic>,
+    ) -> bool {
         let Some(status) = response.status else {
             out.push(site.diagnostic(
                 Severity::Error,
@@ -375,8 +404,21 @@ impl<'c> Checker<'c> {
                 "the response has no status code".into(),
                 Part::Status,
             ));
-            return;
+            return true;
         };
+        let has_body = response.body.as_ref().is_some_and(|b| !b.text.is_empty() || b.decode_error.is_some());
+        if has_body && (status == 204 || status == 304 || head) {
+            let why = if head { "a response to HEAD".to_string() } else { format!("a {status} response") };
+            let mut d = site.diagnostic(
+                Severity::Error,
+                "body",
+                format!("{why} has a body; HTTP does not allow one (RFC 9110 §6.4.1)"),
+                Part::Body,
+            );
+            d.help = Some("send no content, or use a status that carries it".into());
+            out.push(d);
+            return true;
+        }
         if op.responses.is_empty() {
             // Nothing to check against: say so, never count silence as conformance.
             let mut d = site.diagnostic(
@@ -387,7 +429,7 @@ impl<'c> Checker<'c> {
             );
             d.help = Some("document the operation's responses in the OpenAPI catalog".into());
             out.push(d);
-            return;
+            return false;
         }
         let Some((_, spec)) = op.response_for(status) else {
             let documented: Vec<&str> = op.responses.keys().map(String::as_str).collect();
@@ -399,14 +441,18 @@ impl<'c> Checker<'c> {
             );
             d.help = Some(format!("documented statuses: {}", documented.join(", ")));
             out.push(d);
-            return;
+            return true;
         };
-        if let Some(body_spec) = &spec.body {
-            let parsed = response.body.as_ref().map(parse_body);
-            self.check_body(site, body_spec, response, parsed.as_ref(), out);
+        match &spec.body {
+            Some(body_spec) if !head && status != 204 && status != 304 => {
+                let parsed = response.body.as_ref().map(parse_body);
+                self.check_body(site, body_spec, response, parsed.as_ref(), out)
+            }
+            _ => true,
         }
     }
 
+    /// Checks a body against the media types of `spec`; returns whether it was checked.
     fn check_body(
         &self,
         site: &Site<'_>,
@@ -414,72 +460,136 @@ impl<'c> Checker<'c> {
         message: &Message,
         parsed: Option<&Result<Value, BodyProblem>>,
         out: &mut Vec<Diagnostic>,
-    ) {
-        let Some(body) = &message.body else {
-            if spec.required {
+    ) -> bool {
+        let direction = site.direction.as_str();
+        let Some(body) = message.body.as_ref().filter(|b| !b.text.is_empty() || b.decode_error.is_some()) else {
+            // No content: wrong when the contract requires a body, or when a response
+            // declares content and no declared schema accepts the empty text.
+            let required = spec.required
+                || (site.direction == Direction::Response
+                    && !spec.media.is_empty()
+                    && !spec.media.iter().any(|m| self.accepts_empty(m)));
+            if required {
+                let declared: Vec<&str> = spec.media.iter().map(|m| m.name.as_str()).collect();
                 out.push(site.diagnostic(
                     Severity::Error,
                     "required",
-                    format!("the {} body is required but missing", site.direction.as_str()),
+                    format!("the {direction} body is empty; the contract declares {}", declared.join(", ")),
                     Part::Body,
                 ));
             }
-            return;
+            return true;
         };
-        let json_media: Vec<_> = spec.media.iter().filter(|m| m.is_json()).collect();
         let content_type = message.header("content-type");
-        if let Some(ct) = content_type {
-            let accepted = spec.media.iter().any(|m| same_media(&m.name, ct));
-            if !accepted {
-                let declared: Vec<&str> = spec.media.iter().map(|m| m.name.as_str()).collect();
-                let mut d = site.diagnostic(
-                    Severity::Error,
-                    "content-type",
-                    format!("Content-Type is `{ct}`; the contract declares {}", declared.join(", ")),
-                    Part::Header,
-                );
-                d.instance_path = Some("/Content-Type".into());
-                if !is_json_media(ct) && !json_media.is_empty() {
-                    d.help = Some(format!("the body starts with {}", preview(&body.text)));
-                }
-                out.push(d);
-                if !is_json_media(ct) {
-                    return;
-                }
-            } else if !is_json_media(ct) {
-                return; // a documented non-JSON body (e.g. an HTML error page): nothing more to check
+        let Some(media) = body::choose(spec, content_type) else {
+            let ct = content_type.unwrap_or_default();
+            let declared: Vec<&str> = spec.media.iter().map(|m| m.name.as_str()).collect();
+            let mut d = site.diagnostic(
+                Severity::Error,
+                "content-type",
+                format!("Content-Type is `{ct}`; the contract declares {}", declared.join(", ")),
+                Part::Header,
+            );
+            d.instance_path = Some("/Content-Type".into());
+            if !is_json_media(ct) && spec.media.iter().any(|m| m.is_json()) {
+                d.help = Some(format!("the body starts with {}", preview(&body.text)));
             }
-        }
-        let Some(media) = json_media.first() else { return };
+            out.push(d);
+            return true;
+        };
         if let Some(problem) = &body.decode_error {
             out.push(site.diagnostic(Severity::Error, "encoding", problem.clone(), Part::Body));
-            return;
+            return true;
         }
-        let Some(parsed) = parsed else { return };
-        let value = match parsed {
-            Ok(v) => v,
-            Err(BodyProblem { message: m, offset }) => {
-                let mut d = site.diagnostic(
-                    Severity::Error,
-                    "parse",
-                    format!("the {} body is not valid JSON: {m}", site.direction.as_str()),
-                    Part::Body,
-                );
-                if !is_json_media(content_type.unwrap_or("application/json")) || body.text.trim_start().starts_with('<')
-                {
-                    d.help = Some(format!("the body starts with {}", preview(&body.text)));
-                }
-                let container = body.embedded.as_ref().map_or(&*body.text, |e| &*e.container);
-                let span = (*offset, offset.saturating_add(1));
-                self.place(&mut d, body, span, &LineIndex::new(container), &std::cell::OnceCell::new());
-                out.push(d);
-                return;
-            }
-        };
-        let Some(validator) = media.schema_uri.as_deref().and_then(|u| self.compiled.get(u)) else { return };
         let make =
             |severity: Severity, code: &str, message: String| site.diagnostic(severity, code, message, Part::Body);
-        self.report_errors(validator, value, body, &make, out);
+        let validator = media.schema_uri.as_deref().and_then(|u| self.compiled.get(u));
+        let kind = body::kind(media, content_type);
+        let unchecked = |out: &mut Vec<Diagnostic>, why: String| {
+            let mut d = site.diagnostic(Severity::Warning, "unchecked", why, Part::Body);
+            d.help = Some("declare a schema for this media type to have it checked".into());
+            out.push(d);
+            false
+        };
+        if validator.is_none() && kind != BodyKind::Binary {
+            return unchecked(out, format!("the {direction} body ({}) has no schema in the contract: not checked", media.name));
+        }
+        let value = match kind {
+            BodyKind::Json => match parsed {
+                Some(Ok(v)) => v.clone(),
+                Some(Err(BodyProblem { message: m, offset })) => {
+                    let mut d = site.diagnostic(
+                        Severity::Error,
+                        "parse",
+                        format!("the {direction} body is not valid JSON: {m}"),
+                        Part::Body,
+                    );
+                    if !is_json_media(content_type.unwrap_or("application/json"))
+                        || body.text.trim_start().starts_with('<')
+                    {
+                        d.help = Some(format!("the body starts with {}", preview(&body.text)));
+                    }
+                    let container = body.embedded.as_ref().map_or(&*body.text, |e| &*e.container);
+                    let span = (*offset, offset.saturating_add(1));
+                    self.place(&mut d, body, span, &LineIndex::new(container), &std::cell::OnceCell::new());
+                    out.push(d);
+                    return true;
+                }
+                None => return true,
+            },
+            BodyKind::Text => Value::String(body.text.to_string()),
+            BodyKind::Form | BodyKind::Multipart => {
+                let read = if kind == BodyKind::Form {
+                    body::form(&body.text, media)
+                } else {
+                    body::multipart(&body.text, content_type, media)
+                };
+                match read {
+                    Ok(v) => v,
+                    Err(problem) => {
+                        let mut d = make(Severity::Error, "parse", format!("the {direction} body: {problem}"));
+                        let container = body.embedded.as_ref().map_or(&*body.text, |e| &*e.container);
+                        self.place(&mut d, body, (0, 1), &LineIndex::new(container), &std::cell::OnceCell::new());
+                        out.push(d);
+                        return true;
+                    }
+                }
+            }
+            BodyKind::Binary => {
+                let schema = media.schema.as_ref().and_then(|l| self.catalog.root.get(l));
+                let (min, max) = body::size_limits(schema);
+                let size = body.text.len() as u64;
+                let (code, bound) = match (min, max) {
+                    (Some(min), _) if size < min => ("minLength", format!("at least {min}")),
+                    (_, Some(max)) if size > max => ("maxLength", format!("at most {max}")),
+                    _ => return true,
+                };
+                let mut d = make(
+                    Severity::Error,
+                    code,
+                    format!("the {direction} body ({}) is {size} bytes; the contract allows {bound}", media.name),
+                );
+                d.instance_path = Some(String::new());
+                out.push(d);
+                return true;
+            }
+        };
+        if let Some(validator) = validator {
+            self.report_errors(validator, &value, body, &make, out);
+        }
+        true
+    }
+
+    /// Whether an empty body is acceptable for `media`: a text type whose schema accepts `""`.
+    fn accepts_empty(&self, media: &crate::catalog::MediaType) -> bool {
+        match body::kind(media, None) {
+            BodyKind::Text | BodyKind::Binary => match media.schema_uri.as_deref().and_then(|u| self.compiled.get(u)) {
+                Some(v) => v.is_valid(&Value::String(String::new())),
+                None => true,
+            },
+            BodyKind::Form | BodyKind::Multipart => true,
+            BodyKind::Json => false,
+        }
     }
 
     /// One diagnostic per finding of `validator` on `value` (parsed from `body`), placed in the text.
@@ -504,12 +614,12 @@ impl<'c> Checker<'c> {
                 d.schema_path = f.schema_uri.map(|u| self.catalog.display_uri(&u));
                 let span = locate_pointer(&body.text, &f.instance_path);
                 d.instance_path = Some(f.instance_path);
-                if let Some((start, end)) = span {
-                    // Point at the opening character of objects and arrays rather than their whole extent.
-                    let end =
-                        if matches!(body.text.as_bytes().get(start), Some(b'{' | b'[')) { start + 1 } else { end };
-                    self.place(&mut d, body, (start, end), &index, &masked);
-                }
+                // Point at the opening character of objects and arrays rather than their
+                // whole extent; where the pointer cannot be found in the text (a form or
+                // multipart body, a text body), at the body's start.
+                let (start, end) = span.unwrap_or((0, 1));
+                let end = if matches!(body.text.as_bytes().get(start), Some(b'{' | b'[')) { start + 1 } else { end };
+                self.place(&mut d, body, (start, end), &index, &masked);
                 out.push(d);
             }
         }
@@ -576,13 +686,15 @@ impl<'c> Checker<'c> {
 }
 
 impl Outcome {
-    fn tally(&mut self, site: &Site<'_>, diags: Vec<Diagnostic>) {
+    fn tally(&mut self, site: &Site<'_>, diags: Vec<Diagnostic>, checked: bool) {
         self.payloads += 1;
         let valid = !diags.iter().any(|d| d.severity == Severity::Error);
-        if valid {
+        if !valid {
+            self.invalid += 1;
+        } else if checked {
             self.valid += 1;
         } else {
-            self.invalid += 1;
+            self.unchecked += 1;
         }
         self.cases.push(Case {
             file: site.file.to_string(),
@@ -620,13 +732,26 @@ fn parse_body(body: &BodyText) -> Result<Value, BodyProblem> {
     })
 }
 
-fn same_media(declared: &str, actual: &str) -> bool {
-    let essence = |s: &str| s.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
-    let (d, a) = (essence(declared), essence(actual));
-    d == a
-        || d == "*/*"
-        || (d.ends_with("/*") && a.starts_with(d.trim_end_matches('*')))
-        || (is_json_media(&d) && is_json_media(&a))
+/// Where a security finding points: the header, query parameter or cookie the
+/// first requirement's first scheme uses (`/Authorization` for HTTP schemes).
+fn security_pointer(requirements: &[crate::catalog::Requirement]) -> String {
+    use crate::catalog::SchemeKind;
+    match requirements.first().and_then(|r| r.schemes.first()).map(|s| &s.kind) {
+        Some(SchemeKind::ApiKey { name, .. }) => format!("/{}", name.replace('~', "~0").replace('/', "~1")),
+        _ => "/Authorization".into(),
+    }
+}
+
+/// The texts of every string, number and boolean in `value` (a parameter read
+/// from text), so a sensitive parameter's message can mask each of them.
+fn leaf_texts(value: &Value) -> Vec<String> {
+    match value {
+        Value::Array(items) => items.iter().flat_map(leaf_texts).collect(),
+        Value::Object(map) => map.values().flat_map(leaf_texts).collect(),
+        Value::String(s) => vec![s.clone()],
+        Value::Null => Vec::new(),
+        other => vec![other.to_string()],
+    }
 }
 
 fn preview(text: &str) -> String {
