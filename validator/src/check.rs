@@ -246,7 +246,9 @@ fn check_stream(
         }
     };
     if prefix.is_empty() {
-        report.extend([Diagnostic::error("parse", "the file is empty", name)]);
+        let mut d = Diagnostic::error("parse", "the file is empty", name);
+        (d.line, d.column, d.position_in) = (Some(1), Some(1), Some(PositionBase::File));
+        report.extend([d]);
         return report;
     }
     if checker.schema_uri().is_some() {

@@ -108,5 +108,6 @@ pub fn read_envelope(container: &Arc<str>, first_line: usize, index: Option<usiz
         operation: raw.operation,
         request: message(raw.request, "request")?,
         response: message(raw.response, "response")?,
+        origin: Some(super::Origin { container: container.clone(), first_line }),
     })
 }

@@ -199,7 +199,7 @@ fn convert(index: usize, raw: &str) -> CaptureItem {
         headers: Some(resp.headers.into_iter().map(|p| (p.name, p.value)).collect()),
         body: resp.content.and_then(body),
     });
-    Ok(Exchange { index: Some(index), operation: None, request: Some(request), response })
+    Ok(Exchange { index: Some(index), operation: None, request: Some(request), response, origin: None })
 }
 
 fn body(content: HarContent) -> Option<BodyText> {

@@ -28,6 +28,17 @@ pub struct Exchange {
     pub request: Option<Message>,
     /// The response, if captured.
     pub response: Option<Message>,
+    /// The envelope's text, for positions of findings outside its bodies.
+    pub origin: Option<Origin>,
+}
+
+/// The text an envelope was read from (the whole file, or one NDJSON line).
+#[derive(Debug, Clone)]
+pub struct Origin {
+    /// The text.
+    pub container: Arc<str>,
+    /// The file line on which it starts (1-based).
+    pub first_line: usize,
 }
 
 /// A request or a response.

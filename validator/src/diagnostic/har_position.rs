@@ -5,19 +5,29 @@
 use super::locate::{LineIndex, array_items, literal_offset, locate_pointer};
 use super::{Diagnostic, Direction, PositionBase};
 
-/// Whether `d` is positioned in a HAR entry's payload and could get a file position.
+/// Whether `d` belongs to a HAR entry and has no file position yet: it is
+/// positioned in a payload, or not at all (a header, the status, ...).
 pub fn needs_har_position(d: &Diagnostic) -> bool {
-    d.position_in == Some(PositionBase::Payload) && d.entry.is_some() && d.line.is_some() && d.direction.is_some()
+    d.entry.is_some()
+        && ((d.position_in == Some(PositionBase::Payload) && d.line.is_some() && d.direction.is_some())
+            || d.line.is_none())
 }
 
-/// Sets `file_line`/`file_column` on every diagnostic that [`needs_har_position`],
+/// Sets a file position on every diagnostic that [`needs_har_position`],
 /// given the HAR file's `text`. One pass finds every entry; each body is then
-/// located within its own entry. Base64 bodies are left alone (a decoded
-/// position has no counterpart in base64 text).
+/// located within its own entry. A finding in a base64 body points at the
+/// start of the encoded text (a decoded position has no counterpart in it);
+/// one outside any body points at the header, URL, status or body it is about.
 pub fn place_in_har(text: &str, diagnostics: &mut [Diagnostic]) {
     let Some(entries) = array_items(text, "/log/entries") else { return };
     let index = LineIndex::new(text);
     for d in diagnostics.iter_mut().filter(|d| needs_har_position(d)) {
+        if d.line.is_none() {
+            if let Some(&(start, end)) = d.entry.and_then(|e| entries.get(e)) {
+                super::anchor_all(text, start, &text[start..end], 1, true, std::slice::from_mut(d));
+            }
+            continue;
+        }
         let (Some(entry), Some(line), Some(direction)) = (d.entry, d.line, d.direction) else { continue };
         let Some(&(start, end)) = entries.get(entry) else { continue };
         let (content, body) = match direction {
@@ -29,6 +39,11 @@ pub fn place_in_har(text: &str, diagnostics: &mut [Diagnostic]) {
         if locate_pointer(entry_text, &encoding)
             .is_some_and(|(a, b)| entry_text[a..b].eq_ignore_ascii_case("\"base64\""))
         {
+            if let Some((s, _)) = locate_pointer(entry_text, body) {
+                let (file_line, file_column) = index.line_col(text, start + s);
+                d.file_line = Some(file_line);
+                d.file_column = Some(file_column);
+            }
             continue;
         }
         let Some((s, _)) = locate_pointer(entry_text, body) else { continue };
@@ -61,6 +76,8 @@ mod tests {
         let line = har.lines().nth(diags[0].file_line.unwrap() - 1).unwrap();
         let at: String = line.chars().skip(diags[0].file_column.unwrap() - 1).take(3).collect();
         assert_eq!(at, "\\\"a", "payload 2:3 is the quote before a");
-        assert_eq!(diags[1].file_line, None, "base64 bodies have no file position");
+        let line = har.lines().nth(diags[1].file_line.unwrap() - 1).unwrap();
+        let at: String = line.chars().skip(diags[1].file_column.unwrap() - 1).take(5).collect();
+        assert_eq!(at, "\"e30=", "a base64 body's findings point at the start of the encoded text");
     }
 }

@@ -4,6 +4,7 @@
 //! [`crate::render`] turn a [`crate::Report`] into text; nothing here formats output.
 
 mod case;
+mod capture_position;
 mod har_position;
 mod locate;
 mod redact;
@@ -11,6 +12,7 @@ mod report;
 mod scan;
 
 pub use case::Case;
+pub use capture_position::{anchor_all, needs_anchor};
 pub use har_position::{needs_har_position, place_in_har};
 pub use locate::{LineIndex, array_items, literal_offset, locate_pointer};
 pub use redact::Redactor;

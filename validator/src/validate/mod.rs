@@ -166,6 +166,15 @@ impl<'c> Checker<'c> {
 
     /// Checks one exchange of `file`.
     pub fn check(&self, file: &str, exchange: &Exchange) -> Outcome {
+        let mut out = self.check_exchange(file, exchange);
+        if let Some(origin) = &exchange.origin {
+            let text = &*origin.container;
+            crate::diagnostic::anchor_all(text, 0, text, origin.first_line, false, &mut out.diagnostics);
+        }
+        out
+    }
+
+    fn check_exchange(&self, file: &str, exchange: &Exchange) -> Outcome {
         let mut out = Outcome::default();
         let request_body = exchange.request.as_ref().and_then(|r| r.body.as_ref()).map(parse_body);
         let forced = self.options.operation.as_deref().or(exchange.operation.as_deref());
