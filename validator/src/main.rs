@@ -359,7 +359,8 @@ fn list_command(args: ListArgs) -> Result<ExitCode> {
         let dwidth = documents.iter().map(|d| d.path.len()).max().unwrap_or(8).max(8);
         writeln!(out, "{:dwidth$}  {:7}  OPERATIONS  TITLE", "DOCUMENT", "OPENAPI")?;
         for d in &documents {
-            let count = catalog.operations.iter().filter(|op| document_of(op).is_some_and(|x| x.path == d.path)).count();
+            let count =
+                catalog.operations.iter().filter(|op| document_of(op).is_some_and(|x| x.path == d.path)).count();
             let title = match (&d.title, &d.version) {
                 (Some(t), Some(v)) => format!("{t} ({v})"),
                 (Some(t), None) => t.clone(),

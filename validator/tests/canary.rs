@@ -185,3 +185,135 @@ fn no_sensitive_value_reaches_any_output() {
     }
     assert!(checked > 1_000_000, "the outputs were substantial ({checked} bytes)");
 }
+
+/// OpenAPI's own means of secrecy: `writeOnly`, `format: password`, and the
+/// header, query parameter and cookie of apiKey security schemes. Markers in
+/// each, breaking its schema so a diagnostic is about it, in envelopes, NDJSON
+/// and HAR; no output format may show one.
+#[test]
+fn openapi_marks_of_secrecy_are_honoured() {
+    let schemas = tempfile::tempdir().unwrap();
+    std::fs::write(
+        schemas.path().join("openapi.yaml"),
+        r##"openapi: 3.1.0
+info: {title: Canary payments, version: "1"}
+components:
+  securitySchemes:
+    queryKey: {type: apiKey, in: query, name: api_key}
+    headerKey: {type: apiKey, in: header, name: X-Partner-Key}
+    cookieKey: {type: apiKey, in: cookie, name: sid}
+  schemas:
+    Payment:
+      type: object
+      additionalProperties: false
+      required: [card]
+      properties:
+        card: {type: string, writeOnly: true, pattern: "^[0-9]{16}$"}
+        cvc: {type: string, writeOnly: true, maxLength: 4}
+        password: {type: string, format: password, minLength: 60}
+        pin: {$ref: "#/components/schemas/Pin"}
+        note: {type: string}
+    Pin: {type: string, format: password, enum: ["0000"]}
+security:
+  - queryKey: []
+    headerKey: []
+    cookieKey: []
+paths:
+  /pay:
+    post:
+      operationId: pay
+      parameters:
+        - {name: api_key, in: query, schema: {type: string, maxLength: 3}}
+        - {name: X-Partner-Key, in: header, schema: {type: string, maxLength: 3}}
+        - {name: sid, in: cookie, schema: {type: string, maxLength: 3}}
+      requestBody:
+        required: true
+        content:
+          application/json: {schema: {$ref: "#/components/schemas/Payment"}}
+          application/x-www-form-urlencoded: {schema: {$ref: "#/components/schemas/Payment"}}
+      responses:
+        "200": {description: ok}
+"##,
+    )
+    .unwrap();
+    let captures = tempfile::tempdir().unwrap();
+    let mut c = Canaries(0);
+    let mut envelopes = Vec::new();
+    let mut har_entries = Vec::new();
+    for mode in 0..6 {
+        let body = json!({
+            "card": c.next(),
+            "cvc": c.next(),
+            "password": c.next(),
+            "pin": c.next(),
+            "note": "fine",
+        });
+        let url = format!("https://pay.example/pay?api_key={}", c.next());
+        let headers = json!({"X-Partner-Key": c.next(), "Cookie": format!("sid={}", c.next()), "Content-Type": "application/json"});
+        let request = match mode % 3 {
+            0 => json!({"method": "POST", "url": url, "headers": headers, "body": body}),
+            1 => {
+                json!({"method": "POST", "url": url, "headers": headers, "bodyText": serde_json::to_string(&body).unwrap()})
+            }
+            _ => {
+                let mut h = headers.clone();
+                h["Content-Type"] = json!("application/x-www-form-urlencoded");
+                let form = format!("card={}&cvc={}&password={}&pin={}", c.next(), c.next(), c.next(), c.next());
+                json!({"method": "POST", "url": url, "headers": h, "bodyText": form})
+            }
+        };
+        envelopes.push(json!({"request": request, "response": {"status": 200}}));
+        let har_headers: Vec<Value> = [("X-Partner-Key", c.next()), ("Cookie", format!("sid={}", c.next()))]
+            .into_iter()
+            .map(|(k, v)| json!({"name": k, "value": v}))
+            .collect();
+        har_entries.push(json!({
+            "request": {"method": "POST", "url": format!("https://pay.example/pay?api_key={}", c.next()), "headers": har_headers,
+                "postData": {"mimeType": "application/json", "text": serde_json::to_string(&json!({"card": c.next(), "cvc": c.next(), "pin": c.next()})).unwrap()}},
+            "response": {"status": 200, "headers": [], "content": {"size": 0}}
+        }));
+    }
+    let ndjson: String = envelopes.iter().map(|e| serde_json::to_string(e).unwrap() + "\n").collect();
+    std::fs::write(captures.path().join("pay.ndjson"), ndjson).unwrap();
+    std::fs::write(captures.path().join("one.json"), serde_json::to_string_pretty(&envelopes[0]).unwrap()).unwrap();
+    let har = json!({"log": {"version": "1.2", "entries": har_entries}});
+    std::fs::write(captures.path().join("pay.har"), serde_json::to_string_pretty(&har).unwrap()).unwrap();
+
+    let schemas_arg = schemas.path().to_str().unwrap();
+    let inputs = captures.path().to_str().unwrap();
+    let mut outputs = Vec::new();
+    for format in ["human", "json", "sarif", "github", "junit"] {
+        let o = Command::new(env!("CARGO_BIN_EXE_accord"))
+            .args(["check", "--schemas", schemas_arg, "--format", format, inputs])
+            .output()
+            .unwrap();
+        assert_eq!(o.status.code(), Some(1), "{format}: {}", String::from_utf8_lossy(&o.stderr));
+        outputs.push((format, o.stdout));
+        outputs.push((format, o.stderr));
+    }
+    for (what, bytes) in &outputs {
+        let text = String::from_utf8_lossy(bytes);
+        if let Some(i) = text.find("CANARY") {
+            panic!("{what} leaks a sensitive value: ...{}...", &text[i.saturating_sub(200)..(i + 40).min(text.len())]);
+        }
+    }
+    // The markers were judged, not skipped: every secret field and key broke its schema.
+    let report: Value = serde_json::from_slice(&outputs[2].1).unwrap();
+    let found: BTreeSet<(String, String)> = report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| (d["code"].as_str().unwrap().to_string(), d["instancePath"].as_str().unwrap_or("").to_string()))
+        .collect();
+    for expected in [
+        ("pattern", "/card"),
+        ("maxLength", "/cvc"),
+        ("minLength", "/password"),
+        ("enum", "/pin"),
+        ("maxLength", "/api_key"),
+        ("maxLength", "/X-Partner-Key"),
+        ("maxLength", "/sid"),
+    ] {
+        assert!(found.contains(&(expected.0.to_string(), expected.1.to_string())), "{expected:?} not in {found:?}");
+    }
+}

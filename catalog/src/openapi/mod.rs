@@ -161,8 +161,7 @@ fn document_operations(root: &SchemaRoot, doc: &Document) -> Result<Vec<Operatio
                     None => op_id.to_string(),
                 };
                 let mut parameters: Vec<Parameter> = Vec::new();
-                let lists =
-                    [(shared, item_loc.join("parameters")), (op.get("parameters"), op_loc.join("parameters"))];
+                let lists = [(shared, item_loc.join("parameters")), (op.get("parameters"), op_loc.join("parameters"))];
                 for (list, list_loc) in lists {
                     for (i, p) in list.and_then(Value::as_array).into_iter().flatten().enumerate() {
                         if let Some(param) = parameter(root, &list_loc.join(&i.to_string()), p)? {
@@ -187,8 +186,7 @@ fn document_operations(root: &SchemaRoot, doc: &Document) -> Result<Vec<Operatio
                 // `responses` is optional in OpenAPI 3.1: an operation may document none.
                 for (status, resp) in op.get("responses").and_then(Value::as_object).into_iter().flatten() {
                     let (location, resp) = follow(root, &op_loc.join("responses").join(status), resp)?;
-                    let description =
-                        resp.get("description").and_then(Value::as_str).unwrap_or_default().to_string();
+                    let description = resp.get("description").and_then(Value::as_str).unwrap_or_default().to_string();
                     let body = match resp.get("content") {
                         Some(_) => Some(body(root, &location, resp)?.1),
                         None => None,

@@ -56,9 +56,14 @@ pub struct Requirement {
 
 /// The requirements of `security` (at `at` in `doc`), resolved against the
 /// document's security schemes. `None` when there is no `security` here.
-pub fn requirements(doc: &Document, at: &Location, security: Option<&Value>) -> Result<Option<Vec<Requirement>>, CatalogError> {
+pub fn requirements(
+    doc: &Document,
+    at: &Location,
+    security: Option<&Value>,
+) -> Result<Option<Vec<Requirement>>, CatalogError> {
     let Some(security) = security else { return Ok(None) };
-    let invalid = |pointer: String, message: String| CatalogError::Invalid { path: doc.shown.clone(), pointer, message };
+    let invalid =
+        |pointer: String, message: String| CatalogError::Invalid { path: doc.shown.clone(), pointer, message };
     let Some(list) = security.as_array() else {
         return Err(invalid(at.pointer.clone(), "`security` must be an array of requirement objects".into()));
     };
@@ -107,7 +112,9 @@ fn kind(scheme: &Value) -> Result<SchemeKind, String> {
         Some("oauth2") => Ok(SchemeKind::OAuth2),
         Some("openIdConnect") => Ok(SchemeKind::OpenIdConnect),
         Some("mutualTLS") => Ok(SchemeKind::MutualTls),
-        Some(other) => Err(format!("unknown security scheme type `{other}` (apiKey, http, oauth2, openIdConnect, mutualTLS)")),
+        Some(other) => {
+            Err(format!("unknown security scheme type `{other}` (apiKey, http, oauth2, openIdConnect, mutualTLS)"))
+        }
         None => Err("a security scheme needs a `type`".into()),
     }
 }

@@ -152,18 +152,18 @@ fn ends(template: &[Piece], text: &str, fold_case: bool) -> Vec<usize> {
             let rest = &text[at..];
             match piece {
                 Piece::Literal(lit) => {
-                    let hit = rest.get(..lit.len()).is_some_and(|head| {
-                        if fold_case { head.eq_ignore_ascii_case(lit) } else { head == lit }
-                    });
+                    let hit = rest
+                        .get(..lit.len())
+                        .is_some_and(|head| if fold_case { head.eq_ignore_ascii_case(lit) } else { head == lit });
                     if hit {
                         next.push(at + lit.len());
                     }
                 }
                 Piece::Variable { values: Some(values), .. } => {
                     for v in values {
-                        let hit = rest.get(..v.len()).is_some_and(|head| {
-                            if fold_case { head.eq_ignore_ascii_case(v) } else { head == v }
-                        });
+                        let hit = rest
+                            .get(..v.len())
+                            .is_some_and(|head| if fold_case { head.eq_ignore_ascii_case(v) } else { head == v });
                         if hit {
                             next.push(at + v.len());
                         }

@@ -153,7 +153,10 @@ fn catalog_declares_documented_parameters_and_security() {
     }
     let xoxo = catalog.operation("xoxoday.getOrderDetails").unwrap();
     assert_eq!(xoxo.security.len(), 1);
-    assert_eq!(xoxo.security[0].schemes[0].kind, accord_validator::catalog::SchemeKind::Http { scheme: "bearer".into() });
+    assert_eq!(
+        xoxo.security[0].schemes[0].kind,
+        accord_validator::catalog::SchemeKind::Http { scheme: "bearer".into() }
+    );
     let servers: Vec<&str> = xoxo.servers.iter().map(|s| s.url.as_str()).collect();
     assert_eq!(servers, ["https://stagingaccount.xoxoday.com/chef", "https://accounts.xoxoday.com/chef"]);
     assert_eq!(xoxo.discriminator.as_ref().unwrap().value, "plumProAPI.mutation.getOrderDetails");

@@ -1,10 +1,12 @@
 //! Collects the names of fields and headers whose values must never be shown.
 //!
 //! A property is sensitive when its schema, or the schema its `$ref` points
-//! to, carries `x-accord-sensitive`. Names are collected across the whole
-//! catalog: masking a same-named field elsewhere is the safe side to err on.
+//! to, carries `x-accord-sensitive`, `writeOnly: true` or `format: password`.
+//! The header, query parameter and cookie names of apiKey security schemes are
+//! sensitive too. Names are collected across the whole catalog: masking a
+//! same-named field elsewhere is the safe side to err on.
 
-use super::{Location, Operation, ParameterIn, SchemaRoot};
+use super::{Location, Operation, ParameterIn, SchemaRoot, SchemeKind};
 use crate::diagnostic::Redactor;
 use accord_catalog::openapi::is_sensitive;
 use serde_json::Value;
@@ -34,7 +36,22 @@ pub fn redactor(root: &SchemaRoot, operations: &[Operation]) -> Redactor {
         }
     }
     let params = operations.iter().flat_map(|op| &op.parameters).filter(|p| p.sensitive);
-    let headers = params.clone().filter(|p| p.location == ParameterIn::Header).map(|p| p.name.clone());
-    fields.extend(params.filter(|p| p.location != ParameterIn::Header).map(|p| p.name.clone()));
+    let mut headers: Vec<String> = params
+        .clone()
+        .filter(|p| matches!(p.location, ParameterIn::Header | ParameterIn::Cookie))
+        .map(|p| p.name.clone())
+        .collect();
+    fields.extend(
+        params.filter(|p| matches!(p.location, ParameterIn::Query | ParameterIn::Path)).map(|p| p.name.clone()),
+    );
+    let schemes = operations.iter().flat_map(|op| &op.security).flat_map(|r| &r.schemes);
+    for scheme in schemes {
+        if let SchemeKind::ApiKey { name, location } = &scheme.kind {
+            match location {
+                ParameterIn::Query | ParameterIn::Path => fields.push(name.clone()),
+                ParameterIn::Header | ParameterIn::Cookie => headers.push(name.clone()),
+            }
+        }
+    }
     Redactor::new(fields, headers)
 }

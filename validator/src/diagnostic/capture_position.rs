@@ -102,7 +102,9 @@ fn header_pointer(entry: &Value, side: &str, name: &str) -> Option<String> {
 
 fn named_item(list: Option<&Value>, name: &str, fold_case: bool) -> Option<usize> {
     list?.as_array()?.iter().position(|item| {
-        item.get("name").and_then(Value::as_str).is_some_and(|n| if fold_case { n.eq_ignore_ascii_case(name) } else { n == name })
+        item.get("name")
+            .and_then(Value::as_str)
+            .is_some_and(|n| if fold_case { n.eq_ignore_ascii_case(name) } else { n == name })
     })
 }
 

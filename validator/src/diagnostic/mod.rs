@@ -3,16 +3,16 @@
 //! Every finding in a payload is a [`Diagnostic`], never an `Err`. Renderers in
 //! [`crate::render`] turn a [`crate::Report`] into text; nothing here formats output.
 
-mod case;
 mod capture_position;
+mod case;
 mod har_position;
 mod locate;
 mod redact;
 mod report;
 mod scan;
 
-pub use case::Case;
 pub use capture_position::{anchor_all, needs_anchor};
+pub use case::Case;
 pub use har_position::{needs_har_position, place_in_har};
 pub use locate::{LineIndex, array_items, literal_offset, locate_pointer};
 pub use redact::Redactor;

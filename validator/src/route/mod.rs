@@ -157,7 +157,10 @@ mod tests {
         assert_eq!(url_authority("https://u:p@h.example:8443/x"), Some("h.example:8443"));
         let wrong = router.route(&msg("POST", "https://evil.example/chef/v1/oauth/api"), None).unwrap_err();
         assert_eq!(wrong.wrong_server.len(), 1, "right path, host no server allows");
-        assert!(router.route(&msg("POST", "https://accounts.xoxoday.com/v1/oauth/api"), None).is_err(), "base path missing");
+        assert!(
+            router.route(&msg("POST", "https://accounts.xoxoday.com/v1/oauth/api"), None).is_err(),
+            "base path missing"
+        );
         assert_eq!(r.operation.id, "tuya.queryOrderDetails");
         assert_eq!(r.path_params["order_id"], "123");
         let body = serde_json::json!({"query": "plumProAPI.mutation.getOrderDetails"});

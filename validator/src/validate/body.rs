@@ -112,7 +112,10 @@ fn field(name: &str, values: Vec<String>, part_type: Option<&str>, media: &Media
     let read = |text: &str| -> Result<Value, String> {
         if json {
             serde_json::from_str(text).map_err(|e| {
-                format!("field `{name}` is declared JSON but does not parse: {}", crate::capture::strip_position(&e.to_string()))
+                format!(
+                    "field `{name}` is declared JSON but does not parse: {}",
+                    crate::capture::strip_position(&e.to_string())
+                )
             })
         } else {
             Ok(super::parameter::scalar(text, &item_shape))
@@ -133,8 +136,8 @@ pub fn size_limits(schema: Option<&Value>) -> (Option<u64>, Option<u64>) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
     use crate::catalog::Shape;
+    use serde_json::json;
     use std::collections::BTreeMap;
 
     fn media(name: &str, props: &[(&str, &str)], encoding: &[(&str, &str)]) -> MediaType {
@@ -177,7 +180,11 @@ mod tests {
 
     #[test]
     fn form_bodies() {
-        let m = media("application/x-www-form-urlencoded", &[("n", "integer"), ("ids", "array")], &[("meta", "application/json")]);
+        let m = media(
+            "application/x-www-form-urlencoded",
+            &[("n", "integer"), ("ids", "array")],
+            &[("meta", "application/json")],
+        );
         let v = form("n=5&ids=1&ids=2&name=a+b&meta=%7B%22x%22%3A1%7D", &m).unwrap();
         assert_eq!(v, json!({"n": 5, "ids": [1, 2], "name": "a b", "meta": {"x": 1}}));
         assert!(form("meta=%7B", &m).unwrap_err().contains("`meta`"));
@@ -190,6 +197,10 @@ mod tests {
         let v = multipart(body, Some("multipart/form-data; boundary=XyZ"), &m).unwrap();
         assert_eq!(v, json!({"n": 7, "doc": {"a": [1]}, "file": "hello"}));
         assert!(multipart(body, Some("multipart/form-data"), &m).unwrap_err().contains("boundary"));
-        assert!(multipart(&body[..body.len() - 9], Some("multipart/form-data; boundary=XyZ"), &m).unwrap_err().contains("closing"));
+        assert!(
+            multipart(&body[..body.len() - 9], Some("multipart/form-data; boundary=XyZ"), &m)
+                .unwrap_err()
+                .contains("closing")
+        );
     }
 }

@@ -9,6 +9,7 @@ use crate::diagnostic::{Redactor, Severity};
 use jsonschema::ValidationError;
 use jsonschema::error::{TypeKind, ValidationErrorKind};
 use serde_json::Value;
+use std::collections::BTreeSet;
 
 /// One finding before it is placed in a file.
 #[derive(Debug, Clone, PartialEq)]
@@ -180,8 +181,46 @@ fn describe_branch(schema: &Value) -> String {
     if parts.is_empty() { "a schema".to_string() } else { parts.join(" ") }
 }
 
+/// Findings for every error of one validation, leaf first: a failed
+/// `oneOf`/`anyOf` is reported by the errors of its best-fitting alternative
+/// (see [`super::branch`]), and an `unevaluatedProperties` error beside it
+/// leaves out the properties its alternatives declare (a cascade of the same failure).
+pub fn all_findings<'v>(
+    errors: impl Iterator<Item = ValidationError<'v>>,
+    catalog: &Catalog,
+    redactor: &Redactor,
+) -> Vec<Finding> {
+    let errors: Vec<ValidationError<'v>> = errors.collect();
+    let mut cascades: Vec<(String, BTreeSet<String>)> = Vec::new();
+    for e in errors.iter().filter(|e| super::branch::alternatives(e).is_some()) {
+        cascades.push((e.instance_path().as_str().to_string(), super::branch::declared_properties(e, catalog)));
+    }
+    let mut out = Vec::new();
+    for e in &errors {
+        let mut skip = BTreeSet::new();
+        if matches!(e.kind(), ValidationErrorKind::UnevaluatedProperties { .. }) {
+            for (path, names) in &cascades {
+                if path == e.instance_path().as_str() {
+                    skip.extend(names.iter().cloned());
+                }
+            }
+        }
+        out.extend(findings_skipping(e, catalog, redactor, &skip));
+    }
+    out
+}
+
 /// Findings for one jsonschema error.
 pub fn findings(error: &ValidationError<'_>, catalog: &Catalog, redactor: &Redactor) -> Vec<Finding> {
+    findings_skipping(error, catalog, redactor, &BTreeSet::new())
+}
+
+fn findings_skipping(
+    error: &ValidationError<'_>,
+    catalog: &Catalog,
+    redactor: &Redactor,
+    skip: &BTreeSet<String>,
+) -> Vec<Finding> {
     let instance_path = error.instance_path().as_str().to_string();
     let schema_uri = error.absolute_keyword_location().map(|u| u.as_str().to_string());
     let site = schema_uri.as_deref().and_then(|u| SchemaSite::parse(catalog, u));
@@ -262,6 +301,47 @@ pub fn findings(error: &ValidationError<'_>, catalog: &Catalog, redactor: &Redac
                     None => format!("`{prop}` is required{owner} but missing"),
                 }
             }
+        }
+        ValidationErrorKind::AnyOf { .. } | ValidationErrorKind::OneOfNotValid { .. }
+            if rule.is_none() && super::branch::best(error, catalog).is_some() =>
+        {
+            let choice =
+                super::branch::best(error, catalog).unwrap_or(super::branch::Choice { index: 0, selected: false });
+            let context = super::branch::alternatives(error).unwrap_or_default();
+            let forms = context.len();
+            let why = if choice.selected { "the form its tag selects" } else { "the closest form" };
+            let note = format!(
+                "{name} matches none of the {forms} allowed forms ({code}); these are the errors of {why}, #{}",
+                choice.index + 1
+            );
+            let mut out = Vec::new();
+            for e in &context[choice.index] {
+                for mut f in findings(e, catalog, redactor) {
+                    f.help = Some(match f.help {
+                        Some(h) => format!("{h} ({note})"),
+                        None => note.clone(),
+                    });
+                    out.push(f);
+                }
+            }
+            return out;
+        }
+        ValidationErrorKind::UnevaluatedProperties { unexpected } => {
+            let owner = if instance_path.is_empty() { String::new() } else { format!(" in {name}") };
+            return unexpected
+                .iter()
+                .filter(|key| !skip.contains(*key))
+                .map(|key| {
+                    let path = format!("{instance_path}/{}", key.replace('~', "~0").replace('/', "~1"));
+                    finding(
+                        Severity::Error,
+                        "unevaluatedProperties".into(),
+                        format!("unknown field `{key}`{owner}"),
+                        Some("no schema that applies here declares this field".into()),
+                        path,
+                    )
+                })
+                .collect();
         }
         ValidationErrorKind::AdditionalProperties { unexpected } => {
             let declared: Vec<String> = site

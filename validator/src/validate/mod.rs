@@ -2,6 +2,7 @@
 //! parameters, required headers and security, response status and body.
 
 mod body;
+mod branch;
 mod compile;
 pub mod keywords;
 mod message;
@@ -9,17 +10,17 @@ pub mod parameter;
 pub mod security;
 
 pub use compile::{CompiledSchemas, compile, compile_generic, registry};
-pub use message::{Finding, did_you_mean, field_name, findings, show_value};
+pub use message::{Finding, all_findings, did_you_mean, field_name, findings, show_value};
 
 use crate::capture::{BodyText, Exchange, Message};
 use crate::catalog::is_json_media;
 use crate::catalog::{Body, Catalog, Operation, Parameter, ParameterIn};
-use accord_catalog::openapi::media::BodyKind;
-use parameter::{Carried, Read};
 use crate::diagnostic::{
     Case, Diagnostic, Direction, LineIndex, Part, PositionBase, Severity, Snippet, locate_pointer,
 };
 use crate::route::{Router, url_path};
+use accord_catalog::openapi::media::BodyKind;
+use parameter::{Carried, Read};
 use serde_json::Value;
 use std::collections::BTreeMap;
 
@@ -228,7 +229,11 @@ impl<'c> Checker<'c> {
         if let Some(response) = &exchange.response {
             let site = Site { file, entry: exchange.index, operation: &operation.id, direction: Direction::Response };
             let mut diags = Vec::new();
-            let head = exchange.request.as_ref().and_then(|r| r.method.as_deref()).is_some_and(|m| m.eq_ignore_ascii_case("HEAD"));
+            let head = exchange
+                .request
+                .as_ref()
+                .and_then(|r| r.method.as_deref())
+                .is_some_and(|m| m.eq_ignore_ascii_case("HEAD"));
             let checked = self.check_response(&site, operation, response, head, &mut diags);
             out.tally(&site, diags, checked);
         }
@@ -242,9 +247,7 @@ impl<'c> Checker<'c> {
                 let path = url_path(u);
                 match miss.wrong_server.first() {
                     Some((id, servers)) => (
-                        format!(
-                            "{m} {path} matches `{id}` only on a host or base path its servers do not allow"
-                        ),
+                        format!("{m} {path} matches `{id}` only on a host or base path its servers do not allow"),
                         Some(format!("`{id}` is served at {}", servers.join(", "))),
                     ),
                     None => (
@@ -378,22 +381,20 @@ impl<'c> Checker<'c> {
                 && self.catalog.redactor.is_sensitive_header(&param.name))
             || self.catalog.redactor.is_sensitive_field(&param.name);
         let raw_texts: Vec<String> = leaf_texts(&value);
-        for error in validator.iter_errors(&value) {
-            for f in findings(&error, self.catalog, &self.catalog.redactor) {
-                let detail = f.message.replace("the body", &format!("{kind} `{}`", param.name));
-                let detail = if sensitive {
-                    raw_texts.iter().fold(detail, |m, raw| {
-                        redact_message(&m, raw, &show_value(&Value::String(raw.clone()), true))
-                    })
-                } else {
-                    detail
-                };
-                let mut d = site.diagnostic(f.severity, &f.code, detail, part);
-                d.help = f.help;
-                d.instance_path = Some(format!("{pointer}{}", f.instance_path));
-                d.schema_path = f.schema_uri.map(|u| self.catalog.display_uri(&u));
-                out.push(d);
-            }
+        for f in all_findings(validator.iter_errors(&value), self.catalog, &self.catalog.redactor) {
+            let detail = f.message.replace("the body", &format!("{kind} `{}`", param.name));
+            let detail = if sensitive {
+                raw_texts
+                    .iter()
+                    .fold(detail, |m, raw| redact_message(&m, raw, &show_value(&Value::String(raw.clone()), true)))
+            } else {
+                detail
+            };
+            let mut d = site.diagnostic(f.severity, &f.code, detail, part);
+            d.help = f.help;
+            d.instance_path = Some(format!("{pointer}{}", f.instance_path));
+            d.schema_path = f.schema_uri.map(|u| self.catalog.display_uri(&u));
+            out.push(d);
         }
     }
 
@@ -521,7 +522,10 @@ impl<'c> Checker<'c> {
             false
         };
         if validator.is_none() && kind != BodyKind::Binary {
-            return unchecked(out, format!("the {direction} body ({}) has no schema in the contract: not checked", media.name));
+            return unchecked(
+                out,
+                format!("the {direction} body ({}) has no schema in the contract: not checked", media.name),
+            );
         }
         let value = match kind {
             BodyKind::Json => match parsed {
@@ -616,21 +620,19 @@ impl<'c> Checker<'c> {
         let container = body.embedded.as_ref().map_or(&*body.text, |e| &*e.container);
         let index = LineIndex::new(container);
         let masked = std::cell::OnceCell::new();
-        for error in validator.iter_errors(value) {
-            for f in findings(&error, self.catalog, &self.catalog.redactor) {
-                let mut d = make(f.severity, &f.code, f.message);
-                d.help = f.help;
-                d.schema_path = f.schema_uri.map(|u| self.catalog.display_uri(&u));
-                let span = locate_pointer(&body.text, &f.instance_path);
-                d.instance_path = Some(f.instance_path);
-                // Point at the opening character of objects and arrays rather than their
-                // whole extent; where the pointer cannot be found in the text (a form or
-                // multipart body, a text body), at the body's start.
-                let (start, end) = span.unwrap_or((0, 1));
-                let end = if matches!(body.text.as_bytes().get(start), Some(b'{' | b'[')) { start + 1 } else { end };
-                self.place(&mut d, body, (start, end), &index, &masked);
-                out.push(d);
-            }
+        for f in all_findings(validator.iter_errors(value), self.catalog, &self.catalog.redactor) {
+            let mut d = make(f.severity, &f.code, f.message);
+            d.help = f.help;
+            d.schema_path = f.schema_uri.map(|u| self.catalog.display_uri(&u));
+            let span = locate_pointer(&body.text, &f.instance_path);
+            d.instance_path = Some(f.instance_path);
+            // Point at the opening character of objects and arrays rather than their
+            // whole extent; where the pointer cannot be found in the text (a form or
+            // multipart body, a text body), at the body's start.
+            let (start, end) = span.unwrap_or((0, 1));
+            let end = if matches!(body.text.as_bytes().get(start), Some(b'{' | b'[')) { start + 1 } else { end };
+            self.place(&mut d, body, (start, end), &index, &masked);
+            out.push(d);
         }
     }
 

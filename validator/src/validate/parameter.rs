@@ -200,7 +200,10 @@ fn read_query(param: &Parameter, carried: &Carried<'_>) -> Result<Read, Problem>
         } else {
             Err(Problem {
                 code: "allowEmptyValue",
-                message: format!("query parameter `{}` is sent with an empty value, which it does not allow", param.name),
+                message: format!(
+                    "query parameter `{}` is sent with an empty value, which it does not allow",
+                    param.name
+                ),
             })
         };
     }
@@ -390,10 +393,7 @@ mod tests {
     }
 
     fn object_of(props: &[(&str, &[&str])]) -> Shape {
-        Shape {
-            properties: props.iter().map(|(k, t)| (k.to_string(), shape(t))).collect(),
-            ..shape(&["object"])
-        }
+        Shape { properties: props.iter().map(|(k, t)| (k.to_string(), shape(t))).collect(), ..shape(&["object"]) }
     }
 
     fn query(url: &str, p: &Parameter) -> Result<Read, Problem> {

@@ -56,7 +56,11 @@ fn missing(scheme: &SecurityScheme, carried: &Carried<'_>) -> Option<String> {
     };
     let authorization = |word: &str| -> Option<String> {
         match header("authorization") {
-            None => Some(format!("{} needs an `Authorization: {} ...` header, which is missing", scheme.describe(), title(word))),
+            None => Some(format!(
+                "{} needs an `Authorization: {} ...` header, which is missing",
+                scheme.describe(),
+                title(word)
+            )),
             Some(v) => {
                 let mut parts = v.trim().splitn(2, ' ');
                 let sent = parts.next().unwrap_or("");
@@ -153,6 +157,8 @@ mod tests {
             schemes: vec![scheme("c", SchemeKind::ApiKey { name: "sid".into(), location: ParameterIn::Cookie })],
         }];
         let h = headers(&[("Cookie", "a=1; sid=")]);
-        assert!(matches!(check(&cookie_key, &Carried::new(None, None, Some(&h))), Verdict::Unmet(r) if r[0].contains("empty")));
+        assert!(
+            matches!(check(&cookie_key, &Carried::new(None, None, Some(&h))), Verdict::Unmet(r) if r[0].contains("empty"))
+        );
     }
 }
