@@ -965,3 +965,16 @@ fn responses_are_optional_and_an_unchecked_response_is_said() {
     assert_eq!((d0["severity"].as_str(), d0["code"].as_str()), (Some("warning"), Some("unchecked")), "{r}");
     assert!(d0["message"].as_str().unwrap().contains("documents no responses"), "{r}");
 }
+
+#[test]
+fn an_unknown_flag_suggests_the_closest_real_one_by_meaning() {
+    let o = accord(&["check", "--schema-dir", "x", "y"]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8(o.stderr).unwrap();
+    assert!(err.contains("a similar argument exists: '--schemas'"), "{err}");
+    assert!(err.contains("Usage: accord check [OPTIONS]"), "{err}");
+    let o = accord(&["check", "--strickt", "y"]);
+    assert!(String::from_utf8(o.stderr).unwrap().contains("'--strict'"));
+    let o = accord(&["list", "--jsno"]);
+    assert!(String::from_utf8(o.stderr).unwrap().contains("'--json'"));
+}

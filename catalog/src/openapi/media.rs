@@ -34,8 +34,12 @@ pub enum BodyKind {
     Form,
     /// `multipart/form-data`: an object of parts.
     Multipart,
-    /// Anything else: bytes, judged by size only.
+    /// Bytes (`application/octet-stream`, `image/*`, `audio/*`, `video/*`,
+    /// `font/*`, archives, PDF): judged by size only.
     Binary,
+    /// A structured type Accord does not parse (XML, YAML, protobuf, ...):
+    /// never judged, always reported as unchecked.
+    Unsupported,
 }
 
 impl BodyKind {
@@ -50,8 +54,20 @@ impl BodyKind {
             BodyKind::Form
         } else if e == "multipart/form-data" || e == "multipart/mixed" {
             BodyKind::Multipart
-        } else {
+        } else if ["image/", "audio/", "video/", "font/"].iter().any(|p| e.starts_with(p))
+            || [
+                "application/octet-stream",
+                "application/pdf",
+                "application/zip",
+                "application/gzip",
+                "application/x-tar",
+                "application/x-7z-compressed",
+            ]
+            .contains(&e.as_str())
+        {
             BodyKind::Binary
+        } else {
+            BodyKind::Unsupported
         }
     }
 }
@@ -85,6 +101,8 @@ mod tests {
         assert_eq!(BodyKind::of("text/html; charset=utf-8"), BodyKind::Text);
         assert_eq!(BodyKind::of("multipart/form-data; boundary=x"), BodyKind::Multipart);
         assert_eq!(BodyKind::of("application/octet-stream"), BodyKind::Binary);
+        assert_eq!(BodyKind::of("image/png"), BodyKind::Binary);
+        assert_eq!(BodyKind::of("application/xml"), BodyKind::Unsupported);
         assert_eq!(parameter("multipart/form-data; boundary=\"a b\"", "BOUNDARY").as_deref(), Some("a b"));
     }
 }

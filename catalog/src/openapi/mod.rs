@@ -193,8 +193,11 @@ fn document_operations(root: &SchemaRoot, doc: &Document) -> Result<Vec<Operatio
                     };
                     responses.insert(status.clone(), ResponseSpec { description, body, location });
                 }
+                // The document's `security` is how clients call the API; a webhook is
+                // a call the API makes, so only its own `security` applies to it.
                 let security = match security::requirements(doc, &op_loc.join("security"), op.get("security"))? {
                     Some(own) => own,
+                    None if kind == OperationKind::Webhook => Vec::new(),
                     None => global_security.clone().unwrap_or_default(),
                 };
                 let discriminator = op.get("x-accord-discriminator").map(|d| {

@@ -80,7 +80,7 @@ impl CompiledSchemas {
             uris.extend(op.parameters.iter().filter_map(|p| p.schema_uri.as_deref()));
             uris.extend(op.request_schema.as_deref());
             let bodies = op.request_body.iter().chain(op.responses.values().filter_map(|r| r.body.as_ref()));
-            uris.extend(bodies.flat_map(|b| &b.media).filter(|m| m.is_json()).filter_map(|m| m.schema_uri.as_deref()));
+            uris.extend(bodies.flat_map(|b| &b.media).filter_map(|m| m.schema_uri.as_deref()));
         }
         uris.sort_unstable();
         uris.dedup();

@@ -130,7 +130,7 @@ impl<'c> Checker<'c> {
         };
         let mut diags = Vec::new();
         match parse_body(&body) {
-            Ok(value) => self.report_errors(validator, &value, &body, &make, &mut diags),
+            Ok(value) => self.report_errors(validator, &value, &body, &make, true, &mut diags),
             Err(BodyProblem { message, offset }) => {
                 let mut d = make(Severity::Error, "parse", format!("the document is not valid JSON: {message}"));
                 let span = (offset, offset.saturating_add(1));
@@ -521,6 +521,12 @@ impl<'c> Checker<'c> {
             out.push(d);
             false
         };
+        if kind == BodyKind::Unsupported {
+            return unchecked(
+                out,
+                format!("the {direction} body ({}) is of a media type Accord does not read: not checked", media.name),
+            );
+        }
         if validator.is_none() && kind != BodyKind::Binary {
             return unchecked(
                 out,
@@ -568,6 +574,7 @@ impl<'c> Checker<'c> {
                     }
                 }
             }
+            BodyKind::Unsupported => return false,
             BodyKind::Binary => {
                 let schema = media.schema.as_ref().and_then(|l| self.catalog.root.get(l));
                 let (min, max) = body::size_limits(schema);
@@ -588,7 +595,9 @@ impl<'c> Checker<'c> {
             }
         };
         if let Some(validator) = validator {
-            self.report_errors(validator, &value, body, &make, out);
+            // A form or multipart body is not JSON text the redactor can mask: show no snippet of it.
+            let show_text = !matches!(kind, BodyKind::Form | BodyKind::Multipart);
+            self.report_errors(validator, &value, body, &make, show_text, out);
         }
         true
     }
@@ -600,7 +609,7 @@ impl<'c> Checker<'c> {
                 Some(v) => v.is_valid(&Value::String(String::new())),
                 None => true,
             },
-            BodyKind::Form | BodyKind::Multipart => true,
+            BodyKind::Form | BodyKind::Multipart | BodyKind::Unsupported => true,
             BodyKind::Json => false,
         }
     }
@@ -612,6 +621,7 @@ impl<'c> Checker<'c> {
         value: &Value,
         body: &BodyText,
         make: &dyn Fn(Severity, &str, String) -> Diagnostic,
+        show_text: bool,
         out: &mut Vec<Diagnostic>,
     ) {
         if validator.is_valid(value) {
@@ -632,6 +642,9 @@ impl<'c> Checker<'c> {
             let (start, end) = span.unwrap_or((0, 1));
             let end = if matches!(body.text.as_bytes().get(start), Some(b'{' | b'[')) { start + 1 } else { end };
             self.place(&mut d, body, (start, end), &index, &masked);
+            if !show_text {
+                d.snippet = None;
+            }
             out.push(d);
         }
     }
