@@ -51,7 +51,9 @@ pub fn is_openapi(value: &Value) -> bool {
 pub fn parse(name: &str, text: &str) -> Result<Value, CatalogError> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     if name.ends_with(".yaml") || name.ends_with(".yml") {
-        serde_norway::from_str::<Value>(text).map_err(|e| CatalogError::Yaml {
+        // An integer beyond 64 bits (OpenAI's `minimum: -9223372036854776000`)
+        // is read as a float, as JSON parsers read it, not refused.
+        serde_norway::from_str::<Lenient>(text).map(|l| l.0).map_err(|e| CatalogError::Yaml {
             path: name.to_string(),
             line: e.location().map(|l| l.line()),
             column: e.location().map(|l| l.column()),
@@ -64,6 +66,77 @@ pub fn parse(name: &str, text: &str) -> Result<Value, CatalogError> {
             column: e.column(),
             message: e.to_string(),
         })
+    }
+}
+
+/// A JSON value read from YAML, with integers beyond 64 bits as floats.
+struct Lenient(Value);
+
+impl<'de> serde::Deserialize<'de> for Lenient {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(LenientVisitor).map(Lenient)
+    }
+}
+
+struct LenientVisitor;
+
+impl<'de> serde::de::Visitor<'de> for LenientVisitor {
+    type Value = Value;
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("any YAML value")
+    }
+    fn visit_bool<E>(self, v: bool) -> Result<Value, E> {
+        Ok(Value::Bool(v))
+    }
+    fn visit_i64<E>(self, v: i64) -> Result<Value, E> {
+        Ok(Value::from(v))
+    }
+    fn visit_u64<E>(self, v: u64) -> Result<Value, E> {
+        Ok(Value::from(v))
+    }
+    fn visit_i128<E>(self, v: i128) -> Result<Value, E> {
+        Ok(i64::try_from(v).map_or_else(|_| Value::from(v as f64), Value::from))
+    }
+    fn visit_u128<E>(self, v: u128) -> Result<Value, E> {
+        Ok(u64::try_from(v).map_or_else(|_| Value::from(v as f64), Value::from))
+    }
+    fn visit_f64<E>(self, v: f64) -> Result<Value, E> {
+        Ok(serde_json::Number::from_f64(v).map_or(Value::Null, Value::Number))
+    }
+    fn visit_str<E>(self, v: &str) -> Result<Value, E> {
+        Ok(Value::String(v.to_string()))
+    }
+    fn visit_string<E>(self, v: String) -> Result<Value, E> {
+        Ok(Value::String(v))
+    }
+    fn visit_unit<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+    fn visit_none<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+    fn visit_some<D: serde::Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
+        d.deserialize_any(self)
+    }
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+        let mut out = Vec::new();
+        while let Some(Lenient(v)) = seq.next_element()? {
+            out.push(v);
+        }
+        Ok(Value::Array(out))
+    }
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
+        let mut out = serde_json::Map::new();
+        while let Some(key) = map.next_key::<Lenient>()? {
+            let key = match key.0 {
+                Value::String(s) => s,
+                // YAML allows `200:` or `true:` as keys; JSON keys are their text.
+                other => other.to_string(),
+            };
+            let Lenient(value) = map.next_value()?;
+            out.insert(key, value);
+        }
+        Ok(Value::Object(out))
     }
 }
 
@@ -128,6 +201,13 @@ pub fn walk(dir: &Path) -> Result<Walk, CatalogError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn yaml_integers_beyond_64_bits_are_numbers() {
+        let v = parse("a.yaml", "minimum: -9223372036854776000\nmaximum: 18446744073709551616\n").unwrap();
+        assert!(v["minimum"].as_f64().is_some_and(|f| f < -9.2e18), "{v}");
+        assert!(v["maximum"].as_f64().is_some_and(|f| f > 1.8e19), "{v}");
+    }
 
     #[test]
     fn parses_json_and_yaml_with_a_byte_order_mark() {

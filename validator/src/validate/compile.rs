@@ -115,5 +115,10 @@ impl CompiledSchemas {
 fn shown_message(catalog: &Catalog, e: &jsonschema::ValidationError<'_>) -> String {
     let label = catalog.root.label();
     let shown = if label == "." || label.is_empty() { String::new() } else { format!("{label}/") };
-    e.to_string().replace(crate::catalog::BASE_URI, &shown)
+    let message = e.to_string().replace(crate::catalog::BASE_URI, &shown);
+    // Where in the schema the offending keyword is (for a schema that breaks its meta-schema).
+    match e.instance_path().as_str() {
+        "" => message,
+        at => format!("{message} (the offending keyword: {at})"),
+    }
 }
