@@ -23,25 +23,34 @@ pub fn is_v30(doc: &Value) -> bool {
 /// form; returns how many schema objects changed.
 pub fn translate(value: &mut Value) -> usize {
     let mut changed = 0;
-    walk(value, &mut changed);
+    walk(value, false, &mut changed);
     changed
 }
 
-fn walk(value: &mut Value, changed: &mut usize) {
+/// `names`: the keys of this object are names (of properties, definitions,
+/// component schemas), so a property called `default` or `example` is a
+/// schema like any other, not data.
+fn walk(value: &mut Value, names: bool, changed: &mut usize) {
     match value {
         Value::Object(map) => {
-            if rewrite(map) {
+            if !names && rewrite(map) {
                 *changed += 1;
             }
             for (key, child) in map.iter_mut() {
-                let data = matches!(key.as_str(), "example" | "examples" | "default" | "enum" | "const")
-                    || key.starts_with("x-");
+                let data = !names
+                    && (matches!(key.as_str(), "example" | "examples" | "default" | "enum" | "const")
+                        || key.starts_with("x-"));
+                let holds_names = !names
+                    && matches!(
+                        key.as_str(),
+                        "properties" | "patternProperties" | "$defs" | "definitions" | "dependentSchemas" | "schemas"
+                    );
                 if !data {
-                    walk(child, changed);
+                    walk(child, holds_names, changed);
                 }
             }
         }
-        Value::Array(items) => items.iter_mut().for_each(|v| walk(v, changed)),
+        Value::Array(items) => items.iter_mut().for_each(|v| walk(v, false, changed)),
         _ => {}
     }
 }
@@ -103,15 +112,17 @@ mod tests {
                 "kind": {"type": "string", "enum": ["a"], "nullable": true},
                 "price": {"type": "number", "minimum": 5, "exclusiveMinimum": true, "maximum": 9, "exclusiveMaximum": false},
                 "plain": {"type": "string", "nullable": false},
-                "note": {"type": "object", "example": {"nullable": true, "exclusiveMinimum": true}}
+                "note": {"type": "object", "example": {"nullable": true, "exclusiveMinimum": true}},
+                "default": {"type": "string", "nullable": true}
             }}}}
         });
-        assert_eq!(translate(&mut doc), 4);
+        assert_eq!(translate(&mut doc), 5);
         let p = &doc["components"]["schemas"]["Item"]["properties"];
         assert_eq!(p["name"], json!({"type": ["string", "null"]}));
         assert_eq!(p["kind"], json!({"type": ["string", "null"], "enum": ["a", null]}));
         assert_eq!(p["price"], json!({"type": "number", "exclusiveMinimum": 5, "maximum": 9}));
         assert_eq!(p["plain"], json!({"type": "string"}));
         assert_eq!(p["note"]["example"], json!({"nullable": true, "exclusiveMinimum": true}));
+        assert_eq!(p["default"], json!({"type": ["string", "null"]}), "a property named `default` is a schema");
     }
 }
