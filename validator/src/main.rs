@@ -305,6 +305,12 @@ fn check_command(args: CheckArgs) -> Result<ExitCode> {
             "{root} declares no operations (no OpenAPI document with `paths`): nothing could be checked"
         ));
     }
+    let routable = catalog.operations.iter().any(|op| op.kind == accord_validator::catalog::OperationKind::Path);
+    if !routable && args.operation.is_none() {
+        eprintln!(
+            "accord: the catalog declares only webhooks, which are never routed by URL: an exchange is checked only when it names its operation (--operation, or the envelope's `operation`)"
+        );
+    }
     if let Some(id) = &args.operation {
         if catalog.operation(id).is_none() {
             let known: Vec<&str> = catalog.operations.iter().map(|o| o.id.as_str()).collect();

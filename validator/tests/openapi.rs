@@ -449,3 +449,30 @@ fn planted_findings_read_well() {
     let text = String::from_utf8(o.stdout).unwrap().replace(&catalog(), "<catalog>");
     insta::assert_snapshot!("openapi_semantics_human", text);
 }
+
+#[test]
+fn a_catalog_of_webhooks_only_says_what_it_can_check() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("hooks.yaml"),
+        "openapi: 3.1.0\ninfo: {title: Hooks, version: '1'}\nwebhooks:\n  ping:\n    post:\n      requestBody: {content: {application/json: {schema: {type: object, required: [id]}}}}\n      responses: {'200': {description: ok}}\n",
+    )
+    .unwrap();
+    let capture = dir.path().join("c.ndjson");
+    let line = |op: Option<&str>| {
+        let mut e = json!({"request": {"method": "POST", "url": "https://me.example/hook", "headers": {"Content-Type": "application/json"}, "body": {}}});
+        if let Some(op) = op {
+            e["operation"] = json!(op);
+        }
+        serde_json::to_string(&e).unwrap() + "\n"
+    };
+    std::fs::write(&capture, line(None)).unwrap();
+    let schemas = dir.path().to_str().unwrap();
+    let o = accord(&["check", "--schemas", schemas, "--strict", capture.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1), "nothing checked under --strict");
+    assert!(String::from_utf8_lossy(&o.stderr).contains("only webhooks"));
+    std::fs::write(&capture, line(Some("webhook:ping:post"))).unwrap();
+    let o = accord(&["check", "--schemas", schemas, "--format", "json", capture.to_str().unwrap()]);
+    let report: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(report["diagnostics"][0]["code"], "required", "the named webhook is checked: {report}");
+}

@@ -19,8 +19,16 @@ pub fn covers(declared: &str, actual: &str) -> Option<u8> {
         return Some(1);
     }
     let (dt, ds) = d.split_once('/')?;
-    let (at, _) = a.split_once('/')?;
-    (ds == "*" && dt == at).then_some(2)
+    let (at, asub) = a.split_once('/')?;
+    if dt != at {
+        return None;
+    }
+    if ds == "*" {
+        return Some(2);
+    }
+    // `application/*+json`: any subtype with that structured-syntax suffix (RFC 6839).
+    let suffix = ds.strip_prefix('*')?;
+    (suffix.starts_with('+') && asub.ends_with(suffix)).then_some(2)
 }
 
 /// What a body of this media type is read as.
@@ -95,6 +103,8 @@ mod tests {
         assert_eq!(covers("application/*", "application/problem+json"), Some(2));
         assert_eq!(covers("*/*", "image/png"), Some(1));
         assert_eq!(covers("application/json", "application/problem+json"), None);
+        assert_eq!(covers("application/*+json", "application/problem+json"), Some(2));
+        assert_eq!(covers("application/*+json", "application/json"), None);
         assert_eq!(covers("text/*", "application/json"), None);
         assert!(is_json_media("application/vnd.api+json; charset=utf-8"));
         assert!(!is_json_media("text/plain"));
