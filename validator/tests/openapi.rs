@@ -476,3 +476,25 @@ fn a_catalog_of_webhooks_only_says_what_it_can_check() {
     let report: Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(report["diagnostics"][0]["code"], "required", "the named webhook is checked: {report}");
 }
+
+#[test]
+fn a_body_the_har_did_not_save_is_unchecked_not_empty() {
+    let dir = tempfile::tempdir().unwrap();
+    let entry = |content: Value| {
+        json!({"request": {"method": "GET", "url": format!("{B}/pets"), "headers": [{"name": "Authorization", "value": "Bearer t"}, {"name": "Cookie", "value": "trace=abcd"}]},
+               "response": {"status": 200, "headers": [{"name": "Content-Type", "value": "application/json"}], "content": content}})
+    };
+    let har = json!({"log": {"version": "1.2", "entries": [entry(json!({"size": 120, "mimeType": "application/json"})), entry(json!({"size": 0, "mimeType": "application/json"}))]}});
+    let file = dir.path().join("saved-without-content.har");
+    std::fs::write(&file, serde_json::to_string_pretty(&har).unwrap()).unwrap();
+    let o = accord(&["check", "--schemas", &catalog(), "--format", "json", file.to_str().unwrap()]);
+    let report: Value = serde_json::from_slice(&o.stdout).unwrap();
+    let found: Vec<(u64, &str)> = report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| (d["entry"].as_u64().unwrap(), d["code"].as_str().unwrap()))
+        .collect();
+    assert_eq!(found, [(0, "unchecked"), (1, "required")], "{report}");
+    assert_eq!(report["summary"]["unchecked"], 1);
+}

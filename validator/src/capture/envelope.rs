@@ -101,7 +101,7 @@ pub fn read_envelope(container: &Arc<str>, first_line: usize, index: Option<usiz
             }
             RawHeaders::List(list) => list.into_iter().map(|nv| (nv.name, nv.value)).collect(),
         });
-        Ok(Some(Message { method: m.method, url: m.url, status: m.status, headers, body }))
+        Ok(Some(Message { method: m.method, url: m.url, status: m.status, headers, body, body_omitted: false }))
     };
     Ok(Exchange {
         index,

@@ -46,6 +46,14 @@ struct HarPair {
 struct HarContent {
     text: Option<String>,
     encoding: Option<String>,
+    size: Option<i64>,
+}
+
+impl HarContent {
+    /// A body the browser saw (`size` > 0) but did not save (`text` missing).
+    fn omitted(&self) -> bool {
+        self.text.is_none() && self.size.is_some_and(|s| s > 0)
+    }
 }
 
 /// Reads a HAR document, handing each entry to `sink` as soon as it is parsed.
@@ -188,6 +196,7 @@ fn convert(index: usize, raw: &str) -> CaptureItem {
         url: Some(url),
         status: None,
         headers: Some(req.headers.into_iter().map(|p| (p.name, p.value)).collect()),
+        body_omitted: req.post_data.as_ref().is_some_and(HarContent::omitted),
         body: req.post_data.and_then(body),
     };
     // HAR writes status 0 for a response that never arrived (blocked, aborted):
@@ -197,6 +206,7 @@ fn convert(index: usize, raw: &str) -> CaptureItem {
         url: None,
         status: u16::try_from(resp.status).ok(),
         headers: Some(resp.headers.into_iter().map(|p| (p.name, p.value)).collect()),
+        body_omitted: resp.content.as_ref().is_some_and(HarContent::omitted),
         body: resp.content.and_then(body),
     });
     Ok(Exchange { index: Some(index), operation: None, request: Some(request), response, origin: None })

@@ -54,6 +54,9 @@ pub struct Message {
     pub headers: Option<Vec<(String, String)>>,
     /// The body, if any.
     pub body: Option<BodyText>,
+    /// Set when the capture says there was a body but does not include it
+    /// (a HAR `content` with a `size` and no `text`): the body was not captured.
+    pub body_omitted: bool,
 }
 
 impl Message {

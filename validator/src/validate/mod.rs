@@ -473,6 +473,17 @@ impl<'c> Checker<'c> {
     ) -> bool {
         let direction = site.direction.as_str();
         let Some(body) = message.body.as_ref().filter(|b| !b.text.is_empty() || b.decode_error.is_some()) else {
+            if message.body_omitted {
+                let mut d = site.diagnostic(
+                    Severity::Warning,
+                    "unchecked",
+                    format!("the capture does not include the {direction} body (its size is recorded, its text is not): not checked"),
+                    Part::Body,
+                );
+                d.help = Some("export the HAR with content (e.g. \"Save all as HAR with content\")".into());
+                out.push(d);
+                return false;
+            }
             // No content: wrong when the contract requires a body, or when a response
             // declares content and no declared schema accepts the empty text.
             let required = spec.required
