@@ -34,6 +34,7 @@ pub mod openapi;
 mod resolve;
 mod root;
 mod source;
+pub mod text;
 
 pub use error::CatalogError;
 pub use location::{Location, escape, pointer_fragment};

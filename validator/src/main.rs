@@ -15,7 +15,7 @@ use anyhow::{Context, Result, anyhow};
 use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
 use serde_json::{Value, json};
 use std::io::{IsTerminal, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 /// Check captured API traffic (HAR, NDJSON, envelopes, payloads) against OpenAPI 3.1 + JSON Schema contracts.
@@ -34,6 +34,8 @@ enum Command {
     List(ListArgs),
     /// Print the resolved schemas of one operation.
     Schema(SchemaArgs),
+    /// Report the changes between two versions of a contract, breaking ones first.
+    Diff(DiffArgs),
     /// Print a shell completion script (e.g. `accord completions bash > /etc/bash_completion.d/accord`).
     Completions(CompletionsArgs),
     /// Print the man page (roff), or write one page per command into a directory.
@@ -119,6 +121,49 @@ struct CheckArgs {
     /// reported unreadable without being loaded. HAR files are streamed and not limited.
     #[arg(long, value_name = "MIB", default_value_t = 256)]
     max_document_size: u64,
+}
+
+#[derive(Args, Debug)]
+struct DiffArgs {
+    /// OLD and NEW: two schema roots (folders or single OpenAPI documents); with
+    /// `--git`, one folder or document read at both revisions.
+    #[arg(value_name = "PATH", num_args = 1..=2, required_unless_present = "list_rules")]
+    paths: Vec<PathBuf>,
+    /// Print every rule id with its level and meaning (Markdown) and exit.
+    #[arg(long)]
+    list_rules: bool,
+    /// Read PATH at two git revisions, `OLD..NEW` (e.g. `main..HEAD`), from the
+    /// repository, without touching the working tree.
+    #[arg(long, value_name = "OLD..NEW")]
+    git: Option<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "human")]
+    format: render::DiffFormat,
+    /// Exit 1 when a change at this level or above is found.
+    #[arg(long, value_enum, default_value = "breaking")]
+    fail_on: FailOn,
+    /// A JSON or YAML list of changes to ignore: `{rule, operation?, pointer?, reason}`
+    /// (the reason is required).
+    #[arg(long, value_name = "FILE")]
+    ignore_file: Option<PathBuf>,
+    /// Write the report to FILE (atomically) instead of stdout.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    output: Option<PathBuf>,
+    /// Replay recorded exchanges (HAR, NDJSON, envelopes) through both versions
+    /// and list the messages valid under OLD that NEW rejects.
+    #[arg(long, value_name = "PATH")]
+    captures: Vec<PathBuf>,
+}
+
+/// The level from which `accord diff` fails.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum FailOn {
+    /// Breaking changes fail the run.
+    Breaking,
+    /// Breaking changes and warnings fail the run.
+    Warning,
+    /// Never fail on changes (exit 0 unless the versions cannot be read).
+    Never,
 }
 
 #[derive(Args, Debug)]
@@ -247,6 +292,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Check(args) => check_command(args),
         Command::List(args) => list_command(args),
         Command::Schema(args) => schema_command(args),
+        Command::Diff(args) => diff_command(args),
         Command::Completions(args) => {
             // clap_complete panics when its writer fails: render first, then write (a closed pipe is an error here).
             let mut script = Vec::new();
@@ -381,6 +427,192 @@ fn run_checks(checker: &Checker<'_>, args: &CheckArgs) -> Result<ExitCode> {
     } else {
         ExitCode::SUCCESS
     })
+}
+
+fn diff_command(args: DiffArgs) -> Result<ExitCode> {
+    use accord_diff::{Contract, Level};
+    if args.list_rules {
+        let mut out = std::io::stdout().lock();
+        writeln!(out, "| rule | level | meaning |\n| --- | --- | --- |")?;
+        for r in accord_diff::rules::rules() {
+            writeln!(out, "| `{}` | {} | {} |", r.id, r.level.as_str(), r.summary)?;
+        }
+        out.flush()?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    let read = |path: &Path, label: Option<String>| -> Result<Contract> {
+        let root = RootBuilder::new().open(path).with_context(|| format!("cannot read {}", path.display()))?;
+        let mut contract =
+            Contract::new(root).with_context(|| format!("cannot read the operations of {}", path.display()))?;
+        contract.label = label;
+        Ok(contract)
+    };
+    let _checkouts;
+    let roots: (PathBuf, PathBuf);
+    let (old, new) = match (&args.git, args.paths.as_slice()) {
+        (Some(range), [path]) => {
+            let (a, b) = range
+                .split_once("..")
+                .filter(|(a, b)| !a.is_empty() && !b.is_empty())
+                .ok_or_else(|| anyhow!("--git takes OLD..NEW, e.g. main..HEAD"))?;
+            let old_dir = git_checkout(a, path)?;
+            let new_dir = git_checkout(b, path)?;
+            let shown = path.display().to_string();
+            let old = read(&old_dir.1, Some(format!("{a}:{shown}")))?;
+            let new = read(&new_dir.1, Some(format!("{b}:{shown}")))?;
+            roots = (old_dir.1.clone(), new_dir.1.clone());
+            _checkouts = (old_dir.0, new_dir.0);
+            (old, new)
+        }
+        (Some(_), _) => return Err(anyhow!("--git takes one PATH, read at both revisions")),
+        (None, [a, b]) => {
+            roots = (a.clone(), b.clone());
+            (read(a, None)?, read(b, None)?)
+        }
+        (None, _) => return Err(anyhow!("accord diff needs OLD and NEW (or --git OLD..NEW PATH)")),
+    };
+    let mut report = render::DiffReport { changes: accord_diff::diff(&old, &new), ..Default::default() };
+    if !args.captures.is_empty() {
+        report.replayed = Some(replay(&roots.0, &roots.1, &args.captures)?);
+    }
+    if let Some(file) = &args.ignore_file {
+        let rules = read_ignores(file)?;
+        let (kept, ignored): (Vec<_>, Vec<_>) =
+            std::mem::take(&mut report.changes).into_iter().partition(|c| !rules.iter().any(|r| r.matches(c)));
+        report.changes = kept;
+        report.ignored = ignored
+            .into_iter()
+            .map(|c| {
+                let reason = rules.iter().find(|r| r.matches(&c)).map(|r| r.reason.clone()).unwrap_or_default();
+                (c, reason)
+            })
+            .collect();
+    }
+    match &args.output {
+        Some(path) => {
+            let mut file = AtomicFile::create(path)
+                .with_context(|| format!("cannot create a report file beside {}", path.display()))?;
+            render::render_diff(args.format, &report, &mut file)
+                .and_then(|()| file.commit())
+                .with_context(|| format!("cannot write the report to {}", path.display()))?;
+        }
+        None => {
+            let mut out = std::io::stdout().lock();
+            render::render_diff(args.format, &report, &mut out)?;
+            out.flush()?;
+        }
+    }
+    let threshold = match args.fail_on {
+        FailOn::Breaking => Some(Level::Breaking),
+        FailOn::Warning => Some(Level::Warning),
+        FailOn::Never => None,
+    };
+    // A message that OLD accepts and NEW rejects is a breaking change, proven.
+    let proven = report.replayed.as_ref().is_some_and(|r| !r.regressions.is_empty());
+    let failed = threshold.is_some_and(|t| report.changes.iter().any(|c| c.level >= t) || proven);
+    Ok(if failed { ExitCode::from(1) } else { ExitCode::SUCCESS })
+}
+
+/// Checks `captures` against both versions; the messages valid under the old
+/// one and invalid under the new one, with the new version's errors.
+fn replay(old: &Path, new: &Path, captures: &[PathBuf]) -> Result<render::Replay> {
+    use accord_validator::diagnostic::Severity;
+    let inputs: Vec<String> = captures.iter().map(|p| p.display().to_string()).collect();
+    let options = ReadOptions { record_cases: true, ..ReadOptions::default() };
+    let run = |root: &Path| -> Result<accord_validator::diagnostic::Report> {
+        let catalog = Catalog::load(root).with_context(|| format!("cannot load {} for --captures", root.display()))?;
+        let checker = Checker::new(&catalog, CheckOptions::default())
+            .with_context(|| format!("the schemas of {} do not compile", root.display()))?;
+        Ok(check::run(&checker, &inputs, &options))
+    };
+    let (before, after) = (run(old)?, run(new)?);
+    let key = |c: &accord_validator::diagnostic::Case| (c.file.clone(), c.entry, c.direction);
+    let valid_before: std::collections::BTreeSet<_> = before.cases.iter().filter(|c| c.valid).map(key).collect();
+    let mut regressions = Vec::new();
+    for case in after.cases.iter().filter(|c| !c.valid && valid_before.contains(&key(c))) {
+        let errors = after
+            .diagnostics
+            .iter()
+            .filter(|d| case.owns(d) && d.severity == Severity::Error)
+            .map(|d| format!("{}: {}", d.code, d.message))
+            .collect();
+        regressions.push(render::Regression {
+            file: case.file.clone(),
+            entry: case.entry,
+            operation: case.operation.clone(),
+            direction: case.direction.map(|d| d.as_str().to_string()),
+            errors,
+        });
+    }
+    Ok(render::Replay { messages: after.cases.len(), valid_before: valid_before.len(), regressions })
+}
+
+/// One entry of an ignore file.
+#[derive(Debug, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Ignore {
+    rule: String,
+    operation: Option<String>,
+    pointer: Option<String>,
+    reason: String,
+}
+
+impl Ignore {
+    fn matches(&self, c: &accord_diff::Change) -> bool {
+        let pointer =
+            |p: &Option<accord_diff::Place>| p.as_ref().is_some_and(|p| Some(&p.pointer) == self.pointer.as_ref());
+        self.rule == c.rule
+            && self.operation.as_ref().is_none_or(|o| c.operation.as_ref() == Some(o))
+            && (self.pointer.is_none() || pointer(&c.old) || pointer(&c.new))
+    }
+}
+
+fn read_ignores(path: &Path) -> Result<Vec<Ignore>> {
+    let text = std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let value = accord_catalog::parse(&path.display().to_string(), &text)?;
+    let rules: Vec<Ignore> = serde_json::from_value(value).with_context(|| {
+        format!("{}: expected a list of {{rule, operation?, pointer?, reason}} (a reason is required)", path.display())
+    })?;
+    for r in &rules {
+        if r.reason.trim().is_empty() {
+            return Err(anyhow!("{}: the ignore entry for `{}` has an empty reason", path.display(), r.rule));
+        }
+        if accord_diff::rules::rule(&r.rule).is_none() {
+            return Err(anyhow!("{}: `{}` is not a rule id of accord diff", path.display(), r.rule));
+        }
+    }
+    Ok(rules)
+}
+
+/// Writes the files under `path` at revision `rev` of the repository holding
+/// the current directory into a temporary folder; returns it and the path of
+/// `path` inside it. The working tree is not touched.
+fn git_checkout(rev: &str, path: &Path) -> Result<(tempfile::TempDir, PathBuf)> {
+    let git = |args: &[&str]| -> Result<Vec<u8>> {
+        let o = std::process::Command::new("git").args(args).output().context("cannot run git")?;
+        if !o.status.success() {
+            return Err(anyhow!("git {}: {}", args.join(" "), String::from_utf8_lossy(&o.stderr).trim()));
+        }
+        Ok(o.stdout)
+    };
+    let prefix = String::from_utf8(git(&["rev-parse", "--show-prefix"])?)?.trim().to_string();
+    let shown = path.to_str().ok_or_else(|| anyhow!("{} is not UTF-8", path.display()))?;
+    let full = format!("{prefix}{}", shown.trim_start_matches("./").trim_end_matches('/'));
+    let names = String::from_utf8(git(&["ls-tree", "-r", "--name-only", "--full-tree", rev, "--", &full])?)?;
+    if names.trim().is_empty() {
+        return Err(anyhow!("{} does not exist at revision {rev}", path.display()));
+    }
+    let dir = tempfile::tempdir()?;
+    for name in names.lines() {
+        let bytes = git(&["show", &format!("{rev}:{name}")])?;
+        let target = dir.path().join(name);
+        if let Some(parent) = target.parent() {
+            std::fs::create_dir_all(parent)?;
+        }
+        std::fs::write(target, bytes)?;
+    }
+    let root = dir.path().join(&full);
+    Ok((dir, root))
 }
 
 fn list_command(args: ListArgs) -> Result<ExitCode> {

@@ -75,8 +75,9 @@ pub fn read(root: &SchemaRoot) -> Result<Vec<Operation>, CatalogError> {
     Ok(operations)
 }
 
-/// A path template with its parameter names left out: `/pets/{}`.
-fn template_shape(path: &str) -> String {
+/// A path template with its parameter names left out: `/pets/{}` (two
+/// templates of one shape match the same requests).
+pub fn template_shape(path: &str) -> String {
     let mut out = String::with_capacity(path.len());
     let mut in_param = false;
     for c in path.chars() {

@@ -4,8 +4,8 @@
 //! the HAR entry or capture envelope that carries it: the header's entry, the
 //! URL, the status, the body's text.
 
-use super::locate::{LineIndex, locate_pointer};
 use super::{Diagnostic, Direction, Part, PositionBase};
+use accord_catalog::text::{LineIndex, locate_pointer};
 use serde_json::Value;
 
 /// Whether `d` belongs to an entry but has no position yet.

@@ -2,8 +2,8 @@
 //! JSON string: their own line:column count in the decoded payload; this finds
 //! the same character inside the escaped string in the file.
 
-use super::locate::{LineIndex, array_items, literal_offset, locate_pointer};
 use super::{Diagnostic, Direction, PositionBase};
+use accord_catalog::text::{LineIndex, array_items, literal_offset, locate_pointer};
 
 /// Whether `d` belongs to a HAR entry and has no file position yet: it is
 /// positioned in a payload, or not at all (a header, the status, ...).

@@ -6,15 +6,13 @@
 mod capture_position;
 mod case;
 mod har_position;
-mod locate;
 mod redact;
 mod report;
-mod scan;
 
+pub use accord_catalog::text::{LineIndex, array_items, literal_offset, locate_pointer};
 pub use capture_position::{anchor_all, needs_anchor};
 pub use case::Case;
 pub use har_position::{needs_har_position, place_in_har};
-pub use locate::{LineIndex, array_items, literal_offset, locate_pointer};
 pub use redact::Redactor;
 pub use report::{Limit, Report, Summary};
 

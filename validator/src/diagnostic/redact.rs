@@ -4,7 +4,7 @@
 //! payloads that do not parse. Masking replaces bytes one for one, so offsets
 //! computed on the original text stay valid on the masked text.
 
-use super::scan::{skip_ws, string_end, value_end};
+use accord_catalog::text::scan::{skip_ws, string_end, value_end};
 use std::collections::BTreeSet;
 
 /// Knows which field and header names are sensitive.

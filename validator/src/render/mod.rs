@@ -3,6 +3,7 @@
 //! Renderers never compute findings; they only present them. One module per
 //! format, all of the same shape: a config and a `render` over `io::Write`.
 
+mod diff;
 mod github;
 mod human;
 mod json;
@@ -11,6 +12,7 @@ mod progress;
 mod rules;
 mod sarif;
 
+pub use diff::{DiffFormat, DiffReport, Regression, Replay, render_diff};
 pub use github::{GithubRenderer, escape_data, escape_property};
 pub use human::HumanRenderer;
 pub use json::JsonRenderer;

@@ -3,7 +3,7 @@
 //! nesting depth is safe.
 
 /// The offset of the first non-whitespace byte at or after `pos`.
-pub(super) fn skip_ws(bytes: &[u8], mut pos: usize) -> usize {
+pub fn skip_ws(bytes: &[u8], mut pos: usize) -> usize {
     while pos < bytes.len() && matches!(bytes[pos], b' ' | b'\t' | b'\n' | b'\r') {
         pos += 1;
     }
@@ -11,7 +11,7 @@ pub(super) fn skip_ws(bytes: &[u8], mut pos: usize) -> usize {
 }
 
 /// The offset just past the string starting at `start` (a `"`), if it is terminated.
-pub(super) fn string_end(bytes: &[u8], start: usize) -> Option<usize> {
+pub fn string_end(bytes: &[u8], start: usize) -> Option<usize> {
     let mut pos = start + 1;
     while pos < bytes.len() {
         match bytes[pos] {
@@ -24,7 +24,7 @@ pub(super) fn string_end(bytes: &[u8], start: usize) -> Option<usize> {
 }
 
 /// The offset just past the value starting at `start`, if it is complete.
-pub(super) fn value_end(bytes: &[u8], start: usize) -> Option<usize> {
+pub fn value_end(bytes: &[u8], start: usize) -> Option<usize> {
     match *bytes.get(start)? {
         b'"' => string_end(bytes, start),
         b'{' | b'[' => {

@@ -1,0 +1,410 @@
+//! Operations, parameters, request bodies, responses, security and servers.
+
+use crate::schema::{Area, Comparison, Side};
+use crate::{Contract, Emit};
+use accord_catalog::Location;
+use accord_catalog::openapi::{Body, Operation, OperationKind, Parameter, ParameterIn};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// How an operation is matched across versions: kind, method, and its path
+/// template with parameter names left out (or the webhook's name).
+fn key(op: &Operation) -> (bool, String, String) {
+    (op.kind == OperationKind::Webhook, op.method.clone(), accord_catalog::openapi::template_shape(&op.path))
+}
+
+fn label(op: &Operation) -> String {
+    match op.kind {
+        OperationKind::Path => format!("{} {}", op.method, op.path),
+        OperationKind::Webhook => format!("webhook {} {}", op.path, op.method),
+    }
+}
+
+fn deprecated(contract: &Contract, op: &Operation) -> bool {
+    contract.root.get(&op.location).and_then(|v| v.get("deprecated")).and_then(serde_json::Value::as_bool) == Some(true)
+}
+
+/// Compares every operation of `old` with its counterpart in `new`.
+pub fn compare(old: &Contract, new: &Contract, emit: &mut Emit) {
+    let index = |c: &'_ Contract| -> BTreeMap<(bool, String, String), usize> {
+        c.operations.iter().enumerate().map(|(i, op)| (key(op), i)).collect()
+    };
+    let (oi, ni) = (index(old), index(new));
+    let new_paths: BTreeSet<String> = new.operations.iter().map(|op| key(op).2).collect();
+    for (k, &i) in &oi {
+        let op = &old.operations[i];
+        emit.operation = Some(label(op));
+        match ni.get(k) {
+            None => {
+                let whole_path = !new_paths.contains(&k.2);
+                let id = match (whole_path, deprecated(old, op)) {
+                    (true, false) => "api-path-removed-without-deprecation",
+                    (true, true) => "api-path-removed-with-deprecation",
+                    (false, false) => "api-removed-without-deprecation",
+                    (false, true) => "api-removed-with-deprecation",
+                };
+                emit.push(id, format!("{} was removed", label(op)), Some(op.location.clone()), None);
+            }
+            Some(&j) => operation(old, new, op, &new.operations[j], emit),
+        }
+    }
+    for (k, &j) in &ni {
+        if !oi.contains_key(k) {
+            let op = &new.operations[j];
+            emit.operation = Some(label(op));
+            emit.push("endpoint-added", format!("{} was added", label(op)), None, Some(op.location.clone()));
+        }
+    }
+    emit.operation = None;
+}
+
+fn operation(old: &Contract, new: &Contract, o: &Operation, n: &Operation, emit: &mut Emit) {
+    let (ol, nl) = (&o.location, &n.location);
+    match (deprecated(old, o), deprecated(new, n)) {
+        (false, true) => emit.push(
+            "endpoint-deprecated",
+            format!("{} is now deprecated", label(n)),
+            Some(ol.clone()),
+            Some(nl.join("deprecated")),
+        ),
+        (true, false) => emit.push(
+            "endpoint-reactivated",
+            format!("{} is no longer deprecated", label(n)),
+            Some(ol.join("deprecated")),
+            Some(nl.clone()),
+        ),
+        _ => {}
+    }
+    if o.operation_id != n.operation_id && !o.operation_id.contains(':') && !n.operation_id.contains(':') {
+        emit.push(
+            "api-operation-id-updated",
+            format!("operationId changed from `{}` to `{}`", o.operation_id, n.operation_id),
+            Some(ol.join("operationId")),
+            Some(nl.join("operationId")),
+        );
+    }
+    parameters(old, new, o, n, emit);
+    request_body(old, new, o, n, emit);
+    responses(old, new, o, n, emit);
+    security(o, n, emit);
+    servers(o, n, emit);
+}
+
+/// Parameters match by location and name; path parameters by position (a
+/// renamed path parameter is the same parameter).
+fn parameters(old: &Contract, new: &Contract, o: &Operation, n: &Operation, emit: &mut Emit) {
+    let path_index = |op: &Operation, p: &Parameter| op.path.find(&format!("{{{}}}", p.name));
+    let same = |a: &Parameter, b: &Parameter| {
+        a.location == b.location
+            && match a.location {
+                ParameterIn::Path => {
+                    path_index(o, a).map(|i| o.path[..i].matches('{').count())
+                        == path_index(n, b).map(|i| n.path[..i].matches('{').count())
+                }
+                ParameterIn::Header => a.name.eq_ignore_ascii_case(&b.name),
+                _ => a.name == b.name,
+            }
+    };
+    let place = |op: &Operation, p: &Parameter| p.schema.as_ref().map(parent).unwrap_or_else(|| op.location.clone());
+    for p in &o.parameters {
+        match n.parameters.iter().find(|q| same(p, q)) {
+            None => emit.push(
+                "request-parameter-removed",
+                format!("{} parameter `{}` was removed", p.location.as_str(), p.name),
+                Some(place(o, p)),
+                Some(n.location.clone()),
+            ),
+            Some(q) => {
+                let what = format!("{} parameter `{}`", q.location.as_str(), q.name);
+                match (p.required, q.required) {
+                    (false, true) => emit.push(
+                        "request-parameter-became-required",
+                        format!("{what} became required"),
+                        Some(place(o, p)),
+                        Some(place(n, q)),
+                    ),
+                    (true, false) => emit.push(
+                        "request-parameter-became-optional",
+                        format!("{what} became optional"),
+                        Some(place(o, p)),
+                        Some(place(n, q)),
+                    ),
+                    _ => {}
+                }
+                let flag = |c: &Contract, op: &Operation, x: &Parameter| {
+                    c.root.get(&place(op, x)).and_then(|v| v.get("deprecated")).and_then(serde_json::Value::as_bool)
+                        == Some(true)
+                };
+                if flag(new, n, q) && !flag(old, o, p) {
+                    emit.push(
+                        "request-parameter-deprecated",
+                        format!("{what} is now deprecated"),
+                        Some(place(o, p)),
+                        Some(place(n, q)),
+                    );
+                }
+                if p.style != q.style || p.explode != q.explode {
+                    emit.push(
+                        "request-parameter-style-changed",
+                        format!(
+                            "{what}: serialized as {}{} instead of {}{}",
+                            q.style.as_str(),
+                            if q.explode { " (explode)" } else { "" },
+                            p.style.as_str(),
+                            if p.explode { " (explode)" } else { "" }
+                        ),
+                        Some(place(o, p)),
+                        Some(place(n, q)),
+                    );
+                }
+                if let (Some(a), Some(b)) = (&p.schema, &q.schema) {
+                    Comparison::new(&old.root, &new.root, Side::Request, Area::Parameter, emit)
+                        .compare(a, b, &what, "");
+                }
+            }
+        }
+    }
+    for q in &n.parameters {
+        if !o.parameters.iter().any(|p| same(p, q)) {
+            let what = format!("{} parameter `{}`", q.location.as_str(), q.name);
+            let (id, text) = if q.required {
+                ("new-required-request-parameter", format!("required {what} was added"))
+            } else {
+                ("new-optional-request-parameter", format!("optional {what} was added"))
+            };
+            emit.push(id, text, Some(o.location.clone()), Some(place(n, q)));
+        }
+    }
+}
+
+/// The location of the object holding `at` (a parameter, for its `schema`).
+fn parent(at: &Location) -> Location {
+    match at.pointer.rsplit_once('/') {
+        Some((p, _)) => Location { file: at.file.clone(), pointer: p.to_string() },
+        None => at.clone(),
+    }
+}
+
+fn request_body(old: &Contract, new: &Contract, o: &Operation, n: &Operation, emit: &mut Emit) {
+    let (ol, nl) = (o.location.join("requestBody"), n.location.join("requestBody"));
+    match (&o.request_body, &n.request_body) {
+        (None, Some(b)) => {
+            let id = if b.required { "new-required-request-body" } else { "new-optional-request-body" };
+            emit.push(
+                id,
+                format!("a request body was added{}", if b.required { " and is required" } else { "" }),
+                Some(o.location.clone()),
+                Some(nl),
+            );
+        }
+        (Some(_), None) => {
+            emit.push("request-body-removed", "the request body was removed".into(), Some(ol), Some(n.location.clone()))
+        }
+        (Some(a), Some(b)) => {
+            match (a.required, b.required) {
+                (false, true) => emit.push(
+                    "request-body-became-required",
+                    "the request body became required".into(),
+                    Some(ol.clone()),
+                    Some(nl.clone()),
+                ),
+                (true, false) => emit.push(
+                    "request-body-became-optional",
+                    "the request body became optional".into(),
+                    Some(ol.clone()),
+                    Some(nl.clone()),
+                ),
+                _ => {}
+            }
+            media((old, new), a, b, Side::Request, "the request body", (&ol, &nl), emit);
+        }
+        (None, None) => {}
+    }
+}
+
+fn media(
+    (old, new): (&Contract, &Contract),
+    a: &Body,
+    b: &Body,
+    side: Side,
+    name: &str,
+    (ol, nl): (&Location, &Location),
+    emit: &mut Emit,
+) {
+    let (removed, added) = match side {
+        Side::Request => ("request-body-media-type-removed", "request-body-media-type-added"),
+        Side::Response => ("response-media-type-removed", "response-media-type-added"),
+    };
+    let essence = |m: &str| m.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+    for m in &a.media {
+        match b.media.iter().find(|x| essence(&x.name) == essence(&m.name)) {
+            None => emit.push(
+                removed,
+                format!("{name}: media type `{}` was removed", m.name),
+                Some(ol.join("content").join(&m.name)),
+                Some(nl.clone()),
+            ),
+            Some(x) => {
+                if let (Some(s), Some(t)) = (&m.schema, &x.schema) {
+                    let what = if a.media.len() > 1 { format!("{name} ({})", m.name) } else { name.to_string() };
+                    Comparison::new(&old.root, &new.root, side, Area::Body, emit).compare(s, t, &what, "");
+                }
+            }
+        }
+    }
+    for x in &b.media {
+        if !a.media.iter().any(|m| essence(&m.name) == essence(&x.name)) {
+            emit.push(
+                added,
+                format!("{name}: media type `{}` was added", x.name),
+                Some(ol.clone()),
+                Some(nl.join("content").join(&x.name)),
+            );
+        }
+    }
+}
+
+fn responses(old: &Contract, new: &Contract, o: &Operation, n: &Operation, emit: &mut Emit) {
+    let success = |s: &str| s.starts_with('2');
+    for (status, spec) in &o.responses {
+        match n.responses.get(status) {
+            None => {
+                let id = if success(status) {
+                    "response-success-status-removed"
+                } else {
+                    "response-non-success-status-removed"
+                };
+                emit.push(
+                    id,
+                    format!("response {status} was removed"),
+                    Some(spec.location.clone()),
+                    Some(n.location.join("responses")),
+                );
+            }
+            Some(next) => match (&spec.body, &next.body) {
+                (Some(a), Some(b)) => media(
+                    (old, new),
+                    a,
+                    b,
+                    Side::Response,
+                    &format!("the {status} response body"),
+                    (&spec.location, &next.location),
+                    emit,
+                ),
+                (Some(a), None) => {
+                    for m in &a.media {
+                        emit.push(
+                            "response-media-type-removed",
+                            format!("the {status} response: media type `{}` was removed", m.name),
+                            Some(spec.location.join("content").join(&m.name)),
+                            Some(next.location.clone()),
+                        );
+                    }
+                }
+                (None, Some(b)) => {
+                    for m in &b.media {
+                        emit.push(
+                            "response-media-type-added",
+                            format!("the {status} response: media type `{}` was added", m.name),
+                            Some(spec.location.clone()),
+                            Some(next.location.join("content").join(&m.name)),
+                        );
+                    }
+                }
+                (None, None) => {}
+            },
+        }
+    }
+    for (status, spec) in &n.responses {
+        if o.responses.contains_key(status) {
+            continue;
+        }
+        // Covered before by a range (`4XX`) or `default`, the status is news but no surprise.
+        let range = status.chars().next().map(|c| format!("{c}XX"));
+        let covered = o.responses.keys().any(|k| k == "default" || Some(k.to_ascii_uppercase()) == range);
+        let id = match (covered, success(status)) {
+            (false, _) => "response-status-added-without-default",
+            (true, true) => "response-success-status-added",
+            (true, false) => "response-non-success-status-added",
+        };
+        let text = if covered {
+            format!("response {status} was added")
+        } else {
+            format!(
+                "response {status} was added; clients of the old version were told of no such status and no default"
+            )
+        };
+        emit.push(id, text, Some(o.location.join("responses")), Some(spec.location.clone()));
+    }
+}
+
+fn security(o: &Operation, n: &Operation, emit: &mut Emit) {
+    let names = |op: &Operation| -> Vec<BTreeSet<String>> {
+        op.security.iter().map(|r| r.schemes.iter().map(|s| s.name.clone()).collect()).collect()
+    };
+    let open = |reqs: &[BTreeSet<String>]| reqs.is_empty() || reqs.iter().any(BTreeSet::is_empty);
+    let (a, b) = (names(o), names(n));
+    let show = |r: &BTreeSet<String>| {
+        if r.is_empty() { "anonymous access".to_string() } else { r.iter().cloned().collect::<Vec<_>>().join(" + ") }
+    };
+    let (ol, nl) = (o.location.join("security"), n.location.join("security"));
+    match (open(&a), open(&b)) {
+        (true, false) => {
+            emit.push(
+                "api-security-now-required",
+                format!("credentials are now required: {}", b.iter().map(show).collect::<Vec<_>>().join(", or ")),
+                Some(o.location.clone()),
+                Some(nl),
+            );
+            return;
+        }
+        (false, true) => {
+            emit.push(
+                "api-security-no-longer-required",
+                "credentials are no longer required".into(),
+                Some(ol),
+                Some(n.location.clone()),
+            );
+            return;
+        }
+        _ => {}
+    }
+    for r in a.iter().filter(|r| !b.contains(r) && !r.is_empty()) {
+        emit.push(
+            "api-security-removed",
+            format!("the security requirement {} was removed", show(r)),
+            Some(ol.clone()),
+            Some(nl.clone()),
+        );
+    }
+    for r in b.iter().filter(|r| !a.contains(r) && !r.is_empty()) {
+        emit.push(
+            "api-security-added",
+            format!("the security requirement {} was added", show(r)),
+            Some(ol.clone()),
+            Some(nl.clone()),
+        );
+    }
+}
+
+fn servers(o: &Operation, n: &Operation, emit: &mut Emit) {
+    let urls = |op: &Operation| -> BTreeSet<String> {
+        op.servers.iter().map(|s| s.url.trim_end_matches('/').to_string()).collect()
+    };
+    let (a, b) = (urls(o), urls(n));
+    for s in a.difference(&b) {
+        emit.push(
+            "api-server-removed",
+            format!("server `{s}` was removed"),
+            Some(o.location.clone()),
+            Some(n.location.clone()),
+        );
+    }
+    for s in b.difference(&a) {
+        emit.push(
+            "api-server-added",
+            format!("server `{s}` was added"),
+            Some(o.location.clone()),
+            Some(n.location.clone()),
+        );
+    }
+}
