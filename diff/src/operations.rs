@@ -85,8 +85,8 @@ fn operation(old: &Contract, new: &Contract, o: &Operation, n: &Operation, emit:
     parameters(old, new, o, n, emit);
     request_body(old, new, o, n, emit);
     responses(old, new, o, n, emit);
-    security(o, n, emit);
-    servers(o, n, emit);
+    security((declared(old, o, "security"), declared(new, n, "security")), o, n, emit);
+    servers((declared(old, o, "servers"), declared(new, n, "servers")), o, n, emit);
 }
 
 /// Parameters match by location and name; path parameters by position (a
@@ -280,38 +280,41 @@ fn responses(old: &Contract, new: &Contract, o: &Operation, n: &Operation, emit:
                     Some(n.location.join("responses")),
                 );
             }
-            Some(next) => match (&spec.body, &next.body) {
-                (Some(a), Some(b)) => media(
-                    (old, new),
-                    a,
-                    b,
-                    Side::Response,
-                    &format!("the {status} response body"),
-                    (&spec.location, &next.location),
-                    emit,
-                ),
-                (Some(a), None) => {
-                    for m in &a.media {
-                        emit.push(
-                            "response-media-type-removed",
-                            format!("the {status} response: media type `{}` was removed", m.name),
-                            Some(spec.location.join("content").join(&m.name)),
-                            Some(next.location.clone()),
-                        );
+            Some(next) => {
+                headers(old, new, status, (spec, next), emit);
+                match (&spec.body, &next.body) {
+                    (Some(a), Some(b)) => media(
+                        (old, new),
+                        a,
+                        b,
+                        Side::Response,
+                        &format!("the {status} response body"),
+                        (&spec.location, &next.location),
+                        emit,
+                    ),
+                    (Some(a), None) => {
+                        for m in &a.media {
+                            emit.push(
+                                "response-media-type-removed",
+                                format!("the {status} response: media type `{}` was removed", m.name),
+                                Some(spec.location.join("content").join(&m.name)),
+                                Some(next.location.clone()),
+                            );
+                        }
                     }
-                }
-                (None, Some(b)) => {
-                    for m in &b.media {
-                        emit.push(
-                            "response-media-type-added",
-                            format!("the {status} response: media type `{}` was added", m.name),
-                            Some(spec.location.clone()),
-                            Some(next.location.join("content").join(&m.name)),
-                        );
+                    (None, Some(b)) => {
+                        for m in &b.media {
+                            emit.push(
+                                "response-media-type-added",
+                                format!("the {status} response: media type `{}` was added", m.name),
+                                Some(spec.location.clone()),
+                                Some(next.location.join("content").join(&m.name)),
+                            );
+                        }
                     }
+                    (None, None) => {}
                 }
-                (None, None) => {}
-            },
+            }
         }
     }
     for (status, spec) in &n.responses {
@@ -337,7 +340,75 @@ fn responses(old: &Contract, new: &Contract, o: &Operation, n: &Operation, emit:
     }
 }
 
-fn security(o: &Operation, n: &Operation, emit: &mut Emit) {
+/// The headers of one response in both versions.
+fn headers(
+    old: &Contract,
+    new: &Contract,
+    status: &str,
+    (a, b): (&accord_catalog::openapi::ResponseSpec, &accord_catalog::openapi::ResponseSpec),
+    emit: &mut Emit,
+) {
+    let find = |list: &[Parameter], name: &str| list.iter().find(|h| h.name.eq_ignore_ascii_case(name)).cloned();
+    let at = |spec: &accord_catalog::openapi::ResponseSpec, h: &Parameter| spec.location.join("headers").join(&h.name);
+    for h in &a.headers {
+        let what = format!("the {status} response header `{}`", h.name);
+        match find(&b.headers, &h.name) {
+            None => {
+                let id =
+                    if h.required { "required-response-header-removed" } else { "optional-response-header-removed" };
+                emit.push(id, format!("{what} was removed"), Some(at(a, h)), Some(b.location.clone()));
+            }
+            Some(g) => {
+                match (h.required, g.required) {
+                    (true, false) => emit.push(
+                        "response-header-became-optional",
+                        format!("{what} may now be absent"),
+                        Some(at(a, h)),
+                        Some(at(b, &g)),
+                    ),
+                    (false, true) => emit.push(
+                        "response-header-became-required",
+                        format!("{what} is now always sent"),
+                        Some(at(a, h)),
+                        Some(at(b, &g)),
+                    ),
+                    _ => {}
+                }
+                if let (Some(x), Some(y)) = (&h.schema, &g.schema) {
+                    Comparison::new(&old.root, &new.root, Side::Response, Area::Parameter, emit)
+                        .compare(x, y, &what, "");
+                }
+            }
+        }
+    }
+    for g in b.headers.iter().filter(|g| find(&a.headers, &g.name).is_none()) {
+        emit.push(
+            "response-header-added",
+            format!("the {status} response header `{}` was added", g.name),
+            Some(a.location.clone()),
+            Some(at(b, g)),
+        );
+    }
+}
+
+/// Where the `key` (`security`, `servers`) that applies to `op` is declared:
+/// the operation's own, its path item's (servers only), or the document's.
+fn declared(contract: &Contract, op: &Operation, key: &str) -> Location {
+    let own = op.location.join(key);
+    if contract.root.get(&own).is_some() {
+        return own;
+    }
+    if let Some((item, _)) = op.location.pointer.rsplit_once('/') {
+        let at = Location { file: op.location.file.clone(), pointer: format!("{item}/{key}") };
+        if key == "servers" && contract.root.get(&at).is_some() {
+            return at;
+        }
+    }
+    let top = Location { file: op.location.file.clone(), pointer: format!("/{key}") };
+    if contract.root.get(&top).is_some() { top } else { op.location.clone() }
+}
+
+fn security((ol, nl): (Location, Location), o: &Operation, n: &Operation, emit: &mut Emit) {
     let names = |op: &Operation| -> Vec<BTreeSet<String>> {
         op.security.iter().map(|r| r.schemes.iter().map(|s| s.name.clone()).collect()).collect()
     };
@@ -346,7 +417,6 @@ fn security(o: &Operation, n: &Operation, emit: &mut Emit) {
     let show = |r: &BTreeSet<String>| {
         if r.is_empty() { "anonymous access".to_string() } else { r.iter().cloned().collect::<Vec<_>>().join(" + ") }
     };
-    let (ol, nl) = (o.location.join("security"), n.location.join("security"));
     match (open(&a), open(&b)) {
         (true, false) => {
             emit.push(
@@ -384,27 +454,44 @@ fn security(o: &Operation, n: &Operation, emit: &mut Emit) {
             Some(nl.clone()),
         );
     }
+    // Requirements in both versions: the scopes each scheme asks for.
+    for (ro, rn) in o.security.iter().flat_map(|x| n.security.iter().map(move |y| (x, y))) {
+        let set = |r: &accord_catalog::openapi::Requirement| {
+            r.schemes.iter().map(|s| s.name.clone()).collect::<BTreeSet<_>>()
+        };
+        if set(ro) != set(rn) {
+            continue;
+        }
+        for (so, sn) in ro.schemes.iter().filter_map(|s| rn.schemes.iter().find(|t| t.name == s.name).map(|t| (s, t))) {
+            for scope in sn.scopes.iter().filter(|s| !so.scopes.contains(s)) {
+                emit.push(
+                    "api-security-scope-added",
+                    format!("`{}` now also requires the scope `{scope}`", sn.name),
+                    Some(ol.clone()),
+                    Some(nl.clone()),
+                );
+            }
+            for scope in so.scopes.iter().filter(|s| !sn.scopes.contains(s)) {
+                emit.push(
+                    "api-security-scope-removed",
+                    format!("`{}` no longer requires the scope `{scope}`", so.name),
+                    Some(ol.clone()),
+                    Some(nl.clone()),
+                );
+            }
+        }
+    }
 }
 
-fn servers(o: &Operation, n: &Operation, emit: &mut Emit) {
+fn servers((ol, nl): (Location, Location), o: &Operation, n: &Operation, emit: &mut Emit) {
     let urls = |op: &Operation| -> BTreeSet<String> {
         op.servers.iter().map(|s| s.url.trim_end_matches('/').to_string()).collect()
     };
     let (a, b) = (urls(o), urls(n));
     for s in a.difference(&b) {
-        emit.push(
-            "api-server-removed",
-            format!("server `{s}` was removed"),
-            Some(o.location.clone()),
-            Some(n.location.clone()),
-        );
+        emit.push("api-server-removed", format!("server `{s}` was removed"), Some(ol.clone()), Some(nl.clone()));
     }
     for s in b.difference(&a) {
-        emit.push(
-            "api-server-added",
-            format!("server `{s}` was added"),
-            Some(o.location.clone()),
-            Some(n.location.clone()),
-        );
+        emit.push("api-server-added", format!("server `{s}` was added"), Some(ol.clone()), Some(nl.clone()));
     }
 }

@@ -77,6 +77,7 @@ const SCHEMA_PLACES: &[(&str, bool)] = &[
     ("request-parameter", true),
     ("response-body", false),
     ("response-property", false),
+    ("response-header", false),
 ];
 
 /// Rules about operations, parameters, bodies, responses, security and servers.
@@ -132,6 +133,13 @@ const OTHER: &[(&str, Level, &str)] = &[
     ("api-security-no-longer-required", I, "an operation no longer needs credentials"),
     ("api-security-added", I, "a security requirement was added as a new alternative"),
     ("api-security-removed", W, "a security requirement (an alternative) was removed"),
+    ("required-response-header-removed", B, "a response header that was always sent was removed"),
+    ("optional-response-header-removed", W, "an optional response header was removed"),
+    ("response-header-became-optional", B, "a response header that was always sent may now be absent"),
+    ("response-header-became-required", I, "a response header is now always sent"),
+    ("response-header-added", I, "a response header was added"),
+    ("api-security-scope-added", B, "a scope was added to a requirement: tokens without it are refused"),
+    ("api-security-scope-removed", I, "a scope was removed from a requirement"),
     ("api-server-added", I, "a server was added"),
     ("api-server-removed", W, "a server was removed"),
 ];

@@ -27,7 +27,7 @@ pub enum Side {
 pub enum Area {
     /// A request or response body.
     Body,
-    /// A parameter (path, query, header, cookie).
+    /// A parameter (path, query, header, cookie), or a response header.
     Parameter,
 }
 
@@ -285,6 +285,7 @@ impl<'a, 'e> Comparison<'a, 'e> {
 
     fn emit(&mut self, kind: &str, path: &str, message: String, old: &Location, new: &Location) {
         let prefix = match (self.side, self.area, path.is_empty()) {
+            (Side::Response, Area::Parameter, _) => "response-header",
             (Side::Request, Area::Parameter, _) => "request-parameter",
             (Side::Request, Area::Body, true) => "request-body",
             (Side::Request, Area::Body, false) => "request-property",
@@ -734,28 +735,55 @@ impl<'a, 'e> Comparison<'a, 'e> {
             ("oneOf", "one-of-added", "one-of-removed"),
             ("anyOf", "any-of-added", "any-of-removed"),
         ] {
-            let len = |m: &Map<String, Value>| m.get(k).and_then(Value::as_array).map_or(0, Vec::len);
-            let (a, b) = (len(o), len(n));
+            let members = |m: &Map<String, Value>| m.get(k).and_then(Value::as_array).cloned().unwrap_or_default();
+            let (a, b) = (members(o), members(n));
+            // Members that are references pair by their target (a discriminated
+            // `oneOf` reordered is no change); the others by position.
+            let target = |v: &Value| {
+                v.get("$ref").and_then(Value::as_str).map(|r| r.rsplit('/').next().unwrap_or(r).to_string())
+            };
+            let mut pairs: Vec<(usize, usize)> = Vec::new();
+            let mut used_new = vec![false; b.len()];
+            let mut used_old = vec![false; a.len()];
+            for (i, x) in a.iter().enumerate() {
+                if let Some(t) = target(x) {
+                    if let Some(j) = (0..b.len()).find(|&j| !used_new[j] && target(&b[j]).as_ref() == Some(&t)) {
+                        pairs.push((i, j));
+                        used_new[j] = true;
+                        used_old[i] = true;
+                    }
+                }
+            }
+            let (rest_old, rest_new): (Vec<usize>, Vec<usize>) = (
+                (0..a.len()).filter(|i| !used_old[*i] && target(&a[*i]).is_none()).collect(),
+                (0..b.len()).filter(|j| !used_new[*j] && target(&b[*j]).is_none()).collect(),
+            );
+            pairs.extend(rest_old.iter().zip(rest_new.iter()).map(|(i, j)| (*i, *j)));
+            let paired_old: Vec<usize> = pairs.iter().map(|p| p.0).collect();
+            let paired_new: Vec<usize> = pairs.iter().map(|p| p.1).collect();
             let what = what(name, path);
-            if b > a {
+            for j in (0..b.len()).filter(|j| !paired_new.contains(j)) {
+                let label = target(&b[j]).map_or_else(|| format!("#{}", j + 1), |t| format!("`{t}`"));
                 self.emit(
                     added,
                     path,
-                    format!("{what}: {k} has {} more member(s) ({a} to {b})", b - a),
+                    format!("{what}: {k} member {label} was added"),
                     ol,
-                    &nl.join(k),
+                    &nl.join(k).join(&j.to_string()),
                 );
-            } else if a > b {
+            }
+            for i in (0..a.len()).filter(|i| !paired_old.contains(i)) {
+                let label = target(&a[i]).map_or_else(|| format!("#{}", i + 1), |t| format!("`{t}`"));
                 self.emit(
                     removed,
                     path,
-                    format!("{what}: {k} has {} fewer member(s) ({a} to {b})", a - b),
-                    &ol.join(k),
+                    format!("{what}: {k} member {label} was removed"),
+                    &ol.join(k).join(&i.to_string()),
                     nl,
                 );
             }
-            for i in 0..a.min(b) {
-                self.compare(&ol.join(k).join(&i.to_string()), &nl.join(k).join(&i.to_string()), name, path);
+            for (i, j) in pairs {
+                self.compare(&ol.join(k).join(&i.to_string()), &nl.join(k).join(&j.to_string()), name, path);
             }
         }
     }

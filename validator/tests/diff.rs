@@ -35,6 +35,7 @@ fn kind(id: &str) -> String {
         ("request-parameter-max-length-set", "request-parameter-max-length-decreased"),
         ("api-security-now-required", "api-security-added"),
         ("api-security-no-longer-required", "api-security-removed"),
+        ("api-global-security-scope-", "api-security-scope-"),
     ] {
         k = k.replace(from, to);
     }
@@ -211,6 +212,31 @@ const MUTATIONS: &[(&str, &str, &str, &str)] = &[
     ),
     ("response status removed", "tuya/openapi.json", "\"200\"", "\"299\""),
     ("operation removed", "zonos/openapi.json", "\"post\"", "\"put\""),
+    (
+        "optional query parameter became required",
+        "tuya/openapi.json",
+        "\"required\": false,\n            \"description\": \"Repeats",
+        "\"required\": true,\n            \"description\": \"Repeats",
+    ),
+    (
+        "query parameter style changed",
+        "tuya/openapi.json",
+        "\"in\": \"query\",\n            \"required\": false,",
+        "\"in\": \"query\", \"style\": \"pipeDelimited\",\n            \"required\": false,",
+    ),
+    (
+        "request media type replaced",
+        "xoxoday/openapi.json",
+        "\"required\": true,\n          \"content\": {\n            \"application/json\"",
+        "\"required\": true,\n          \"content\": {\n            \"application/vnd.plum+json\"",
+    ),
+    ("security scope added", "xoxoday/openapi.json", "\"bearerAuth\": []", "\"bearerAuth\": [\"orders:read\"]"),
+    (
+        "server replaced",
+        "xoxoday/openapi.json",
+        "\"url\": \"https://stagingaccount.xoxoday.com/chef\",",
+        "\"url\": \"https://sandbox.xoxoday.com/chef\",",
+    ),
     (
         "sensitive marking removed",
         "xoxoday/get-order-details.schema.json",

@@ -394,7 +394,7 @@ fn list_shows_versions_and_webhooks_and_schema_shows_security() {
     let schema: Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(
         schema["security"][0]["schemes"][0],
-        json!({"name": "headerKey", "type": "apiKey", "name": "X-API-Key", "in": "header"})
+        json!({"securityScheme": "headerKey", "type": "apiKey", "name": "X-API-Key", "in": "header"})
     );
     assert_eq!(schema["servers"], json!(["https://{region}.api.example.com/{basePath}"]));
     let o = accord(&["schema", "listPets", "--schemas", &catalog()]);

@@ -192,7 +192,15 @@ fn document_operations(root: &SchemaRoot, doc: &Document) -> Result<Vec<Operatio
                         Some(_) => Some(body(root, &location, resp)?.1),
                         None => None,
                     };
-                    responses.insert(status.clone(), ResponseSpec { description, body, location });
+                    let mut headers = Vec::new();
+                    for (name, h) in resp.get("headers").and_then(Value::as_object).into_iter().flatten() {
+                        // A `Content-Type` response header is ignored: the media type says it.
+                        if name.eq_ignore_ascii_case("content-type") {
+                            continue;
+                        }
+                        headers.push(header(root, &location.join("headers").join(name), name, h)?);
+                    }
+                    responses.insert(status.clone(), ResponseSpec { description, body, location, headers });
                 }
                 // The document's `security` is how clients call the API; a webhook is
                 // a call the API makes, so only its own `security` applies to it.
@@ -311,6 +319,31 @@ fn parameter(root: &SchemaRoot, at: &Location, value: &Value) -> Result<Option<P
         allow_empty_value: flag("allowEmptyValue").unwrap_or(false),
         content: content.map(|(media, _)| media.clone()),
     }))
+}
+
+/// A response Header Object (a parameter whose name is its key and whose
+/// place is the response's headers).
+fn header(root: &SchemaRoot, at: &Location, name: &str, value: &Value) -> Result<Parameter, CatalogError> {
+    let (hloc, h) = follow(root, at, value)?;
+    let content = h.get("content").and_then(Value::as_object).and_then(|c| c.iter().next());
+    let schema_loc = match content {
+        Some((media, mt)) => mt.get("schema").map(|_| hloc.join("content").join(media).join("schema")),
+        None => h.get("schema").map(|_| hloc.join("schema")),
+    };
+    Ok(Parameter {
+        name: name.to_string(),
+        location: ParameterIn::Header,
+        required: h.get("required").and_then(Value::as_bool).unwrap_or(false),
+        schema_uri: schema_loc.as_ref().map(|l| root.uri_of(l)),
+        shape: schema_loc.as_ref().map(|l| shape::shape_at(root, l)).unwrap_or_default(),
+        sensitive: schema_loc.as_ref().is_some_and(|l| is_sensitive(root, l)),
+        schema: schema_loc,
+        style: Style::Simple,
+        explode: h.get("explode").and_then(Value::as_bool).unwrap_or(false),
+        allow_reserved: false,
+        allow_empty_value: false,
+        content: content.map(|(media, _)| media.clone()),
+    })
 }
 
 /// Whether the schema at `at`, or the one its `$ref` lands on, marks its

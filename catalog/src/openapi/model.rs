@@ -245,6 +245,8 @@ pub struct ResponseSpec {
     /// Where the response object is (after following its `$ref`).
     #[serde(skip)]
     pub location: Location,
+    /// Its headers (`Content-Type` left out: the media type says it).
+    pub headers: Vec<Parameter>,
 }
 
 impl Operation {

@@ -39,11 +39,17 @@ pub enum SchemeKind {
 /// A named security scheme of `components.securitySchemes`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct SecurityScheme {
-    /// Its name in `components.securitySchemes`.
+    /// Its name in `components.securitySchemes` (`securityScheme` when
+    /// serialized: an apiKey's own `name` is the header, parameter or cookie,
+    /// and an HTTP scheme's `scheme` is its scheme word).
+    #[serde(rename = "securityScheme")]
     pub name: String,
     /// What it asks for.
     #[serde(flatten)]
     pub kind: SchemeKind,
+    /// The scopes (OAuth 2.0, OpenID Connect) or roles the requirement names.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub scopes: Vec<String>,
 }
 
 /// One security requirement object: every scheme in it must be satisfied.
@@ -74,7 +80,7 @@ pub fn requirements(
             return Err(invalid(req_at.pointer, "a security requirement must be an object".into()));
         };
         let mut schemes = Vec::new();
-        for name in names.keys() {
+        for (name, scopes) in names {
             let pointer = format!("/components/securitySchemes/{}", crate::location::escape(name));
             let Some(scheme) = doc.value.pointer(&pointer) else {
                 return Err(invalid(
@@ -86,7 +92,13 @@ pub fn requirements(
                 Some(r) => r.strip_prefix('#').and_then(|p| doc.value.pointer(p)).unwrap_or(scheme),
                 None => scheme,
             };
-            schemes.push(SecurityScheme { name: name.clone(), kind: kind(scheme).map_err(|m| invalid(pointer, m))? });
+            let scopes =
+                scopes.as_array().into_iter().flatten().filter_map(Value::as_str).map(str::to_string).collect();
+            schemes.push(SecurityScheme {
+                name: name.clone(),
+                kind: kind(scheme).map_err(|m| invalid(pointer, m))?,
+                scopes,
+            });
         }
         out.push(Requirement { schemes });
     }

@@ -79,6 +79,7 @@ impl CompiledSchemas {
         for op in &catalog.operations {
             uris.extend(op.parameters.iter().filter_map(|p| p.schema_uri.as_deref()));
             uris.extend(op.request_schema.as_deref());
+            uris.extend(op.responses.values().flat_map(|r| &r.headers).filter_map(|h| h.schema_uri.as_deref()));
             let bodies = op.request_body.iter().chain(op.responses.values().filter_map(|r| r.body.as_ref()));
             uris.extend(bodies.flat_map(|b| &b.media).filter_map(|m| m.schema_uri.as_deref()));
         }

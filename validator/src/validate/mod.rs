@@ -453,6 +453,12 @@ impl<'c> Checker<'c> {
             out.push(d);
             return true;
         };
+        if response.headers.is_some() {
+            let carried = Carried::new(None, None, response.headers.as_deref());
+            for header in &spec.headers {
+                self.check_parameter(site, header, &carried, out);
+            }
+        }
         match &spec.body {
             Some(body_spec) if !head && status != 204 && status != 304 => {
                 let parsed = response.body.as_ref().map(parse_body);

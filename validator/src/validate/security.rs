@@ -124,7 +124,7 @@ mod tests {
     use super::*;
 
     fn scheme(name: &str, kind: SchemeKind) -> SecurityScheme {
-        SecurityScheme { name: name.into(), kind }
+        SecurityScheme { name: name.into(), kind, scopes: Vec::new() }
     }
 
     fn headers(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
