@@ -360,6 +360,13 @@ impl<'a, 'e> Comparison<'a, 'e> {
                 ol,
                 &nl.join(key(n)),
             ),
+            (Some(_), None) => self.emit(
+                "enum-removed",
+                path,
+                format!("{what} is no longer restricted to listed values"),
+                &ol.join(key(o)),
+                nl,
+            ),
             (Some(ov), Some(nv)) => {
                 let removed: Vec<String> = ov.iter().filter(|v| !nv.contains(v)).map(Value::to_string).collect();
                 let added: Vec<String> = nv.iter().filter(|v| !ov.contains(v)).map(Value::to_string).collect();

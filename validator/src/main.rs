@@ -433,9 +433,9 @@ fn diff_command(args: DiffArgs) -> Result<ExitCode> {
     use accord_diff::{Contract, Level};
     if args.list_rules {
         let mut out = std::io::stdout().lock();
-        writeln!(out, "| rule | level | meaning |\n| --- | --- | --- |")?;
+        writeln!(out, "| rule | level | meaning | example |\n| --- | --- | --- | --- |")?;
         for r in accord_diff::rules::rules() {
-            writeln!(out, "| `{}` | {} | {} |", r.id, r.level.as_str(), r.summary)?;
+            writeln!(out, "| `{}` | {} | {} | {} |", r.id, r.level.as_str(), r.summary, r.example)?;
         }
         out.flush()?;
         return Ok(ExitCode::SUCCESS);

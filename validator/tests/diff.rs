@@ -502,3 +502,468 @@ fn the_example_workflow_diff_job_runs_as_written() {
     let markdown = std::fs::read_to_string(dir.path().join("accord-diff.md")).unwrap();
     assert!(markdown.contains("**1 breaking**"), "{markdown}");
 }
+
+/// Applies an RFC 7386 merge patch (`null` removes a key).
+fn merge(target: &mut Value, patch: &Value) {
+    match (target, patch) {
+        (Value::Object(t), Value::Object(p)) => {
+            for (k, v) in p {
+                if v.is_null() {
+                    t.remove(k);
+                } else {
+                    merge(t.entry(k.clone()).or_insert(Value::Null), v);
+                }
+            }
+        }
+        (t, p) => *t = p.clone(),
+    }
+}
+
+fn patch_file(dir: &Path, file: &str, pointer: &str, patch: &Value) {
+    let path = dir.join(file);
+    let mut doc: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    let target = doc.pointer_mut(pointer).unwrap_or_else(|| panic!("{file}#{pointer}"));
+    merge(target, patch);
+    std::fs::write(path, serde_json::to_string_pretty(&doc).unwrap()).unwrap();
+}
+
+/// Schema places of the built-in catalog: (rule prefix, file, pointer of the schema).
+const PLACES: &[(&str, &str, &str)] = &[
+    ("request-body", "zonos/order-numbers.schema.json", "/$defs/OrderNumbersRequest"),
+    ("request-property", "dstore/sync-store.schema.json", "/$defs/SyncStoreRequest/properties/posAccountId"),
+    (
+        "request-parameter",
+        "tuya/query-order-details.schema.json",
+        "/$defs/QueryOrderDetailsRequest/properties/mall_code",
+    ),
+    ("response-body", "zonos/order-numbers.schema.json", "/$defs/OrderNumbersResponse"),
+    (
+        "response-property",
+        "dstore/inquire-order-detail.schema.json",
+        "/$defs/InquireOrderDetailResponse/properties/posOrderId",
+    ),
+    (
+        "response-header",
+        "tuya/openapi.json",
+        "/paths/~1v1.0~1mall~1plugin~1order~1{order_id}/get/responses/200/headers/X-Trace/schema",
+    ),
+];
+
+/// Schema rule kinds and how to cause each: (kind, patch on both versions, patch on the new one).
+fn kinds() -> Vec<(&'static str, Value, Value)> {
+    use serde_json::json;
+    vec![
+        ("type-changed", json!({"type": "string"}), json!({"type": "boolean"})),
+        ("type-widened", json!({"type": "integer"}), json!({"type": "number"})),
+        ("type-narrowed", json!({"type": "number"}), json!({"type": "integer"})),
+        ("became-nullable", json!({"type": "string"}), json!({"type": ["string", "null"]})),
+        ("became-not-nullable", json!({"type": ["string", "null"]}), json!({"type": "string"})),
+        ("became-enum", json!({"enum": null, "const": null}), json!({"enum": ["a", "b"]})),
+        ("enum-removed", json!({"enum": ["a", "b"]}), json!({"enum": null})),
+        ("enum-value-removed", json!({"enum": ["a", "b"]}), json!({"enum": ["a"]})),
+        ("enum-value-added", json!({"enum": ["a"]}), json!({"enum": ["a", "b"]})),
+        ("max-length-decreased", json!({"maxLength": 64}), json!({"maxLength": 8})),
+        ("max-length-increased", json!({"maxLength": 8}), json!({"maxLength": 64})),
+        ("max-length-set", json!({"maxLength": null}), json!({"maxLength": 8})),
+        ("max-length-unset", json!({"maxLength": 8}), json!({"maxLength": null})),
+        ("min-length-increased", json!({"minLength": 1}), json!({"minLength": 4})),
+        ("min-length-decreased", json!({"minLength": 4}), json!({"minLength": 1})),
+        ("max-decreased", json!({"maximum": 10, "exclusiveMaximum": null}), json!({"maximum": 5})),
+        ("max-increased", json!({"maximum": 5, "exclusiveMaximum": null}), json!({"maximum": 10})),
+        ("max-set", json!({"maximum": null, "exclusiveMaximum": null}), json!({"maximum": 5})),
+        ("min-increased", json!({"minimum": 1, "exclusiveMinimum": null}), json!({"minimum": 5})),
+        ("min-decreased", json!({"minimum": 5, "exclusiveMinimum": null}), json!({"minimum": 1})),
+        ("min-set", json!({"minimum": null, "exclusiveMinimum": null}), json!({"minimum": 1})),
+        ("max-items-decreased", json!({"maxItems": 10}), json!({"maxItems": 5})),
+        ("max-items-increased", json!({"maxItems": 5}), json!({"maxItems": 10})),
+        ("min-items-increased", json!({"minItems": 1}), json!({"minItems": 3})),
+        ("min-items-decreased", json!({"minItems": 3}), json!({"minItems": 1})),
+        ("pattern-added", json!({"pattern": null}), json!({"pattern": "^[a-z]+$"})),
+        ("pattern-changed", json!({"pattern": "^[a-z]+$"}), json!({"pattern": "^[A-Z]+$"})),
+        ("pattern-removed", json!({"pattern": "^[a-z]+$"}), json!({"pattern": null})),
+        ("format-added", json!({"format": null}), json!({"format": "uuid"})),
+        ("format-changed", json!({"format": "date"}), json!({"format": "uuid"})),
+        ("format-removed", json!({"format": "uuid"}), json!({"format": null})),
+        ("additional-properties-closed", json!({"additionalProperties": null}), json!({"additionalProperties": false})),
+        ("additional-properties-opened", json!({"additionalProperties": false}), json!({"additionalProperties": null})),
+        ("all-of-added", json!({"allOf": null}), json!({"allOf": [{"minProperties": 1}]})),
+        ("all-of-removed", json!({"allOf": [{"minProperties": 1}]}), json!({"allOf": null})),
+        ("one-of-added", json!({"oneOf": [{"minLength": 1}]}), json!({"oneOf": [{"minLength": 1}, {"maxLength": 9}]})),
+        (
+            "one-of-removed",
+            json!({"oneOf": [{"minLength": 1}, {"maxLength": 9}]}),
+            json!({"oneOf": [{"minLength": 1}]}),
+        ),
+        ("any-of-added", json!({"anyOf": [{"minLength": 1}]}), json!({"anyOf": [{"minLength": 1}, {"maxLength": 9}]})),
+        (
+            "any-of-removed",
+            json!({"anyOf": [{"minLength": 1}, {"maxLength": 9}]}),
+            json!({"anyOf": [{"minLength": 1}]}),
+        ),
+        ("default-value-changed", json!({"default": "a"}), json!({"default": "b"})),
+        ("deprecated", json!({"deprecated": null}), json!({"deprecated": true})),
+        (
+            "max-serialized-length-decreased",
+            json!({"x-accord-maxSerializedLength": 100}),
+            json!({"x-accord-maxSerializedLength": 50}),
+        ),
+        (
+            "max-serialized-length-increased",
+            json!({"x-accord-maxSerializedLength": 50}),
+            json!({"x-accord-maxSerializedLength": 100}),
+        ),
+        ("known-value-removed", json!({"x-accord-knownValues": ["a", "b"]}), json!({"x-accord-knownValues": ["a"]})),
+        ("known-value-added", json!({"x-accord-knownValues": ["a"]}), json!({"x-accord-knownValues": ["a", "b"]})),
+        ("sensitive-removed", json!({"x-accord-sensitive": "secret"}), json!({"x-accord-sensitive": null})),
+        ("sensitive-added", json!({"x-accord-sensitive": null}), json!({"x-accord-sensitive": "secret"})),
+        ("changed-compatibility-unknown", json!({"not": null}), json!({"not": {"const": "x"}})),
+    ]
+}
+
+/// Every schema rule id, caused at its place in the built-in catalog, in both
+/// directions: the forward run must report exactly that id among its changes.
+#[test]
+fn every_schema_rule_id_from_a_mutation_of_the_built_in_catalog() {
+    let header = serde_json::json!({"headers": {"X-Trace": {"schema": {"type": "string"}}}});
+    let mut table = String::new();
+    let mut missing = Vec::new();
+    for (prefix, file, pointer) in PLACES {
+        for (kind, both, new_only) in kinds() {
+            let (old, new) = (catalog_copy(), catalog_copy());
+            for dir in [old.path(), new.path()] {
+                // The built-in catalog documents no response header: give one to both versions.
+                patch_file(
+                    dir,
+                    "tuya/openapi.json",
+                    "/paths/~1v1.0~1mall~1plugin~1order~1{order_id}/get/responses/200",
+                    &header,
+                );
+                patch_file(dir, file, pointer, &both);
+            }
+            patch_file(new.path(), file, pointer, &new_only);
+            let id = format!("{prefix}-{kind}");
+            let mut row = format!("{id}:");
+            for (a, b) in [(&old, &new), (&new, &old)] {
+                let o = accord_in(
+                    &repo(),
+                    &[
+                        "diff",
+                        "--format",
+                        "json",
+                        "--fail-on",
+                        "never",
+                        a.path().to_str().unwrap(),
+                        b.path().to_str().unwrap(),
+                    ],
+                );
+                assert!(o.status.success(), "{id}: {}", String::from_utf8_lossy(&o.stderr));
+                let report: Value = serde_json::from_slice(&o.stdout).unwrap();
+                let mut rules: Vec<String> = report["changes"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|c| c["rule"].as_str().unwrap().to_string())
+                    .collect();
+                rules.sort();
+                rules.dedup();
+                if std::ptr::eq(a, &old) && !rules.contains(&id) {
+                    missing.push(format!("{id}: got {rules:?}"));
+                }
+                row.push_str(&format!(" [{}]", rules.join(", ")));
+            }
+            table.push_str(&row);
+            table.push('\n');
+        }
+    }
+    assert!(missing.is_empty(), "rule ids no mutation caused:\n{}", missing.join("\n"));
+    insta::assert_snapshot!("diff_schema_rule_per_mutation", table);
+}
+
+/// A patch list: (file, JSON pointer, merge patch).
+type Patches = &'static [(&'static str, &'static str, &'static str)];
+
+const TUYA_GET: &str = "/paths/~1v1.0~1mall~1plugin~1order~1{order_id}/get";
+const XOXO_POST: &str = "/paths/~1v1~1oauth~1api/post";
+
+/// Rules about operations, parameters, bodies, responses, headers and
+/// security: (rule id, patches on both versions, patches on the new one).
+fn operation_mutations() -> Vec<(&'static str, Patches, Patches)> {
+    vec![
+        (
+            "api-path-removed-without-deprecation",
+            &[],
+            &[("tuya/openapi.json", "/paths", r#"{"/v1.0/mall/plugin/order/{order_id}": null}"#)],
+        ),
+        (
+            "api-path-removed-with-deprecation",
+            &[("tuya/openapi.json", TUYA_GET, r#"{"deprecated": true}"#)],
+            &[("tuya/openapi.json", "/paths", r#"{"/v1.0/mall/plugin/order/{order_id}": null}"#)],
+        ),
+        (
+            "api-removed-with-deprecation",
+            &[(
+                "zonos/openapi.json",
+                "/paths/~1v1~1orderNumbers",
+                r#"{"get": {"deprecated": true, "responses": {"200": {"description": "ok"}}}}"#,
+            )],
+            &[("zonos/openapi.json", "/paths/~1v1~1orderNumbers", r#"{"get": null}"#)],
+        ),
+        ("endpoint-deprecated", &[], &[("tuya/openapi.json", TUYA_GET, r#"{"deprecated": true}"#)]),
+        ("api-operation-id-updated", &[], &[("tuya/openapi.json", TUYA_GET, r#"{"operationId": "renamed"}"#)]),
+        (
+            "new-required-request-parameter",
+            &[],
+            &[(
+                "tuya/openapi.json",
+                "/paths/~1v1.0~1mall~1plugin~1order~1{order_id}",
+                r#"{"parameters": [{"name": "zz", "in": "query", "required": true, "schema": {"type": "string"}}]}"#,
+            )],
+        ),
+        (
+            "new-optional-request-parameter",
+            &[],
+            &[(
+                "tuya/openapi.json",
+                "/paths/~1v1.0~1mall~1plugin~1order~1{order_id}",
+                r#"{"parameters": [{"name": "zz", "in": "query", "schema": {"type": "string"}}]}"#,
+            )],
+        ),
+        (
+            "new-required-request-body",
+            &[],
+            &[(
+                "tuya/openapi.json",
+                TUYA_GET,
+                r#"{"requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object"}}}}}"#,
+            )],
+        ),
+        (
+            "new-optional-request-body",
+            &[],
+            &[(
+                "tuya/openapi.json",
+                TUYA_GET,
+                r#"{"requestBody": {"content": {"application/json": {"schema": {"type": "object"}}}}}"#,
+            )],
+        ),
+        (
+            "request-body-became-required",
+            &[("zonos/openapi.json", "/paths/~1v1~1orderNumbers/post/requestBody", r#"{"required": false}"#)],
+            &[("zonos/openapi.json", "/paths/~1v1~1orderNumbers/post/requestBody", r#"{"required": true}"#)],
+        ),
+        (
+            "response-non-success-status-removed",
+            &[(
+                "tuya/openapi.json",
+                "/paths/~1v1.0~1mall~1plugin~1order~1{order_id}/get/responses",
+                r#"{"404": {"description": "not found"}}"#,
+            )],
+            &[(
+                "tuya/openapi.json",
+                "/paths/~1v1.0~1mall~1plugin~1order~1{order_id}/get/responses",
+                r#"{"404": null}"#,
+            )],
+        ),
+        (
+            "response-success-status-added",
+            &[(
+                "tuya/openapi.json",
+                "/paths/~1v1.0~1mall~1plugin~1order~1{order_id}/get/responses",
+                r#"{"default": {"description": "anything else"}}"#,
+            )],
+            &[(
+                "tuya/openapi.json",
+                "/paths/~1v1.0~1mall~1plugin~1order~1{order_id}/get/responses",
+                r#"{"201": {"description": "created"}}"#,
+            )],
+        ),
+        (
+            "response-non-success-status-added",
+            &[(
+                "tuya/openapi.json",
+                "/paths/~1v1.0~1mall~1plugin~1order~1{order_id}/get/responses",
+                r#"{"default": {"description": "anything else"}}"#,
+            )],
+            &[(
+                "tuya/openapi.json",
+                "/paths/~1v1.0~1mall~1plugin~1order~1{order_id}/get/responses",
+                r#"{"404": {"description": "not found"}}"#,
+            )],
+        ),
+        (
+            "response-media-type-added",
+            &[],
+            &[(
+                "tuya/openapi.json",
+                "/paths/~1v1.0~1mall~1plugin~1order~1{order_id}/get/responses/200/content",
+                r#"{"text/plain": {"schema": {"type": "string"}}}"#,
+            )],
+        ),
+        (
+            "new-optional-request-property",
+            &[],
+            &[(
+                "dstore/sync-store.schema.json",
+                "/$defs/SyncStoreRequest",
+                r#"{"properties": {"zz": {"type": "string"}}}"#,
+            )],
+        ),
+        (
+            "request-property-became-required",
+            &[(
+                "dstore/sync-store.schema.json",
+                "/$defs/SyncStoreRequest",
+                r#"{"properties": {"zz": {"type": "string"}}}"#,
+            )],
+            &[(
+                "dstore/sync-store.schema.json",
+                "/$defs/SyncStoreRequest",
+                r#"{"required": ["requestId", "posAccountId", "store", "zz"]}"#,
+            )],
+        ),
+        (
+            "response-required-property-added",
+            &[],
+            &[(
+                "dstore/inquire-order-detail.schema.json",
+                "/$defs/InquireOrderDetailResponse",
+                r#"{"properties": {"zz": {"type": "string"}}, "required": ["result", "zz"]}"#,
+            )],
+        ),
+        (
+            "response-optional-property-added",
+            &[],
+            &[(
+                "dstore/inquire-order-detail.schema.json",
+                "/$defs/InquireOrderDetailResponse",
+                r#"{"properties": {"zz": {"type": "string"}}}"#,
+            )],
+        ),
+        (
+            "response-property-became-required",
+            &[(
+                "dstore/inquire-order-detail.schema.json",
+                "/$defs/InquireOrderDetailResponse",
+                r#"{"properties": {"zz": {"type": "string"}}}"#,
+            )],
+            &[(
+                "dstore/inquire-order-detail.schema.json",
+                "/$defs/InquireOrderDetailResponse",
+                r#"{"required": ["result", "zz"]}"#,
+            )],
+        ),
+        (
+            "api-security-now-required",
+            &[("xoxoday/openapi.json", XOXO_POST, r#"{"security": []}"#)],
+            &[("xoxoday/openapi.json", XOXO_POST, r#"{"security": null}"#)],
+        ),
+        (
+            "api-security-added",
+            &[(
+                "xoxoday/openapi.json",
+                "/components/securitySchemes",
+                r#"{"key": {"type": "apiKey", "in": "header", "name": "X-Key"}}"#,
+            )],
+            &[("xoxoday/openapi.json", XOXO_POST, r#"{"security": [{"bearerAuth": []}, {"key": []}]}"#)],
+        ),
+        (
+            "response-header-became-required",
+            &[(
+                "tuya/openapi.json",
+                "/paths/~1v1.0~1mall~1plugin~1order~1{order_id}/get/responses/200",
+                r#"{"headers": {"X-Trace": {"schema": {"type": "string"}}}}"#,
+            )],
+            &[(
+                "tuya/openapi.json",
+                "/paths/~1v1.0~1mall~1plugin~1order~1{order_id}/get/responses/200/headers/X-Trace",
+                r#"{"required": true}"#,
+            )],
+        ),
+        (
+            "response-header-added",
+            &[],
+            &[(
+                "tuya/openapi.json",
+                "/paths/~1v1.0~1mall~1plugin~1order~1{order_id}/get/responses/200",
+                r#"{"headers": {"X-Trace": {"schema": {"type": "string"}}}}"#,
+            )],
+        ),
+        (
+            "required-response-header-removed",
+            &[(
+                "tuya/openapi.json",
+                "/paths/~1v1.0~1mall~1plugin~1order~1{order_id}/get/responses/200",
+                r#"{"headers": {"X-Trace": {"required": true, "schema": {"type": "string"}}}}"#,
+            )],
+            &[(
+                "tuya/openapi.json",
+                "/paths/~1v1.0~1mall~1plugin~1order~1{order_id}/get/responses/200",
+                r#"{"headers": null}"#,
+            )],
+        ),
+    ]
+}
+
+/// Every rule id of `accord diff` is caused by some mutation of the built-in
+/// catalog (here, or in the schema-rule test above), in both directions.
+#[test]
+fn every_operation_rule_id_from_a_mutation_of_the_built_in_catalog() {
+    let mut table = String::new();
+    let mut seen: std::collections::BTreeSet<String> = std::collections::BTreeSet::new();
+    let mut missing = Vec::new();
+    for (id, both, new_only) in operation_mutations() {
+        let (old, new) = (catalog_copy(), catalog_copy());
+        for (file, pointer, patch) in both {
+            for dir in [old.path(), new.path()] {
+                patch_file(dir, file, pointer, &serde_json::from_str(patch).unwrap());
+            }
+        }
+        for (file, pointer, patch) in new_only {
+            patch_file(new.path(), file, pointer, &serde_json::from_str(patch).unwrap());
+        }
+        let mut row = format!("{id}:");
+        for (forward, a, b) in [(true, &old, &new), (false, &new, &old)] {
+            let o = accord_in(
+                &repo(),
+                &[
+                    "diff",
+                    "--format",
+                    "json",
+                    "--fail-on",
+                    "never",
+                    a.path().to_str().unwrap(),
+                    b.path().to_str().unwrap(),
+                ],
+            );
+            assert!(o.status.success(), "{id}: {}", String::from_utf8_lossy(&o.stderr));
+            let report: Value = serde_json::from_slice(&o.stdout).unwrap();
+            let mut rules: Vec<String> =
+                report["changes"].as_array().unwrap().iter().map(|c| c["rule"].as_str().unwrap().to_string()).collect();
+            rules.sort();
+            rules.dedup();
+            if forward && !rules.iter().any(|r| r == id) {
+                missing.push(format!("{id}: got {rules:?}"));
+            }
+            seen.extend(rules.iter().cloned());
+            row.push_str(&format!(" [{}]", rules.join(", ")));
+        }
+        table.push_str(&row);
+        table.push('\n');
+    }
+    assert!(missing.is_empty(), "rule ids no mutation caused:\n{}", missing.join("\n"));
+    // With the schema rules (one per kind and place, above) and the curated mutations, every rule is exercised.
+    let curated =
+        std::fs::read_to_string(repo().join("validator/tests/snapshots/diff__diff_builtin_mutations.snap")).unwrap();
+    let schema =
+        std::fs::read_to_string(repo().join("validator/tests/snapshots/diff__diff_schema_rule_per_mutation.snap"))
+            .unwrap();
+    let o = accord_in(&repo(), &["diff", "--list-rules"]);
+    let all: Vec<String> =
+        String::from_utf8(o.stdout).unwrap().lines().filter_map(|l| l.split('`').nth(1).map(str::to_string)).collect();
+    let unexercised: Vec<&String> = all
+        .iter()
+        .filter(|r| !seen.contains(*r) && !curated.contains(&format!("[{r}]")) && !schema.contains(&format!("{r}:")))
+        .collect();
+    assert!(unexercised.is_empty(), "rule ids no test mutation causes: {unexercised:?}");
+    insta::assert_snapshot!("diff_operation_rule_per_mutation", table);
+}
