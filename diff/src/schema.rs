@@ -11,7 +11,7 @@
 use crate::Emit;
 use accord_catalog::{Location, SchemaRoot};
 use serde_json::{Map, Value};
-use std::collections::{BTreeSet, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 
 /// Which side of the exchange a schema describes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -82,6 +82,7 @@ const JUDGED: &[&str] = &[
     "x-accord-knownValues",
     "x-accord-sensitive",
     "nullable",
+    "dependentRequired",
     "not",
     "if",
     "then",
@@ -213,6 +214,20 @@ impl<'a, 'e> Comparison<'a, 'e> {
                 (Some(a), Some(b)) if a != b || a.get("$ref").is_some() => {
                     self.compare(&ol.join(k), &nl.join(k), name, &format!("{path}/{k}"))
                 }
+                (None, Some(_)) if *k == "contains" => self.emit(
+                    "contains-added",
+                    path,
+                    format!("{what}: arrays must now contain a matching item"),
+                    &ol,
+                    &nl.join(k),
+                ),
+                (Some(_), None) if *k == "contains" => self.emit(
+                    "contains-removed",
+                    path,
+                    format!("{what}: the `contains` rule was removed"),
+                    &ol.join(k),
+                    &nl,
+                ),
                 (Some(_), None) | (None, Some(_)) => self.emit(
                     "changed-compatibility-unknown",
                     path,
@@ -226,6 +241,7 @@ impl<'a, 'e> Comparison<'a, 'e> {
                 _ => {}
             }
         }
+        self.dependent_required(o, n, &what, path, &ol, &nl);
         for k in ["prefixItems", "patternProperties", "dependentSchemas"] {
             let (a, b) = (o.get(k), n.get(k));
             match (a.and_then(Value::as_array), b.and_then(Value::as_array)) {
@@ -728,6 +744,50 @@ impl<'a, 'e> Comparison<'a, 'e> {
         }
     }
 
+    fn dependent_required(
+        &mut self,
+        o: &Map<String, Value>,
+        n: &Map<String, Value>,
+        what: &str,
+        path: &str,
+        ol: &Location,
+        nl: &Location,
+    ) {
+        let k = "dependentRequired";
+        let rules = |m: &Map<String, Value>| -> BTreeMap<String, BTreeSet<String>> {
+            m.get(k)
+                .and_then(Value::as_object)
+                .into_iter()
+                .flatten()
+                .map(|(key, deps)| {
+                    let deps =
+                        deps.as_array().into_iter().flatten().filter_map(Value::as_str).map(str::to_string).collect();
+                    (key.clone(), deps)
+                })
+                .collect()
+        };
+        let (a, b) = (rules(o), rules(n));
+        let keys: BTreeSet<&String> = a.keys().chain(b.keys()).collect();
+        for key in keys {
+            let (kind, text) = match (a.get(key), b.get(key)) {
+                (None, Some(d)) => ("dependent-required-added", format!("`{key}` now requires {}", list(d))),
+                (Some(d), None) => ("dependent-required-removed", format!("`{key}` no longer requires {}", list(d))),
+                (Some(d), Some(e)) if d == e => continue,
+                (Some(d), Some(e)) if e.is_superset(d) => {
+                    ("dependent-required-added", format!("`{key}` now requires {}", list(e)))
+                }
+                (Some(d), Some(e)) if e.is_subset(d) => {
+                    ("dependent-required-removed", format!("`{key}` now requires only {}", list(e)))
+                }
+                (Some(d), Some(e)) => {
+                    ("dependent-required-changed", format!("`{key}` requires {} instead of {}", list(e), list(d)))
+                }
+                (None, None) => continue,
+            };
+            self.emit(kind, path, format!("{what}: {text}"), &ol.join(k), &nl.join(k));
+        }
+    }
+
     fn members(
         &mut self,
         o: &Map<String, Value>,
@@ -793,6 +853,15 @@ impl<'a, 'e> Comparison<'a, 'e> {
                 self.compare(&ol.join(k).join(&i.to_string()), &nl.join(k).join(&j.to_string()), name, path);
             }
         }
+    }
+}
+
+/// `` `a`, `b` `` (or `nothing`).
+fn list(names: &BTreeSet<String>) -> String {
+    if names.is_empty() {
+        "nothing".into()
+    } else {
+        names.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ")
     }
 }
 

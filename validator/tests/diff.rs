@@ -148,8 +148,8 @@ fn oasdiff_pairs_agree_with_oasdiff() {
     assert!(pct(t.class_agrees, t.expected) >= FLOOR, "agreement fell below {FLOOR}%");
 }
 
-/// Measured when this test was written (195 of 430, 45.3%); it may only rise.
-const FLOOR: f64 = 45.0;
+/// Measured when this test was written (209 of 430, 48.6%); it may only rise.
+const FLOOR: f64 = 48.0;
 
 fn git_in(dir: &Path, args: &[&str]) {
     let o = Command::new("git").current_dir(dir).args(args).output().unwrap();
@@ -616,6 +616,15 @@ fn kinds() -> Vec<(&'static str, Value, Value)> {
         ("known-value-added", json!({"x-accord-knownValues": ["a"]}), json!({"x-accord-knownValues": ["a", "b"]})),
         ("sensitive-removed", json!({"x-accord-sensitive": "secret"}), json!({"x-accord-sensitive": null})),
         ("sensitive-added", json!({"x-accord-sensitive": null}), json!({"x-accord-sensitive": "secret"})),
+        ("contains-added", json!({"contains": null}), json!({"contains": {"const": "x"}})),
+        ("contains-removed", json!({"contains": {"const": "x"}}), json!({"contains": null})),
+        ("dependent-required-added", json!({"dependentRequired": null}), json!({"dependentRequired": {"a": ["b"]}})),
+        ("dependent-required-removed", json!({"dependentRequired": {"a": ["b"]}}), json!({"dependentRequired": null})),
+        (
+            "dependent-required-changed",
+            json!({"dependentRequired": {"a": ["b"]}}),
+            json!({"dependentRequired": {"a": ["c"]}}),
+        ),
         ("changed-compatibility-unknown", json!({"not": null}), json!({"not": {"const": "x"}})),
     ]
 }
