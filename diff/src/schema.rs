@@ -278,7 +278,6 @@ impl<'a, 'e> Comparison<'a, 'e> {
                 );
             }
         }
-        let _ = (os, ns);
         // Whatever else changed and is not an annotation: say so.
         let keys: BTreeSet<&String> = o.keys().chain(n.keys()).collect();
         let unknown: Vec<&str> = keys
