@@ -16,8 +16,9 @@ use std::collections::BTreeMap;
 /// What a request carries, split for reading parameters.
 #[derive(Debug, Default)]
 pub struct Carried<'a> {
-    /// Query pairs as sent: decoded name, raw (still encoded) value.
-    pub query: Vec<(String, &'a str)>,
+    /// Query pairs as sent: decoded name, raw (still percent-encoded) value,
+    /// with form encoding's `+` already turned into `%20`.
+    pub query: Vec<(String, String)>,
     /// Whether the request's URL is known (a plain payload file has none).
     pub has_url: bool,
     /// Path parameters as sent (still encoded), when the request was routed.
@@ -42,7 +43,8 @@ impl<'a> Carried<'a> {
                     .filter(|p| !p.is_empty())
                     .map(|p| {
                         let (k, v) = p.split_once('=').unwrap_or((p, ""));
-                        (decode(k), v)
+                        // In a query, `+` is a space (form encoding); in a path or a cookie it is a `+`.
+                        (decode(&k.replace('+', "%20")), v.replace('+', "%20"))
                     })
                     .collect()
             })
@@ -179,7 +181,7 @@ fn read_query(param: &Parameter, carried: &Carried<'_>) -> Result<Read, Problem>
         }
         return Ok(if object.is_empty() { Read::Missing } else { Read::Value(Value::Object(object)) });
     }
-    let values: Vec<&str> = carried.query.iter().filter(|(k, _)| *k == param.name).map(|(_, v)| *v).collect();
+    let values: Vec<&str> = carried.query.iter().filter(|(k, _)| *k == param.name).map(|(_, v)| v.as_str()).collect();
     if values.is_empty() {
         return Ok(Read::Missing);
     }
@@ -349,7 +351,7 @@ fn is_number(text: &str) -> bool {
 }
 
 fn decode(text: &str) -> String {
-    percent_decode_str(&text.replace('+', " ")).decode_utf8_lossy().into_owned()
+    percent_decode_str(text).decode_utf8_lossy().into_owned()
 }
 
 /// `query parameter`, `header`, ...
@@ -437,6 +439,8 @@ mod tests {
         assert_eq!(query("/x?x=1&y=2", &point), Ok(Read::Value(json!({"x": 1}))));
         let packed = param("id", ParameterIn::Query, Style::Form, false, object_of(&[("n", &["integer"])]));
         assert_eq!(query("/x?id=role,admin,n,5", &packed), Ok(Read::Value(json!({"role": "admin", "n": 5}))));
+        let name = param("name", ParameterIn::Query, Style::Form, true, shape(&["string"]));
+        assert_eq!(query("/x?name=a+b%2Bc", &name), Ok(Read::Value(json!("a b+c"))), "in a query `+` is a space");
         let mut json_param = param("q", ParameterIn::Query, Style::Form, true, Shape::default());
         json_param.content = Some("application/json".into());
         assert_eq!(query("/x?q=%7B%22a%22%3A1%7D", &json_param), Ok(Read::Value(json!({"a": 1}))));
@@ -445,25 +449,33 @@ mod tests {
 
     #[test]
     fn path_header_and_cookie_styles() {
-        let path: BTreeMap<String, String> =
-            [("id".to_string(), ".1.2".to_string()), ("m".to_string(), ";m=a,b".to_string())].into();
+        let path: BTreeMap<String, String> = [
+            ("id".to_string(), ".1.2".to_string()),
+            ("m".to_string(), ";m=a,b".to_string()),
+            ("file".to_string(), "a+b%20c".to_string()),
+        ]
+        .into();
         let carried = Carried { path: Some(&path), ..Carried::default() };
         let label = param("id", ParameterIn::Path, Style::Label, true, array_of(&["integer"]));
         assert_eq!(read(&label, &carried), Ok(Read::Value(json!([1, 2]))));
         let matrix = param("m", ParameterIn::Path, Style::Matrix, false, array_of(&["string"]));
         assert_eq!(read(&matrix, &carried), Ok(Read::Value(json!(["a", "b"]))));
+        let file = param("file", ParameterIn::Path, Style::Simple, false, shape(&["string"]));
+        assert_eq!(read(&file, &carried), Ok(Read::Value(json!("a+b c"))), "in a path `+` is a plus");
         let not_label = param("m", ParameterIn::Path, Style::Label, false, shape(&["string"]));
         assert_eq!(read(&not_label, &carried).unwrap_err().code, "style");
         let headers = vec![
             ("X-Ids".to_string(), "1, 2".to_string()),
             ("x-ids".to_string(), "3".to_string()),
-            ("Cookie".to_string(), "session=abc; n=5".to_string()),
+            ("Cookie".to_string(), "session=abc; n=5; t=a+b".to_string()),
         ];
         let carried = Carried::new(None, None, Some(&headers));
         let ids = param("X-Ids", ParameterIn::Header, Style::Simple, false, array_of(&["integer"]));
         assert_eq!(read(&ids, &carried), Ok(Read::Value(json!([1, 2, 3]))));
         let n = param("n", ParameterIn::Cookie, Style::Form, false, shape(&["integer"]));
         assert_eq!(read(&n, &carried), Ok(Read::Value(json!(5))));
+        let t = param("t", ParameterIn::Cookie, Style::Form, false, shape(&["string"]));
+        assert_eq!(read(&t, &carried), Ok(Read::Value(json!("a+b"))), "in a cookie `+` is a plus");
         let gone = param("gone", ParameterIn::Cookie, Style::Form, false, shape(&["string"]));
         assert_eq!(read(&gone, &carried), Ok(Read::Missing));
     }

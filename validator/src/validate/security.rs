@@ -84,7 +84,7 @@ fn missing(scheme: &SecurityScheme, carried: &Carried<'_>) -> Option<String> {
         SchemeKind::ApiKey { name, location } => {
             let value = match location {
                 ParameterIn::Header => header(name),
-                ParameterIn::Query => carried.query.iter().find(|(k, _)| k == name).map(|(_, v)| *v),
+                ParameterIn::Query => carried.query.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str()),
                 ParameterIn::Cookie => carried.cookies.iter().find(|(k, _)| k == name).map(|(_, v)| *v),
                 ParameterIn::Path => None,
             };
