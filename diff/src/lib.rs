@@ -26,6 +26,7 @@
 //! ```
 
 mod change;
+mod keywords;
 mod operations;
 mod place;
 pub mod rules;

@@ -2,8 +2,8 @@
 
 use crate::schema::{Area, Comparison, Side};
 use crate::{Contract, Emit};
-use accord_catalog::Location;
 use accord_catalog::openapi::{Body, Operation, OperationKind, Parameter, ParameterIn};
+use accord_catalog::{Location, Origin};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// How an operation is matched across versions: kind, method, and its path
@@ -37,6 +37,7 @@ pub fn compare(old: &Contract, new: &Contract, emit: &mut Emit) {
             None => {
                 let whole_path = !new_paths.contains(&k.2);
                 let id = match (whole_path, deprecated(old, op)) {
+                    _ if op.kind == OperationKind::Webhook => "webhook-removed",
                     (true, false) => "api-path-removed-without-deprecation",
                     (true, true) => "api-path-removed-with-deprecation",
                     (false, false) => "api-removed-without-deprecation",
@@ -51,10 +52,48 @@ pub fn compare(old: &Contract, new: &Contract, emit: &mut Emit) {
         if !oi.contains_key(k) {
             let op = &new.operations[j];
             emit.operation = Some(label(op));
-            emit.push("endpoint-added", format!("{} was added", label(op)), None, Some(op.location.clone()));
+            let id = if op.kind == OperationKind::Webhook { "webhook-added" } else { "endpoint-added" };
+            emit.push(id, format!("{} was added", label(op)), None, Some(op.location.clone()));
         }
     }
     emit.operation = None;
+    security_components(old, new, emit);
+}
+
+/// The security schemes declared in the `components` of each OpenAPI
+/// document, by name: where each is declared.
+fn declared_schemes(c: &Contract) -> BTreeMap<String, Location> {
+    let mut out = BTreeMap::new();
+    for d in c.root.documents().filter(|d| d.origin == Origin::Root && d.is_openapi()) {
+        let schemes = d.value.pointer("/components/securitySchemes").and_then(serde_json::Value::as_object);
+        for name in schemes.into_iter().flat_map(|m| m.keys()) {
+            let at = Location { file: d.path.clone(), pointer: "/components/securitySchemes".into() }.join(name);
+            out.entry(name.clone()).or_insert(at);
+        }
+    }
+    out
+}
+
+/// Security schemes declared or withdrawn. Schemes an operation uses are
+/// judged with the operation; these are what the API offers.
+fn security_components(old: &Contract, new: &Contract, emit: &mut Emit) {
+    let (a, b) = (declared_schemes(old), declared_schemes(new));
+    for (name, at) in a.iter().filter(|(n, _)| !b.contains_key(*n)) {
+        emit.push(
+            "api-security-component-removed",
+            format!("the security scheme `{name}` was removed from components"),
+            Some(at.clone()),
+            None,
+        );
+    }
+    for (name, at) in b.iter().filter(|(n, _)| !a.contains_key(*n)) {
+        emit.push(
+            "api-security-component-added",
+            format!("the security scheme `{name}` was added to components"),
+            None,
+            Some(at.clone()),
+        );
+    }
 }
 
 fn operation(old: &Contract, new: &Contract, o: &Operation, n: &Operation, emit: &mut Emit) {
@@ -138,6 +177,13 @@ fn parameters(old: &Contract, new: &Contract, o: &Operation, n: &Operation, emit
                     emit.push(
                         "request-parameter-deprecated",
                         format!("{what} is now deprecated"),
+                        Some(place(o, p)),
+                        Some(place(n, q)),
+                    );
+                } else if flag(old, o, p) && !flag(new, n, q) {
+                    emit.push(
+                        "request-parameter-reactivated",
+                        format!("{what} is no longer deprecated"),
                         Some(place(o, p)),
                         Some(place(n, q)),
                     );
@@ -454,6 +500,22 @@ fn security((ol, nl): (Location, Location), o: &Operation, n: &Operation, emit: 
             Some(nl.clone()),
         );
     }
+    // A scheme both versions use, carried another way (an API key moved to
+    // another header, Basic instead of Bearer): clients send what no longer counts.
+    let schemes = |op: &Operation| -> BTreeMap<String, accord_catalog::openapi::SchemeKind> {
+        op.security.iter().flat_map(|r| r.schemes.iter()).map(|s| (s.name.clone(), s.kind.clone())).collect()
+    };
+    let (sa, sb) = (schemes(o), schemes(n));
+    for (name, kind) in &sa {
+        if let Some(other) = sb.get(name).filter(|k| *k != kind) {
+            emit.push(
+                "api-security-scheme-changed",
+                format!("the security scheme `{name}` changed from {} to {}", scheme_words(kind), scheme_words(other)),
+                Some(ol.clone()),
+                Some(nl.clone()),
+            );
+        }
+    }
     // Requirements in both versions: the scopes each scheme asks for.
     for (ro, rn) in o.security.iter().flat_map(|x| n.security.iter().map(move |y| (x, y))) {
         let set = |r: &accord_catalog::openapi::Requirement| {
@@ -480,6 +542,18 @@ fn security((ol, nl): (Location, Location), o: &Operation, n: &Operation, emit: 
                 );
             }
         }
+    }
+}
+
+/// `an API key in header X-Key`, `HTTP bearer`, `OAuth 2.0`.
+fn scheme_words(kind: &accord_catalog::openapi::SchemeKind) -> String {
+    use accord_catalog::openapi::SchemeKind as K;
+    match kind {
+        K::ApiKey { name, location } => format!("an API key in {} `{name}`", location.as_str()),
+        K::Http { scheme } => format!("HTTP {scheme}"),
+        K::OAuth2 => "OAuth 2.0".into(),
+        K::OpenIdConnect => "OpenID Connect".into(),
+        K::MutualTls => "mutual TLS".into(),
     }
 }
 

@@ -43,14 +43,11 @@ const ANNOTATIONS: &[&str] = &[
     "writeOnly",
     "externalDocs",
     "xml",
-    "discriminator",
     "$id",
     "$anchor",
     "$schema",
     "$defs",
     "definitions",
-    "contentMediaType",
-    "contentEncoding",
     "x-accord-message",
 ];
 
@@ -95,6 +92,12 @@ const JUDGED: &[&str] = &[
     "unevaluatedProperties",
     "unevaluatedItems",
     "additionalItems",
+    "discriminator",
+    "contentMediaType",
+    "contentEncoding",
+    "contentSchema",
+    "minContains",
+    "maxContains",
 ];
 
 /// Subschema keywords followed when both versions have them (a keyword on one
@@ -109,7 +112,27 @@ const SUBSCHEMAS: &[&str] = &[
     "unevaluatedProperties",
     "unevaluatedItems",
     "additionalItems",
+    "contentSchema",
 ];
+
+/// The two versions of one schema object under comparison, and where they are.
+#[derive(Clone, Copy)]
+pub(crate) struct Pair<'v> {
+    /// The old schema object.
+    pub o: &'v Map<String, Value>,
+    /// The new schema object.
+    pub n: &'v Map<String, Value>,
+    /// What it is the schema of (`the request body`).
+    pub name: &'v str,
+    /// `name` with the property path, for messages.
+    pub what: &'v str,
+    /// The property path below `name` (`` at the top).
+    pub path: &'v str,
+    /// Where the old schema is.
+    pub ol: &'v Location,
+    /// Where the new schema is.
+    pub nl: &'v Location,
+}
 
 /// Compares the schemas at `old` and `new`.
 pub struct Comparison<'a, 'e> {
@@ -199,13 +222,15 @@ impl<'a, 'e> Comparison<'a, 'e> {
             return;
         };
         let what = what(name, path);
-        self.types(o, n, &what, path, &ol, &nl);
-        self.enums(o, n, &what, path, &ol, &nl);
-        self.bounds(o, n, &what, path, &ol, &nl);
-        self.text(o, n, &what, path, &ol, &nl);
-        self.custom(o, n, &what, path, &ol, &nl);
-        self.properties(o, n, name, path, &ol, &nl);
-        self.members(o, n, name, path, &ol, &nl);
+        let p = Pair { o, n, name, what: &what, path, ol: &ol, nl: &nl };
+        self.types(&p);
+        self.enums(&p);
+        self.bounds(&p);
+        self.text(&p);
+        self.custom(&p);
+        self.properties(&p);
+        self.members(&p);
+        self.keywords(&p);
         if let (Some(_), Some(_)) = (o.get("items"), n.get("items")) {
             self.compare(&ol.join("items"), &nl.join("items"), name, &format!("{path}/items"));
         }
@@ -228,7 +253,8 @@ impl<'a, 'e> Comparison<'a, 'e> {
                     &ol.join(k),
                     &nl,
                 ),
-                (Some(_), None) | (None, Some(_)) => self.emit(
+                // Judged in `keywords`, but for `additionalItems` (draft 2019-09 and older).
+                (Some(_), None) | (None, Some(_)) if *k == "additionalItems" => self.emit(
                     "changed-compatibility-unknown",
                     path,
                     format!(
@@ -241,7 +267,7 @@ impl<'a, 'e> Comparison<'a, 'e> {
                 _ => {}
             }
         }
-        self.dependent_required(o, n, &what, path, &ol, &nl);
+        self.dependent_required(&p);
         for k in ["prefixItems", "patternProperties", "dependentSchemas"] {
             let (a, b) = (o.get(k), n.get(k));
             match (a.and_then(Value::as_array), b.and_then(Value::as_array)) {
@@ -263,19 +289,17 @@ impl<'a, 'e> Comparison<'a, 'e> {
                     }
                 }
             }
-            if a.is_some() != b.is_some()
-                || a.zip(b).is_some_and(|(x, y)| {
-                    x.as_object().map(|m| m.len()) != y.as_object().map(|m| m.len())
-                        || x.as_array().map(Vec::len) != y.as_array().map(Vec::len)
-                })
-            {
-                self.emit(
-                    "changed-compatibility-unknown",
-                    path,
-                    format!("{what}: `{k}` changed; Accord cannot judge whether that breaks anyone"),
-                    &ol,
-                    &nl,
-                );
+            // Keys that appear or go are judged in `keywords`; positions here.
+            if let (Some(x), Some(y)) = (a.and_then(Value::as_array), b.and_then(Value::as_array)) {
+                if x.len() != y.len() {
+                    let (kind, verb) = if y.len() > x.len() {
+                        ("prefix-items-added", "added")
+                    } else {
+                        ("prefix-items-removed", "removed")
+                    };
+                    let message = format!("{what}: `{k}` positions {verb} ({} → {})", x.len(), y.len());
+                    self.emit(kind, path, message, &ol.join(k), &nl.join(k));
+                }
             }
         }
         // Whatever else changed and is not an annotation: say so.
@@ -298,7 +322,7 @@ impl<'a, 'e> Comparison<'a, 'e> {
         }
     }
 
-    fn emit(&mut self, kind: &str, path: &str, message: String, old: &Location, new: &Location) {
+    pub(crate) fn emit(&mut self, kind: &str, path: &str, message: String, old: &Location, new: &Location) {
         let prefix = match (self.side, self.area, path.is_empty()) {
             (Side::Response, Area::Parameter, _) => "response-header",
             (Side::Request, Area::Parameter, _) => "request-parameter",
@@ -310,24 +334,26 @@ impl<'a, 'e> Comparison<'a, 'e> {
         self.emit.push(&format!("{prefix}-{kind}"), message, Some(old.clone()), Some(new.clone()));
     }
 
-    fn types(
-        &mut self,
-        o: &Map<String, Value>,
-        n: &Map<String, Value>,
-        what: &str,
-        path: &str,
-        ol: &Location,
-        nl: &Location,
-    ) {
+    fn types(&mut self, p: &Pair) {
+        let Pair { o, n, what, path, ol, nl, .. } = *p;
         let (ot, nt) = (types(o), types(n));
         let (Some(ot), Some(nt)) = (ot, nt) else { return };
         let strip = |t: &BTreeSet<String>| t.iter().filter(|x| *x != "null").cloned().collect::<BTreeSet<_>>();
         let (on, nn) = (strip(&ot), strip(&nt));
         if on != nn && !on.is_empty() && !nn.is_empty() {
+            // A parameter travels as text: a string schema admits every number
+            // or boolean, and a form-style array admits a single value.
+            let text = self.area == Area::Parameter;
             let widen = |a: &BTreeSet<String>, b: &BTreeSet<String>| {
-                a.iter().all(|t| b.contains(t) || (t == "integer" && b.contains("number")))
+                a.iter().all(|t| {
+                    b.contains(t)
+                        || (t == "integer" && b.contains("number"))
+                        || (text && b.contains("string") && matches!(t.as_str(), "number" | "integer" | "boolean"))
+                })
             };
-            let kind = if widen(&on, &nn) {
+            let items = n.get("items").and_then(types_of).unwrap_or_default();
+            let to_array = text && nn.len() == 1 && nn.contains("array") && !on.contains("array") && widen(&on, &items);
+            let kind = if widen(&on, &nn) || to_array {
                 "type-widened"
             } else if widen(&nn, &on) {
                 "type-narrowed"
@@ -350,15 +376,8 @@ impl<'a, 'e> Comparison<'a, 'e> {
         }
     }
 
-    fn enums(
-        &mut self,
-        o: &Map<String, Value>,
-        n: &Map<String, Value>,
-        what: &str,
-        path: &str,
-        ol: &Location,
-        nl: &Location,
-    ) {
+    fn enums(&mut self, p: &Pair) {
+        let Pair { o, n, what, path, ol, nl, .. } = *p;
         let values = |m: &Map<String, Value>| -> Option<Vec<Value>> {
             match (m.get("enum"), m.get("const")) {
                 (Some(Value::Array(v)), _) => Some(v.iter().filter(|x| !x.is_null()).cloned().collect()),
@@ -382,6 +401,8 @@ impl<'a, 'e> Comparison<'a, 'e> {
                 &ol.join(key(o)),
                 nl,
             ),
+            // Two constants are judged as `const-changed` (see `keywords`).
+            (Some(_), Some(_)) if key(o) == "const" && key(n) == "const" => {}
             (Some(ov), Some(nv)) => {
                 let removed: Vec<String> = ov.iter().filter(|v| !nv.contains(v)).map(Value::to_string).collect();
                 let added: Vec<String> = nv.iter().filter(|v| !ov.contains(v)).map(Value::to_string).collect();
@@ -408,15 +429,8 @@ impl<'a, 'e> Comparison<'a, 'e> {
         }
     }
 
-    fn bounds(
-        &mut self,
-        o: &Map<String, Value>,
-        n: &Map<String, Value>,
-        what: &str,
-        path: &str,
-        ol: &Location,
-        nl: &Location,
-    ) {
+    fn bounds(&mut self, p: &Pair) {
+        let Pair { o, n, what, path, ol, nl, .. } = *p;
         let num = |m: &Map<String, Value>, k: &str| m.get(k).and_then(Value::as_f64);
         // Upper bounds: (keyword, decreased, increased, set); lower bounds likewise.
         for (k, lowered, raised, set) in [
@@ -465,35 +479,47 @@ impl<'a, 'e> Comparison<'a, 'e> {
             let key = |m: &Map<String, Value>| if m.contains_key(exclusive) { exclusive } else { inclusive };
             let narrower = |a: (f64, bool), b: (f64, bool)| sign * b.0 < sign * a.0 || (b.0 == a.0 && b.1 && !a.1);
             let (ok, nk) = (ol.join(key(o)), nl.join(key(n)));
-            match (bound(o), bound(n)) {
-                (Some(a), Some(b)) if narrower(a, b) => {
-                    self.emit(tighter, path, format!("{what}: {word} tightened from {} to {}", a.0, b.0), &ok, &nk)
+            // An exclusive bound that stays exclusive has rule ids of its own
+            // (`exclusive-max-decreased`); a bound that turns exclusive or
+            // inclusive keeps the plain ones.
+            let id =
+                |rule: &str, exclusive: bool| if exclusive { format!("exclusive-{rule}") } else { rule.to_string() };
+            let strict = |x: Option<(f64, bool)>| x.is_none_or(|b| b.1);
+            let (a, b) = (bound(o), bound(n));
+            let both = strict(a) && strict(b);
+            let word = if both { format!("exclusive {word}") } else { word.to_string() };
+            match (a, b) {
+                (Some(a), Some(b)) if narrower(a, b) => self.emit(
+                    &id(tighter, both),
+                    path,
+                    format!("{what}: {word} tightened from {} to {}", a.0, b.0),
+                    &ok,
+                    &nk,
+                ),
+                (Some(a), Some(b)) if narrower(b, a) => self.emit(
+                    &id(looser, both),
+                    path,
+                    format!("{what}: {word} relaxed from {} to {}", a.0, b.0),
+                    &ok,
+                    &nk,
+                ),
+                (None, Some(b)) => self.emit(&id(set, both), path, format!("{what}: {word} {} added", b.0), ol, &nk),
+                (Some(a), None) => {
+                    self.emit(&id(looser, both), path, format!("{what}: {word} {} removed", a.0), &ok, nl)
                 }
-                (Some(a), Some(b)) if narrower(b, a) => {
-                    self.emit(looser, path, format!("{what}: {word} relaxed from {} to {}", a.0, b.0), &ok, &nk)
-                }
-                (None, Some(b)) => self.emit(set, path, format!("{what}: {word} {} added", b.0), ol, &nk),
-                (Some(a), None) => self.emit(looser, path, format!("{what}: {word} {} removed", a.0), &ok, nl),
                 _ => {}
             }
         }
     }
 
-    fn text(
-        &mut self,
-        o: &Map<String, Value>,
-        n: &Map<String, Value>,
-        what: &str,
-        path: &str,
-        ol: &Location,
-        nl: &Location,
-    ) {
+    fn text(&mut self, p: &Pair) {
+        let Pair { o, n, what, path, ol, nl, .. } = *p;
         for (k, added, changed, removed) in [
             ("pattern", "pattern-added", "pattern-changed", "pattern-removed"),
             ("format", "format-added", "format-changed", "format-removed"),
         ] {
             // A pattern that matches any string is no pattern.
-            let any = |p: &&str| k == "pattern" && matches!(*p, ".*" | "^.*$" | "^.*" | ".*$" | "[\\s\\S]*");
+            let any = |p: &&str| k == "pattern" && matches!(*p, "" | ".*" | "^.*$" | "^.*" | ".*$" | "[\\s\\S]*");
             match (
                 o.get(k).and_then(Value::as_str).filter(|p| !any(p)),
                 n.get(k).and_then(Value::as_str).filter(|p| !any(p)),
@@ -522,18 +548,13 @@ impl<'a, 'e> Comparison<'a, 'e> {
         let deprecated = |m: &Map<String, Value>| m.get("deprecated").and_then(Value::as_bool) == Some(true);
         if deprecated(n) && !deprecated(o) {
             self.emit("deprecated", path, format!("{what} is now deprecated"), ol, &nl.join("deprecated"));
+        } else if deprecated(o) && !deprecated(n) {
+            self.emit("reactivated", path, format!("{what} is no longer deprecated"), &ol.join("deprecated"), nl);
         }
     }
 
-    fn custom(
-        &mut self,
-        o: &Map<String, Value>,
-        n: &Map<String, Value>,
-        what: &str,
-        path: &str,
-        ol: &Location,
-        nl: &Location,
-    ) {
+    fn custom(&mut self, p: &Pair) {
+        let Pair { o, n, what, path, ol, nl, .. } = *p;
         let k = "x-accord-maxSerializedLength";
         match (o.get(k).and_then(Value::as_f64), n.get(k).and_then(Value::as_f64)) {
             (Some(a), Some(b)) if b < a => self.emit(
@@ -603,15 +624,8 @@ impl<'a, 'e> Comparison<'a, 'e> {
         }
     }
 
-    fn properties(
-        &mut self,
-        o: &Map<String, Value>,
-        n: &Map<String, Value>,
-        name: &str,
-        path: &str,
-        ol: &Location,
-        nl: &Location,
-    ) {
+    fn properties(&mut self, p: &Pair) {
+        let Pair { o, n, name, path, ol, nl, .. } = *p;
         let empty = Map::new();
         let (op, np) = (
             o.get("properties").and_then(Value::as_object).unwrap_or(&empty),
@@ -644,7 +658,14 @@ impl<'a, 'e> Comparison<'a, 'e> {
         for (prop, _) in np.iter().filter(|(k, _)| !op.contains_key(*k) && visible(k)) {
             let child = format!("{path}/{prop}");
             let what = what(name, &child);
+            let defaulted = self.has_default(&nl.join("properties").join(prop));
             let (id, text) = match (request, nr.contains(prop)) {
+                (true, true) if defaulted => (
+                    "new-required-request-property-with-default",
+                    format!(
+                        "{what} was added and is required (it declares a default, which a required property never uses)"
+                    ),
+                ),
                 (true, true) => ("new-required-request-property", format!("{what} was added and is required")),
                 (true, false) => ("new-optional-request-property", format!("{what} was added (optional)")),
                 (false, true) => ("response-required-property-added", format!("{what} was added (always present)")),
@@ -664,12 +685,41 @@ impl<'a, 'e> Comparison<'a, 'e> {
             };
             self.emit.push(id, text, Some(ol.join("properties").join(prop)), Some(nl.clone()));
         }
+        // A required response property turning write-only (or back): it leaves
+        // (or joins) every response.
+        if !request {
+            let required_both = |prop: &str| required(o).contains(prop) && required(n).contains(prop);
+            for (prop, _) in op.iter().filter(|(k, _)| np.contains_key(*k) && required_both(k)) {
+                let what = what(name, &format!("{path}/{prop}"));
+                let at = (Some(ol.join("properties").join(prop)), Some(nl.join("properties").join(prop)));
+                match (hidden(old_root, ol, op, prop), hidden(new_root, nl, np, prop)) {
+                    (true, false) => self.emit.push(
+                        "response-required-property-became-not-write-only",
+                        format!("{what} is no longer write-only: responses now carry it"),
+                        at.0,
+                        at.1,
+                    ),
+                    (false, true) => self.emit.push(
+                        "response-required-property-became-write-only",
+                        format!("{what} became write-only: responses no longer carry it"),
+                        at.0,
+                        at.1,
+                    ),
+                    _ => {}
+                }
+            }
+        }
         for (prop, _) in op.iter().filter(|(k, _)| np.contains_key(*k)) {
             let child = format!("{path}/{prop}");
             let what = what(name, &child);
+            let defaulted = self.has_default(&nl.join("properties").join(prop));
             match (or.contains(prop), nr.contains(prop), request) {
                 (false, true, true) => self.emit.push(
-                    "request-property-became-required",
+                    if defaulted {
+                        "request-property-became-required-with-default"
+                    } else {
+                        "request-property-became-required"
+                    },
                     format!("{what} became required"),
                     Some(ol.join("required")),
                     Some(nl.join("required")),
@@ -731,6 +781,34 @@ impl<'a, 'e> Comparison<'a, 'e> {
                 &ol.join("additionalProperties"),
                 nl,
             ),
+            (None | Some(Value::Bool(true)), Some(b)) if b.is_object() => self.emit(
+                "additional-properties-restricted",
+                path,
+                format!("{what_here}: unknown properties must now match a schema"),
+                ol,
+                &nl.join("additionalProperties"),
+            ),
+            (Some(a), None | Some(Value::Bool(true))) if a.is_object() => self.emit(
+                "additional-properties-opened",
+                path,
+                format!("{what_here}: unknown properties no longer need to match a schema"),
+                &ol.join("additionalProperties"),
+                nl,
+            ),
+            (Some(a), Some(Value::Bool(false))) if a.is_object() => self.emit(
+                "additional-properties-closed",
+                path,
+                format!("{what_here} no longer allows unknown properties"),
+                &ol.join("additionalProperties"),
+                &nl.join("additionalProperties"),
+            ),
+            (Some(Value::Bool(false)), Some(b)) if b.is_object() => self.emit(
+                "additional-properties-opened",
+                path,
+                format!("{what_here} now allows unknown properties that match a schema"),
+                &ol.join("additionalProperties"),
+                &nl.join("additionalProperties"),
+            ),
             (Some(a), Some(b)) if a.is_object() && b.is_object() => {
                 self.compare(
                     &ol.join("additionalProperties"),
@@ -743,15 +821,13 @@ impl<'a, 'e> Comparison<'a, 'e> {
         }
     }
 
-    fn dependent_required(
-        &mut self,
-        o: &Map<String, Value>,
-        n: &Map<String, Value>,
-        what: &str,
-        path: &str,
-        ol: &Location,
-        nl: &Location,
-    ) {
+    /// Whether the schema at `at` (after `$ref`s) declares a `default`.
+    fn has_default(&self, at: &Location) -> bool {
+        deref(self.new, at).is_some_and(|(_, v)| v.get("default").is_some())
+    }
+
+    fn dependent_required(&mut self, p: &Pair) {
+        let Pair { o, n, what, path, ol, nl, .. } = *p;
         let k = "dependentRequired";
         let rules = |m: &Map<String, Value>| -> BTreeMap<String, BTreeSet<String>> {
             m.get(k)
@@ -787,15 +863,8 @@ impl<'a, 'e> Comparison<'a, 'e> {
         }
     }
 
-    fn members(
-        &mut self,
-        o: &Map<String, Value>,
-        n: &Map<String, Value>,
-        name: &str,
-        path: &str,
-        ol: &Location,
-        nl: &Location,
-    ) {
+    fn members(&mut self, p: &Pair) {
+        let Pair { o, n, name, path, ol, nl, .. } = *p;
         for (k, added, removed) in [
             ("allOf", "all-of-added", "all-of-removed"),
             ("oneOf", "one-of-added", "one-of-removed"),
@@ -830,6 +899,13 @@ impl<'a, 'e> Comparison<'a, 'e> {
             let what = what(name, path);
             for j in (0..b.len()).filter(|j| !paired_new.contains(j)) {
                 let label = target(&b[j]).map_or_else(|| format!("#{}", j + 1), |t| format!("`{t}`"));
+                // An `allOf` member of annotations only (a description) constrains nothing.
+                let at = nl.join(k).join(&j.to_string());
+                let annotation_only = k == "allOf"
+                    && deref(self.new, &at).is_some_and(|(_, v)| {
+                        v.as_object().is_some_and(|m| m.keys().all(|x| ANNOTATIONS.contains(&x.as_str())))
+                    });
+                let added = if annotation_only { "all-of-added-annotation-only" } else { added };
                 self.emit(
                     added,
                     path,

@@ -146,6 +146,10 @@ struct DiffArgs {
     /// (the reason is required).
     #[arg(long, value_name = "FILE")]
     ignore_file: Option<PathBuf>,
+    /// Ignore one change on the command line (repeatable), with the same
+    /// matching as an ignore file: `RULE[@OPERATION][#POINTER]=REASON`.
+    #[arg(long, value_name = "RULE[@OPERATION][#POINTER]=REASON")]
+    ignore: Vec<String>,
     /// Write the report to FILE (atomically) instead of stdout.
     #[arg(long, short = 'o', value_name = "FILE")]
     output: Option<PathBuf>,
@@ -475,8 +479,14 @@ fn diff_command(args: DiffArgs) -> Result<ExitCode> {
     if !args.captures.is_empty() {
         report.replayed = Some(replay(&roots.0, &roots.1, &args.captures)?);
     }
-    if let Some(file) = &args.ignore_file {
-        let rules = read_ignores(file)?;
+    let mut rules = match &args.ignore_file {
+        Some(file) => read_ignores(file)?,
+        None => Vec::new(),
+    };
+    for flag in &args.ignore {
+        rules.push(Ignore::from_flag(flag)?);
+    }
+    if !rules.is_empty() {
         let (kept, ignored): (Vec<_>, Vec<_>) =
             std::mem::take(&mut report.changes).into_iter().partition(|c| !rules.iter().any(|r| r.matches(c)));
         report.changes = kept;
@@ -558,6 +568,34 @@ struct Ignore {
 }
 
 impl Ignore {
+    /// `RULE[@OPERATION][#POINTER]=REASON`, as given to `--ignore`.
+    fn from_flag(flag: &str) -> Result<Self> {
+        let shape = "expected RULE[@OPERATION][#POINTER]=REASON";
+        let (spec, reason) = flag.split_once('=').ok_or_else(|| anyhow!("--ignore {flag:?}: no reason; {shape}"))?;
+        let (spec, pointer) = match spec.split_once('#') {
+            Some((s, p)) => (s, Some(p.to_string())),
+            None => (spec, None),
+        };
+        let (rule, operation) = match spec.split_once('@') {
+            Some((r, o)) => (r, Some(o.to_string())),
+            None => (spec, None),
+        };
+        let ignore = Ignore { rule: rule.trim().to_string(), operation, pointer, reason: reason.to_string() };
+        ignore.check(&format!("--ignore {flag:?}"))?;
+        Ok(ignore)
+    }
+
+    /// A reason is required, and the rule must exist; `source` names where the entry came from.
+    fn check(&self, source: &str) -> Result<()> {
+        if self.reason.trim().is_empty() {
+            return Err(anyhow!("{source}: the ignore entry for `{}` has an empty reason", self.rule));
+        }
+        if accord_diff::rules::rule(&self.rule).is_none() {
+            return Err(anyhow!("{source}: `{}` is not a rule id of accord diff (see --list-rules)", self.rule));
+        }
+        Ok(())
+    }
+
     fn matches(&self, c: &accord_diff::Change) -> bool {
         let pointer =
             |p: &Option<accord_diff::Place>| p.as_ref().is_some_and(|p| Some(&p.pointer) == self.pointer.as_ref());
@@ -574,12 +612,7 @@ fn read_ignores(path: &Path) -> Result<Vec<Ignore>> {
         format!("{}: expected a list of {{rule, operation?, pointer?, reason}} (a reason is required)", path.display())
     })?;
     for r in &rules {
-        if r.reason.trim().is_empty() {
-            return Err(anyhow!("{}: the ignore entry for `{}` has an empty reason", path.display(), r.rule));
-        }
-        if accord_diff::rules::rule(&r.rule).is_none() {
-            return Err(anyhow!("{}: `{}` is not a rule id of accord diff", path.display(), r.rule));
-        }
+        r.check(&path.display().to_string())?;
     }
     Ok(rules)
 }
