@@ -874,15 +874,29 @@ impl<'a, 'e> Comparison<'a, 'e> {
             let (a, b) = (members(o), members(n));
             // Members that are references pair by their target (a discriminated
             // `oneOf` reordered is no change); the others by position.
-            let target = |v: &Value| {
-                v.get("$ref").and_then(Value::as_str).map(|r| r.rsplit('/').next().unwrap_or(r).to_string())
+            // Inline members of a schema with a `discriminator` pair by the
+            // constant their discriminating property takes.
+            let tag_of = |m: &Map<String, Value>, v: &Value| -> Option<String> {
+                let property = m.get("discriminator")?.get("propertyName")?.as_str()?;
+                let p = v.get("properties")?.get(property)?;
+                let tag = p.get("const").or_else(|| p.get("enum").and_then(|e| e.get(0)))?;
+                Some(format!("{property}={tag}"))
             };
+            let (o_tag, n_tag) = (|v: &Value| tag_of(o, v), |v: &Value| tag_of(n, v));
+            let target_in = |v: &Value, tag: &dyn Fn(&Value) -> Option<String>| {
+                v.get("$ref")
+                    .and_then(Value::as_str)
+                    .map(|r| r.rsplit('/').next().unwrap_or(r).to_string())
+                    .or_else(|| tag(v))
+            };
+            let target_old = |v: &Value| target_in(v, &o_tag);
+            let target_new = |v: &Value| target_in(v, &n_tag);
             let mut pairs: Vec<(usize, usize)> = Vec::new();
             let mut used_new = vec![false; b.len()];
             let mut used_old = vec![false; a.len()];
             for (i, x) in a.iter().enumerate() {
-                if let Some(t) = target(x) {
-                    if let Some(j) = (0..b.len()).find(|&j| !used_new[j] && target(&b[j]).as_ref() == Some(&t)) {
+                if let Some(t) = target_old(x) {
+                    if let Some(j) = (0..b.len()).find(|&j| !used_new[j] && target_new(&b[j]).as_ref() == Some(&t)) {
                         pairs.push((i, j));
                         used_new[j] = true;
                         used_old[i] = true;
@@ -890,15 +904,15 @@ impl<'a, 'e> Comparison<'a, 'e> {
                 }
             }
             let (rest_old, rest_new): (Vec<usize>, Vec<usize>) = (
-                (0..a.len()).filter(|i| !used_old[*i] && target(&a[*i]).is_none()).collect(),
-                (0..b.len()).filter(|j| !used_new[*j] && target(&b[*j]).is_none()).collect(),
+                (0..a.len()).filter(|i| !used_old[*i] && target_old(&a[*i]).is_none()).collect(),
+                (0..b.len()).filter(|j| !used_new[*j] && target_new(&b[*j]).is_none()).collect(),
             );
             pairs.extend(rest_old.iter().zip(rest_new.iter()).map(|(i, j)| (*i, *j)));
             let paired_old: Vec<usize> = pairs.iter().map(|p| p.0).collect();
             let paired_new: Vec<usize> = pairs.iter().map(|p| p.1).collect();
             let what = what(name, path);
             for j in (0..b.len()).filter(|j| !paired_new.contains(j)) {
-                let label = target(&b[j]).map_or_else(|| format!("#{}", j + 1), |t| format!("`{t}`"));
+                let label = target_new(&b[j]).map_or_else(|| format!("#{}", j + 1), |t| format!("`{t}`"));
                 // An `allOf` member of annotations only (a description) constrains nothing.
                 let at = nl.join(k).join(&j.to_string());
                 let annotation_only = k == "allOf"
@@ -915,7 +929,7 @@ impl<'a, 'e> Comparison<'a, 'e> {
                 );
             }
             for i in (0..a.len()).filter(|i| !paired_old.contains(i)) {
-                let label = target(&a[i]).map_or_else(|| format!("#{}", i + 1), |t| format!("`{t}`"));
+                let label = target_old(&a[i]).map_or_else(|| format!("#{}", i + 1), |t| format!("`{t}`"));
                 self.emit(
                     removed,
                     path,
