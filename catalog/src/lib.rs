@@ -33,6 +33,7 @@ mod location;
 pub mod openapi;
 mod resolve;
 mod root;
+pub mod rules;
 mod source;
 pub mod text;
 

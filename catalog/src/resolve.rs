@@ -100,6 +100,12 @@ impl SchemaRoot {
         self.index.get(&address(resolved.contents())).cloned()
     }
 
+    /// The place of `value`, which must be a value of one of the root's
+    /// documents (found by address: the documents never move).
+    pub fn locate_value(&self, value: &Value) -> Option<Location> {
+        self.index.get(&address(value)).cloned()
+    }
+
     /// The value a `$ref` at `from` lands on, with its place.
     pub fn follow(&self, from: &Location, reference: &str) -> Result<(Location, &Value), CatalogError> {
         let target = self.resolve(from, reference)?;

@@ -30,6 +30,21 @@ pub struct TypeSpace {
     pub validator_only: Vec<Unenforced>,
     /// The type of each schema document of the root, by document.
     pub roots: Vec<(String, TypeId)>,
+    /// `x-accord-rules` lists, evaluated at run time by `accord-rules`.
+    pub rule_sets: Vec<RuleSetDef>,
+}
+
+/// One `x-accord-rules` list, as the generated code compiles it at run time.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RuleSetDef {
+    /// Where the list is.
+    pub origin: Loc,
+    /// `(id, rule, message, messageExpression, fieldPath)` of each rule.
+    pub rules: Vec<(String, String, Option<String>, Option<String>, Option<String>)>,
+    /// Paths below the value where strings are decimals.
+    pub decimals: Vec<Vec<String>>,
+    /// The schema's own `type`, if any: a value of another type is not judged by the rules.
+    pub types: Option<Vec<String>>,
 }
 
 /// A keyword the generated types do not enforce, and where.
@@ -413,6 +428,8 @@ pub enum Pred {
     },
     /// `x-accord-maxSerializedLength`.
     MaxSerializedLength(u64),
+    /// `x-accord-rules`: the CEL rules of rule set `usize` hold.
+    Rules(usize),
     /// All hold.
     AllOf(Vec<Pred>),
     /// At least one holds.

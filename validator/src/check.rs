@@ -123,6 +123,7 @@ pub fn run_with_progress(
     for r in reports {
         report.merge(r);
     }
+    report.judge_captures();
     report.sort();
     report.limit(options.limit);
     report
@@ -421,6 +422,7 @@ fn absorb(report: &mut Report, outcome: crate::validate::Outcome, record_cases: 
     if record_cases {
         report.cases.extend(outcome.cases);
     }
+    report.facts.extend(outcome.facts);
     report.extend(outcome.diagnostics);
 }
 

@@ -713,7 +713,7 @@ fn schema_command(args: SchemaArgs) -> Result<ExitCode> {
     })?;
     let registry = registry(&catalog);
     let resolve = |uri: &str| -> Result<Value> {
-        compile(registry, uri, true).map_err(|e| anyhow!("{}: {e}", catalog.display_uri(uri)))?;
+        compile(&catalog, uri, true).map_err(|e| anyhow!("{}: {e}", catalog.display_uri(uri)))?;
         jsonschema::options()
             .with_registry(registry)
             .dereference(&json!({"$ref": uri}))

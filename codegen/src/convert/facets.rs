@@ -55,7 +55,10 @@ const UNSUPPORTED: &[&str] =
 /// Whether `key` is an annotation (including every `x-` extension but the two assertion ones).
 pub(crate) fn is_annotation(key: &str) -> bool {
     ANNOTATIONS.contains(&key)
-        || (key.starts_with("x-") && key != "x-accord-maxSerializedLength" && key != "x-accord-type")
+        || (key.starts_with("x-")
+            && key != "x-accord-maxSerializedLength"
+            && key != "x-accord-type"
+            && key != "x-accord-rules")
 }
 
 /// Whether a schema holds only rules between properties (and annotations).
@@ -381,7 +384,7 @@ impl Converter<'_> {
                 "x-accord-knownValues" => f.known_values = v.as_array().cloned(),
                 "x-accord-type" => f.decimal = v == "decimal",
                 "x-accord-sensitive" => f.sensitive = true,
-                "x-accord-maxSerializedLength" => {
+                "x-accord-maxSerializedLength" | "x-accord-rules" => {
                     let check = self.keyword_check(loc, m, key)?;
                     f.checks.extend(check);
                 }

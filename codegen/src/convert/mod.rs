@@ -32,6 +32,8 @@ pub struct Converter<'s> {
     inline_ids: HashMap<String, TypeId>,
     /// Per document: whether it has embedded resources.
     nested_ids: HashMap<String, bool>,
+    /// The catalog's rules, read on first use.
+    rules: Option<std::sync::Arc<accord_catalog::rules::Rules>>,
 }
 
 /// Dialect rules the converter follows at one place of the schemas.
@@ -97,6 +99,20 @@ fn module_display(module: &[String]) -> String {
 }
 
 impl<'s> Converter<'s> {
+    /// The catalog's rules (message, exchange and capture), read once.
+    pub(crate) fn rules(&mut self) -> Result<std::sync::Arc<accord_catalog::rules::Rules>, Error> {
+        if let Some(r) = &self.rules {
+            return Ok(r.clone());
+        }
+        let operations =
+            accord_catalog::openapi::read(self.set).map_err(|e| Error::bare(ErrorKind::Catalog(Box::new(e))))?;
+        let rules = accord_catalog::rules::read(self.set, &operations)
+            .map_err(|e| Error::bare(ErrorKind::Catalog(Box::new(e))))?;
+        let rules = std::sync::Arc::new(rules);
+        self.rules = Some(rules.clone());
+        Ok(rules)
+    }
+
     /// Converts every schema and operation of `set`.
     pub fn convert(set: &'s SchemaRoot, assert_formats: Option<bool>) -> Result<TypeSpace, Error> {
         let mut c = Converter {
@@ -109,7 +125,11 @@ impl<'s> Converter<'s> {
             pred_ids: HashMap::new(),
             names: BTreeMap::new(),
             following: Vec::new(),
+            rules: None,
         };
+        // Every rule is read and checked first: a bad rule stops the build even
+        // where no generated type reaches it.
+        c.rules()?;
         for reserved in ["__accord", "operations"] {
             c.names
                 .insert((Vec::new(), reserved.to_string()), Loc { file: "(generator)".into(), pointer: String::new() });

@@ -75,6 +75,36 @@ impl Converter<'_> {
         Ok(self.space.patterns.len() - 1)
     }
 
+    /// The `x-accord-rules` of the schema at `loc`, compiled and checked by
+    /// the catalog (a bad rule stops the build), registered once.
+    fn rule_set(&mut self, loc: &Loc, m: &Map<String, Value>) -> Result<Pred, Error> {
+        let at = loc.join("x-accord-rules");
+        if let Some(i) = self.space.rule_sets.iter().position(|s| s.origin == at) {
+            return Ok(Pred::Rules(i));
+        }
+        let rules = self.rules()?;
+        let Some(set) = rules.messages.get(&at) else {
+            return Err(loc.keyword_error("x-accord-rules", "a rule list the catalog did not read"));
+        };
+        let rules = set
+            .rules
+            .iter()
+            .map(|r| {
+                let spec = &m["x-accord-rules"][set.rules.iter().position(|x| x.id == r.id).unwrap_or(0)];
+                let text = |k: &str| spec.get(k).and_then(Value::as_str).map(str::to_string);
+                (r.id.clone(), r.source.clone(), r.message.clone(), text("messageExpression"), r.field_path.clone())
+            })
+            .collect();
+        let types = match m.get("type") {
+            Some(Value::String(t)) => Some(vec![t.clone()]),
+            Some(Value::Array(ts)) => Some(ts.iter().filter_map(Value::as_str).map(str::to_string).collect()),
+            _ => None,
+        };
+        let def = crate::model::RuleSetDef { origin: at, rules, decimals: set.decimals.paths().to_vec(), types };
+        self.space.rule_sets.push(def);
+        Ok(Pred::Rules(self.space.rule_sets.len() - 1))
+    }
+
     fn call(&mut self, loc: &Loc, reference: &str) -> Result<Pred, Error> {
         let target = crate::load::resolve(self.set, loc, reference)?;
         if let Some(&id) = self.pred_ids.get(&target) {
@@ -245,6 +275,7 @@ impl Converter<'_> {
                 Ok(Some(Pred::If(Box::new(cond), Box::new(then), Box::new(otherwise))))
             }
             "x-accord-maxSerializedLength" => Ok(Some(Pred::MaxSerializedLength(count(loc, key, v)?))),
+            "x-accord-rules" => Ok(Some(self.rule_set(loc, m)?)),
             "$dynamicRef" | "$recursiveRef" | "unevaluatedItems" => {
                 self.unenforced(&loc.join(key), key, "not supported by the generator");
                 Ok(None)

@@ -221,6 +221,7 @@ impl<'a> Emitter<'a> {
                 pub fn #name(v: &::serde_json::Value) -> bool { #body }
             }
         });
+        let rule_sets = self.space.rule_sets.iter().enumerate().map(|(i, set)| self.rule_set(i, set));
         quote! {
             /// Support code for the generated types: runtime checks, regular
             /// expressions and predicates. Not part of the public API.
@@ -230,6 +231,62 @@ impl<'a> Emitter<'a> {
                 pub mod rt { #(#items)* }
                 #(#patterns)*
                 #(#preds)*
+                #(#rule_sets)*
+            }
+        }
+    }
+}
+
+impl Emitter<'_> {
+    /// `rules_N`: whether the CEL rules of one `x-accord-rules` list hold,
+    /// evaluated by `accord-rules` (compiled once, on first use) exactly as
+    /// the validator evaluates them.
+    fn rule_set(&self, i: usize, set: &crate::model::RuleSetDef) -> TokenStream {
+        let name = format_ident!("rules_{}", i);
+        let rules_name = format_ident!("RULES_{}", i);
+        let decimals_name = format_ident!("DECIMALS_{}", i);
+        let opt = |o: &Option<String>| match o {
+            Some(s) => quote!(::std::option::Option::Some(#s)),
+            None => quote!(::std::option::Option::None),
+        };
+        let specs = set.rules.iter().map(|(id, rule, message, expr, field)| {
+            let (message, expr, field) = (opt(message), opt(expr), opt(field));
+            quote! {
+                ::accord_rules::compile(
+                    &::accord_rules::RuleSpec { id: #id, rule: #rule, message: #message, message_expression: #expr, field_path: #field },
+                    &["self"],
+                ).expect("checked when the code was generated")
+            }
+        });
+        let decimals = set.decimals.iter().map(|p| quote!(::std::vec![#(#p.to_string()),*]));
+        let gate = match &set.types {
+            Some(types) => quote! {
+                let kind = match v {
+                    ::serde_json::Value::Null => "null",
+                    ::serde_json::Value::Bool(_) => "boolean",
+                    ::serde_json::Value::Number(_) if rt::is_integer(v) => "integer",
+                    ::serde_json::Value::Number(_) => "number",
+                    ::serde_json::Value::String(_) => "string",
+                    ::serde_json::Value::Array(_) => "array",
+                    ::serde_json::Value::Object(_) => "object",
+                };
+                if ![#(#types),*].iter().any(|t| *t == kind || (*t == "number" && kind == "integer")) {
+                    return true;
+                }
+            },
+            None => quote!(),
+        };
+        let doc = doc_safe(&format!(" Whether the rules at {} hold for `v`.", set.origin.display()));
+        quote! {
+            static #rules_name: ::std::sync::LazyLock<::std::vec::Vec<::accord_rules::Rule>> =
+                ::std::sync::LazyLock::new(|| ::std::vec![#(#specs),*]);
+            static #decimals_name: ::std::sync::LazyLock<::accord_rules::Decimals> =
+                ::std::sync::LazyLock::new(|| ::accord_rules::Decimals::new(::std::vec![#(#decimals),*]));
+            #[doc = #doc]
+            pub fn #name(v: &::serde_json::Value) -> bool {
+                #gate
+                let bound = [("self", ::accord_rules::to_cel(v, &#decimals_name))];
+                #rules_name.iter().all(|r| r.evaluate(&bound) == ::accord_rules::Verdict::Pass)
             }
         }
     }

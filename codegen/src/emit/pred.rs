@@ -271,6 +271,10 @@ impl Emitter<'_> {
                 )
             }
             Pred::MaxSerializedLength(n) => cmp(quote!(#rt::serialized_len(v) <= #n)),
+            Pred::Rules(i) => {
+                let f = format_ident!("rules_{}", *i);
+                atom(quote!(#acc::#f(v)))
+            }
             Pred::AllOf(ps) => and(ps.iter().map(|p| self.pred_expr(p, module)).collect()),
             Pred::AnyOf(ps) => or(ps.iter().map(|p| self.pred_expr(p, module)).collect()),
             Pred::OneOf(ps) => {

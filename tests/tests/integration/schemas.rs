@@ -3,7 +3,7 @@
 
 use accord_tests::{files_with_extension, repo_root};
 use accord_validator::catalog::{Catalog, Location, SchemaRoot};
-use accord_validator::validate::{compile, registry};
+use accord_validator::validate::compile;
 use serde_json::Value;
 
 fn schema_files() -> Vec<(String, Value)> {
@@ -40,13 +40,12 @@ fn every_schema_is_valid_draft_2020_12() {
 #[test]
 fn every_definition_compiles() {
     let catalog = Catalog::load(&repo_root().join("schemas")).unwrap();
-    let registry = registry(&catalog);
     let mut compiled = 0;
     for doc in catalog.root.documents() {
         let path = &doc.path;
         for name in doc.value.get("$defs").and_then(Value::as_object).into_iter().flat_map(|d| d.keys()) {
             let uri = catalog.root.uri_of(&Location::document(path.clone()).join("$defs").join(name));
-            compile(registry, &uri, true)
+            compile(&catalog, &uri, true)
                 .unwrap_or_else(|e| panic!("schemas/{path}#/$defs/{name}: does not compile: {e}"));
             compiled += 1;
         }

@@ -15,7 +15,11 @@ pub use accord_catalog::{BASE_URI, Location, RootBuilder, SchemaRoot};
 
 use crate::diagnostic::Redactor;
 use crate::error::CatalogError;
+use crate::validate::keywords::rules::{ByAddress, address};
+use accord_catalog::rules::{RuleSet, Rules};
+use std::collections::HashMap;
 use std::path::Path;
+use std::sync::Arc;
 
 mod embedded {
     include!(concat!(env!("OUT_DIR"), "/embedded_schemas.rs"));
@@ -30,6 +34,10 @@ pub struct Catalog {
     pub operations: Vec<Operation>,
     /// Names of sensitive fields and headers.
     pub redactor: Redactor,
+    /// Message, exchange and capture rules, compiled.
+    pub rules: Arc<Rules>,
+    /// The message rule lists by the address of their `x-accord-rules` value.
+    rule_index: ByAddress,
 }
 
 impl Catalog {
@@ -73,7 +81,15 @@ impl Catalog {
     pub fn from_root(root: SchemaRoot) -> Result<Self, CatalogError> {
         let operations = accord_catalog::openapi::read(&root)?;
         let redactor = sensitive::redactor(&root, &operations);
-        Ok(Catalog { root, operations, redactor })
+        let rules = accord_catalog::rules::read(&root, &operations)?;
+        let rule_index: HashMap<usize, Arc<RuleSet>> =
+            rules.messages.iter().filter_map(|(at, set)| Some((address(root.get(at)?), Arc::clone(set)))).collect();
+        Ok(Catalog { root, operations, redactor, rules: Arc::new(rules), rule_index: Arc::new(rule_index) })
+    }
+
+    /// The compiled message rules, for the `x-accord-rules` keyword.
+    pub fn rule_index(&self) -> ByAddress {
+        Arc::clone(&self.rule_index)
     }
 
     /// The operation with this id.

@@ -58,6 +58,9 @@ pub struct Report {
     /// Every message checked, valid or not (test cases for JUnit).
     #[serde(skip)]
     pub cases: Vec<Case>,
+    /// What capture rules need from each exchange, in input order (judged at the end of a run).
+    #[serde(skip)]
+    pub facts: Vec<crate::validate::capture_rules::Fact>,
 }
 
 /// Which diagnostics a report keeps. Counts in the summary always cover
@@ -96,6 +99,31 @@ impl Report {
         self.diagnostics.extend(other.diagnostics);
         self.unreadable.extend(other.unreadable);
         self.cases.extend(other.cases);
+        self.facts.extend(other.facts);
+    }
+
+    /// Judges the capture rules over every exchange read (see
+    /// [`crate::validate::capture_rules`]); an exchange that breaks one is
+    /// counted invalid. The facts are consumed.
+    pub fn judge_captures(&mut self) {
+        let facts = std::mem::take(&mut self.facts);
+        for d in crate::validate::capture_rules::judge(&facts) {
+            let already = self.diagnostics.iter().any(|x| {
+                x.severity == Severity::Error && x.file == d.file && x.entry == d.entry && x.direction == d.direction
+            });
+            if !already {
+                self.summary.valid = self.summary.valid.saturating_sub(1);
+                self.summary.invalid += 1;
+                for c in self
+                    .cases
+                    .iter_mut()
+                    .filter(|c| c.file == d.file && c.entry == d.entry && c.direction == d.direction)
+                {
+                    c.valid = false;
+                }
+            }
+            self.extend([d]);
+        }
     }
 
     /// Puts diagnostics in their stable order.

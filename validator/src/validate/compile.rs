@@ -28,15 +28,15 @@ pub fn registry(catalog: &Catalog) -> &Registry<'static> {
 /// Compiles the schema at `uri` against `registry`, with formats asserted and
 /// Accord's keywords enforced. Nothing outside the registry is ever fetched.
 pub fn compile(
-    registry: &Registry<'static>,
+    catalog: &Catalog,
     uri: &str,
     assert_formats: bool,
 ) -> Result<Validator, jsonschema::ValidationError<'static>> {
     let options = jsonschema::options()
         .with_draft(Draft::Draft202012)
-        .with_registry(registry)
+        .with_registry(registry(catalog))
         .should_validate_formats(assert_formats);
-    keywords::register(options).build(&json!({ "$ref": uri }))
+    keywords::register(options, catalog.rule_index()).build(&json!({ "$ref": uri }))
 }
 
 /// Compiles the schema at `uri` for generic mode: its own `$schema` picks
@@ -52,7 +52,7 @@ pub fn compile_generic(
     assert_formats: bool,
 ) -> Result<Validator, jsonschema::ValidationError<'static>> {
     let options = jsonschema::options().with_registry(registry(catalog)).should_validate_formats(assert_formats);
-    let options = keywords::register(options);
+    let options = keywords::register(options, catalog.rule_index());
     match catalog.root.locate_uri(uri).and_then(|at| Some((catalog.root.get(&at)?, at))) {
         Some((schema, at)) if at.pointer.is_empty() => {
             let base = uri.split('#').next().unwrap_or(uri).to_string();
@@ -74,7 +74,6 @@ impl CompiledSchemas {
 
     /// Compiles every schema referenced by the catalog's operations.
     pub fn new(catalog: &Catalog) -> Result<Self, CatalogError> {
-        let registry = registry(catalog);
         let mut uris: Vec<&str> = Vec::new();
         for op in &catalog.operations {
             uris.extend(op.parameters.iter().filter_map(|p| p.schema_uri.as_deref()));
@@ -87,7 +86,7 @@ impl CompiledSchemas {
         uris.dedup();
         let mut validators = HashMap::new();
         for uri in uris {
-            let validator = compile(registry, uri, true).map_err(|e| CatalogError::Compile {
+            let validator = compile(catalog, uri, true).map_err(|e| CatalogError::Compile {
                 location: catalog.display_uri(uri),
                 message: shown_message(catalog, &e),
             })?;

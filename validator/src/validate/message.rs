@@ -3,7 +3,8 @@
 //! limit, the allowed values with a did-you-mean, and for cross-field rules
 //! the schema's own wording (`x-accord-message`).
 
-use super::keywords::{KNOWN_VALUES, MAX_SERIALIZED_LENGTH, serialized_length};
+use super::keywords::rules::Failure;
+use super::keywords::{KNOWN_VALUES, MAX_SERIALIZED_LENGTH, RULES, serialized_length};
 use crate::catalog::Catalog;
 use crate::diagnostic::{Redactor, Severity};
 use jsonschema::ValidationError;
@@ -450,12 +451,70 @@ fn findings_skipping(
             });
             format!("{name} is {shown}, which is not a known value ({})", list(&known, sensitive))
         }
+        ValidationErrorKind::Custom { keyword, message } if keyword == RULES => {
+            let failed: Vec<Failure> = serde_json::from_str(message).unwrap_or_default();
+            return failed
+                .into_iter()
+                .map(|f| {
+                    // The failure points at its `fieldPath` when the value has it, else at the value.
+                    let below: String =
+                        f.field.iter().map(|s| format!("/{}", s.replace('~', "~0").replace('/', "~1"))).collect();
+                    let path = if instance.pointer(&below).is_some() {
+                        format!("{instance_path}{below}")
+                    } else {
+                        instance_path.clone()
+                    };
+                    let text = redact_values(&f.message, instance, &instance_path, redactor);
+                    let verb = if f.error { "could not be checked" } else { "is broken" };
+                    Finding {
+                        severity: Severity::Error,
+                        code: "rule".into(),
+                        message: format!("rule `{}` {verb}: {text}", f.id),
+                        help: None,
+                        instance_path: path,
+                        schema_uri: schema_uri.as_ref().map(|u| format!("{u}/{}", f.index)),
+                    }
+                })
+                .collect();
+        }
         ValidationErrorKind::Custom { message, .. } => format!("{name} {message}"),
         ValidationErrorKind::FalseSchema => format!("{name} is not allowed here"),
         _ if sensitive => format!("{name} violates `{code}`"),
         _ => format!("{name}: {error}"),
     };
     vec![finding(severity, code, message, help, instance_path)]
+}
+
+/// `message` with every sensitive value of `instance` (at `base` in the
+/// payload) masked: a rule's message may quote what it read.
+pub fn redact_values(message: &str, instance: &Value, base: &str, redactor: &Redactor) -> String {
+    let mut secrets = Vec::new();
+    sensitive_leaves(instance, base, redactor, &mut secrets);
+    // Longest first, so a secret that contains another is masked whole.
+    secrets.sort_by_key(|s| std::cmp::Reverse(s.len()));
+    let mut out = message.to_string();
+    for s in secrets.iter().filter(|s| !s.is_empty()) {
+        out = out.replace(s.as_str(), "<redacted>");
+    }
+    out
+}
+
+fn sensitive_leaves(v: &Value, at: &str, redactor: &Redactor, out: &mut Vec<String>) {
+    match v {
+        Value::Object(m) => {
+            for (k, x) in m {
+                sensitive_leaves(x, &format!("{at}/{}", k.replace('~', "~0").replace('/', "~1")), redactor, out);
+            }
+        }
+        Value::Array(items) => {
+            for (i, x) in items.iter().enumerate() {
+                sensitive_leaves(x, &format!("{at}/{i}"), redactor, out);
+            }
+        }
+        Value::String(s) if redactor.is_sensitive_pointer(at) => out.push(s.clone()),
+        Value::Number(n) if redactor.is_sensitive_pointer(at) => out.push(n.to_string()),
+        _ => {}
+    }
 }
 
 #[cfg(test)]

@@ -3,7 +3,9 @@
 
 mod body;
 mod branch;
+pub mod capture_rules;
 mod compile;
+pub mod exchange;
 pub mod keywords;
 mod message;
 pub mod parameter;
@@ -51,6 +53,8 @@ pub struct Outcome {
     pub unrouted: usize,
     /// The messages checked, one per request or response.
     pub cases: Vec<Case>,
+    /// What capture rules need from this exchange (judged across the run).
+    pub facts: Vec<capture_rules::Fact>,
 }
 
 /// Checks exchanges against a catalog; built once per run and shared by all threads.
@@ -171,6 +175,17 @@ impl<'c> Checker<'c> {
         if let Some(origin) = &exchange.origin {
             let text = &*origin.container;
             crate::diagnostic::anchor_all(text, 0, text, origin.first_line, false, &mut out.diagnostics);
+            // A key read from a header is placed like a header finding.
+            for fact in out.facts.iter_mut().filter(|f| f.line.is_none()) {
+                let mut d = vec![
+                    Diagnostic::new(Severity::Note, "idempotency", String::new(), file).with_entry(exchange.index),
+                ];
+                d[0].direction = Some(Direction::Request);
+                d[0].part = Some(fact.part);
+                d[0].instance_path = Some(fact.at.clone());
+                crate::diagnostic::anchor_all(text, 0, text, origin.first_line, false, &mut d);
+                (fact.line, fact.column) = (d[0].line, d[0].column);
+            }
         }
         out
     }
@@ -224,7 +239,15 @@ impl<'c> Checker<'c> {
             let mut diags = Vec::new();
             let checked =
                 self.check_request(&site, operation, request, path_params.as_ref(), request_body.as_ref(), &mut diags);
+            if exchange.response.is_none() {
+                let parsed = request_body.as_ref().and_then(|b| b.as_ref().ok());
+                self.check_exchange_rules(&site, operation, exchange, path_params.as_ref(), parsed, &mut diags);
+            }
             out.tally(&site, diags, checked);
+        }
+        if let Some(capture) = self.catalog.rules.captures.get(&operation.location) {
+            let parsed = request_body.as_ref().and_then(|b| b.as_ref().ok());
+            out.facts = self.capture_facts(file, exchange, operation, capture, parsed);
         }
         if let Some(response) = &exchange.response {
             let site = Site { file, entry: exchange.index, operation: &operation.id, direction: Direction::Response };
@@ -235,6 +258,8 @@ impl<'c> Checker<'c> {
                 .and_then(|r| r.method.as_deref())
                 .is_some_and(|m| m.eq_ignore_ascii_case("HEAD"));
             let checked = self.check_response(&site, operation, response, head, &mut diags);
+            let parsed = request_body.as_ref().and_then(|b| b.as_ref().ok());
+            self.check_exchange_rules(&site, operation, exchange, path_params.as_ref(), parsed, &mut diags);
             out.tally(&site, diags, checked);
         }
         out

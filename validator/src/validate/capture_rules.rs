@@ -1,0 +1,289 @@
+//! Capture rules, judged across the exchanges of one run:
+//!
+//! - `x-accord-idempotency-key`: exchanges with the same key must carry
+//!   equal request bodies (compared as JSON: key order and spacing do not
+//!   matter) and get equal results (status and body);
+//! - `x-accord-unique`: a value must not repeat.
+//!
+//! Each exchange leaves a [`Fact`] of hashes (never the payloads), and
+//! [`judge`] reads the facts in input order, so the state is a few dozen
+//! bytes per distinct key however large the bodies are.
+
+use crate::diagnostic::{Diagnostic, Direction, Part, Severity};
+use accord_catalog::rules::KeySource;
+use serde_json::Value;
+use std::collections::HashMap;
+use std::collections::hash_map::Entry;
+use std::hash::{DefaultHasher, Hash, Hasher};
+
+/// Which capture rule a fact is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum FactKind {
+    /// The operation's idempotency key.
+    Idempotency,
+    /// The operation's n-th `x-accord-unique` value.
+    Unique(usize),
+}
+
+/// What one exchange showed a capture rule: hashes and where it is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Fact {
+    /// The operation id.
+    pub operation: String,
+    /// The rule.
+    pub kind: FactKind,
+    /// Where the key is read, in words (`request body /requestId`).
+    pub source: String,
+    /// A 128-bit hash of the key's value (as canonical JSON).
+    pub key: u128,
+    /// Hash of the request body (canonical JSON).
+    pub request: u64,
+    /// Hash of the response status and body, when the exchange has a response.
+    pub result: Option<u64>,
+    /// The input file.
+    pub file: String,
+    /// The exchange's 0-based index in its file.
+    pub entry: Option<usize>,
+    /// 1-based line of the key in the file (or of the exchange), when known.
+    pub line: Option<usize>,
+    /// 1-based column, with `line`.
+    pub column: Option<usize>,
+    /// Request body or header.
+    pub part: Part,
+    /// The key's JSON pointer in the body, or the header name.
+    pub at: String,
+}
+
+/// The value `source` names in a request, if present.
+pub fn key_value<'v>(
+    source: &KeySource,
+    body: Option<&'v Value>,
+    header: impl Fn(&str) -> Option<&'v str>,
+) -> Option<Value> {
+    match source {
+        KeySource::Body(pointer) => body?.pointer(pointer).filter(|v| !v.is_null()).cloned(),
+        KeySource::Header(name) => header(name).map(|h| Value::String(h.to_string())),
+    }
+}
+
+/// `value` hashed as canonical JSON (object keys sorted) with `seed`.
+pub fn hash(value: &Value, seed: u8) -> u64 {
+    let mut h = DefaultHasher::new();
+    seed.hash(&mut h);
+    canonical(value, &mut h);
+    h.finish()
+}
+
+/// A 128-bit hash of `value`: two 64-bit hashes with different seeds.
+pub fn hash128(value: &Value) -> u128 {
+    (u128::from(hash(value, 1)) << 64) | u128::from(hash(value, 2))
+}
+
+fn canonical(value: &Value, h: &mut DefaultHasher) {
+    match value {
+        Value::Null => 0u8.hash(h),
+        Value::Bool(b) => (1u8, b).hash(h),
+        Value::Number(n) => {
+            2u8.hash(h);
+            // 1 and 1.0 are the same JSON number.
+            match (n.as_i64(), n.as_f64()) {
+                (Some(i), _) => i.to_string().hash(h),
+                (None, Some(f)) if f.fract() == 0.0 && f.abs() < 9.0e15 => (f as i64).to_string().hash(h),
+                _ => n.to_string().hash(h),
+            }
+        }
+        Value::String(s) => (3u8, s).hash(h),
+        Value::Array(items) => {
+            (4u8, items.len()).hash(h);
+            for v in items {
+                canonical(v, h);
+            }
+        }
+        Value::Object(m) => {
+            (5u8, m.len()).hash(h);
+            let mut keys: Vec<&String> = m.keys().collect();
+            keys.sort();
+            for k in keys {
+                k.hash(h);
+                canonical(&m[k], h);
+            }
+        }
+    }
+}
+
+/// Where a fact is, for a message: `file entry #N line L`.
+fn place(f: &Fact) -> String {
+    let mut s = f.file.clone();
+    if let Some(e) = f.entry {
+        s.push_str(&format!(" entry #{}", e + 1));
+    }
+    if let Some(l) = f.line {
+        s.push_str(&format!(" line {l}"));
+    }
+    s
+}
+
+/// The first exchange seen with a key: its hashes and where it is.
+struct First {
+    request: u64,
+    result: Option<u64>,
+    place: String,
+}
+
+/// Reads `facts` in order (input order: file by file, entry by entry) and
+/// returns a finding for every exchange that breaks a capture rule, naming
+/// the exchange it conflicts with.
+pub fn judge(facts: &[Fact]) -> Vec<Diagnostic> {
+    let mut seen: HashMap<(&str, FactKind, u128), First> = HashMap::new();
+    let mut out = Vec::new();
+    for f in facts {
+        let first = match seen.entry((f.operation.as_str(), f.kind, f.key)) {
+            Entry::Vacant(v) => {
+                v.insert(First { request: f.request, result: f.result, place: place(f) });
+                continue;
+            }
+            Entry::Occupied(o) => o.into_mut(),
+        };
+        let message = match f.kind {
+            FactKind::Unique(_) => {
+                format!("the value at {} repeats: it was first seen at {}", f.source, first.place)
+            }
+            FactKind::Idempotency if f.request != first.request => format!(
+                "idempotency key ({}) reused with a different request body; first used at {}",
+                f.source, first.place
+            ),
+            FactKind::Idempotency => match (first.result, f.result) {
+                (Some(a), Some(b)) if a != b => format!(
+                    "idempotency key ({}) got a different result (status or body) than the same request at {}",
+                    f.source, first.place
+                ),
+                (None, Some(_)) => {
+                    // The first use had no response: this one's result is the reference.
+                    first.result = f.result;
+                    continue;
+                }
+                _ => continue,
+            },
+        };
+        let code = if matches!(f.kind, FactKind::Unique(_)) { "unique" } else { "idempotency" };
+        let mut d = Diagnostic::error(code, message, f.file.clone()).with_entry(f.entry);
+        d.operation = Some(f.operation.clone());
+        d.direction = Some(Direction::Request);
+        d.part = Some(f.part);
+        d.instance_path = Some(f.at.clone());
+        d.line = f.line;
+        d.column = f.column;
+        out.push(d);
+    }
+    out
+}
+
+impl super::Checker<'_> {
+    /// The facts `exchange` gives the capture rules of `op`.
+    pub(super) fn capture_facts(
+        &self,
+        file: &str,
+        exchange: &crate::capture::Exchange,
+        op: &accord_catalog::openapi::Operation,
+        rules: &accord_catalog::rules::CaptureRules,
+        body: Option<&Value>,
+    ) -> Vec<Fact> {
+        let Some(request) = &exchange.request else { return Vec::new() };
+        let request_hash = hash(body.unwrap_or(&Value::Null), 0);
+        let result = exchange.response.as_ref().map(|r| {
+            let parsed = r.body.as_ref().and_then(|b| super::parse_body(b).ok());
+            let text = r.body.as_ref().map(|b| Value::String(b.text.to_string()));
+            hash(&serde_json::json!([r.status, parsed.or(text)]), 0)
+        });
+        let sources = rules
+            .idempotency_key
+            .iter()
+            .map(|k| (FactKind::Idempotency, k))
+            .chain(rules.unique.iter().enumerate().map(|(i, k)| (FactKind::Unique(i), k)));
+        let mut out = Vec::new();
+        for (kind, source) in sources {
+            let Some(key) = key_value(source, body, |h| request.header(h)) else { continue };
+            let (part, at) = match source {
+                KeySource::Body(p) => (Part::Body, p.clone()),
+                KeySource::Header(h) => (Part::Header, h.clone()),
+            };
+            let (mut line, mut column) = (None, None);
+            if let (Part::Body, Some(text)) = (part, request.body.as_ref()) {
+                let mut d = Diagnostic::new(Severity::Note, "idempotency", String::new(), file);
+                let container = text.embedded.as_ref().map_or(&*text.text, |e| &*e.container);
+                let index = crate::diagnostic::LineIndex::new(container);
+                let span = crate::diagnostic::locate_pointer(&text.text, &at).unwrap_or((0, 1));
+                self.place(&mut d, text, span, &index, &std::cell::OnceCell::new());
+                // A line inside a payload carried as a string (HAR `text`) is not a
+                // line of the file: name the entry only.
+                let in_file = d.position_in == Some(crate::diagnostic::PositionBase::File);
+                (line, column) = match (d.file_line, in_file) {
+                    (Some(l), _) => (Some(l), d.file_column),
+                    (None, true) => (d.line, d.column),
+                    (None, false) => (None, None),
+                };
+            }
+            out.push(Fact {
+                operation: op.id.clone(),
+                kind,
+                source: source.describe(),
+                key: hash128(&key),
+                request: request_hash,
+                result,
+                file: file.to_string(),
+                entry: exchange.index,
+                line,
+                column,
+                part,
+                at,
+            });
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn fact(entry: usize, key: &Value, body: &Value, result: Option<&Value>) -> Fact {
+        Fact {
+            operation: "op".into(),
+            kind: FactKind::Idempotency,
+            source: "request body /requestId".into(),
+            key: hash128(key),
+            request: hash(body, 0),
+            result: result.map(|r| hash(r, 0)),
+            file: "a.ndjson".into(),
+            entry: Some(entry),
+            line: Some(entry + 1),
+            column: Some(1),
+            part: Part::Body,
+            at: "/requestId".into(),
+        }
+    }
+
+    #[test]
+    fn canonical_json_ignores_key_order_and_spelling_of_numbers() {
+        assert_eq!(hash(&json!({"a": 1, "b": [1.0]}), 0), hash(&json!({"b": [1], "a": 1}), 0));
+        assert_ne!(hash(&json!({"a": 1}), 0), hash(&json!({"a": "1"}), 0));
+    }
+
+    #[test]
+    fn a_reused_key_with_another_body_or_result_is_flagged() {
+        let k = json!("r1");
+        let facts = [
+            fact(0, &k, &json!({"requestId": "r1", "x": 1}), Some(&json!([200, {"ok": 1}]))),
+            fact(1, &k, &json!({"x": 1, "requestId": "r1"}), Some(&json!([200, {"ok": 1}]))),
+            fact(2, &k, &json!({"requestId": "r1", "x": 2}), None),
+            fact(3, &k, &json!({"requestId": "r1", "x": 1}), Some(&json!([500, {}]))),
+            fact(4, &json!("r2"), &json!({"requestId": "r2"}), None),
+        ];
+        let found = judge(&facts);
+        let entries: Vec<Option<usize>> = found.iter().map(|d| d.entry).collect();
+        assert_eq!(entries, [Some(2), Some(3)]);
+        assert!(found[0].message.contains("different request body; first used at a.ndjson entry #1 line 1"));
+        assert!(found[1].message.contains("different result"));
+    }
+}
