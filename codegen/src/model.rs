@@ -34,13 +34,28 @@ pub struct TypeSpace {
     pub rule_sets: Vec<RuleSetDef>,
 }
 
+/// One rule of an `x-accord-rules` list, as written.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RuleDef {
+    /// `id`.
+    pub id: String,
+    /// `rule`.
+    pub rule: String,
+    /// `message`.
+    pub message: Option<String>,
+    /// `messageExpression`.
+    pub message_expression: Option<String>,
+    /// `fieldPath`.
+    pub field_path: Option<String>,
+}
+
 /// One `x-accord-rules` list, as the generated code compiles it at run time.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RuleSetDef {
     /// Where the list is.
     pub origin: Loc,
-    /// `(id, rule, message, messageExpression, fieldPath)` of each rule.
-    pub rules: Vec<(String, String, Option<String>, Option<String>, Option<String>)>,
+    /// The rules, as written.
+    pub rules: Vec<RuleDef>,
     /// Paths below the value where strings are decimals.
     pub decimals: Vec<Vec<String>>,
     /// The schema's own `type`, if any: a value of another type is not judged by the rules.

@@ -92,7 +92,13 @@ impl Converter<'_> {
             .map(|r| {
                 let spec = &m["x-accord-rules"][set.rules.iter().position(|x| x.id == r.id).unwrap_or(0)];
                 let text = |k: &str| spec.get(k).and_then(Value::as_str).map(str::to_string);
-                (r.id.clone(), r.source.clone(), r.message.clone(), text("messageExpression"), r.field_path.clone())
+                crate::model::RuleDef {
+                    id: r.id.clone(),
+                    rule: r.source.clone(),
+                    message: r.message.clone(),
+                    message_expression: text("messageExpression"),
+                    field_path: r.field_path.clone(),
+                }
             })
             .collect();
         let types = match m.get("type") {

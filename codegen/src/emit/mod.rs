@@ -249,8 +249,9 @@ impl Emitter<'_> {
             Some(s) => quote!(::std::option::Option::Some(#s)),
             None => quote!(::std::option::Option::None),
         };
-        let specs = set.rules.iter().map(|(id, rule, message, expr, field)| {
-            let (message, expr, field) = (opt(message), opt(expr), opt(field));
+        let specs = set.rules.iter().map(|r| {
+            let (id, rule) = (&r.id, &r.rule);
+            let (message, expr, field) = (opt(&r.message), opt(&r.message_expression), opt(&r.field_path));
             quote! {
                 ::accord_rules::compile(
                     &::accord_rules::RuleSpec { id: #id, rule: #rule, message: #message, message_expression: #expr, field_path: #field },
