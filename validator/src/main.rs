@@ -705,6 +705,23 @@ fn list_command(args: ListArgs) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// An operation's exchange rules and capture rules, for `accord schema`
+/// (message rules stay in the schemas they belong to, shown above).
+fn operation_rules(catalog: &Catalog, op: &accord_validator::catalog::Operation) -> Value {
+    let exchange: Vec<Value> = catalog.rules.exchanges.get(&op.location).map_or_else(Vec::new, |set| {
+        set.rules
+            .iter()
+            .map(|r| json!({"id": r.id, "rule": r.source, "message": r.message, "fieldPath": r.field_path}))
+            .collect()
+    });
+    let capture = catalog.rules.captures.get(&op.location);
+    json!({
+        "exchange": exchange,
+        "idempotencyKey": capture.and_then(|c| c.idempotency_key.as_ref()).map(|k| k.describe()),
+        "unique": capture.map(|c| c.unique.iter().map(|k| k.describe()).collect::<Vec<_>>()).unwrap_or_default(),
+    })
+}
+
 fn schema_command(args: SchemaArgs) -> Result<ExitCode> {
     let catalog = load(&args.catalog)?;
     let op = catalog.operation(&args.id).ok_or_else(|| {
@@ -767,6 +784,7 @@ fn schema_command(args: SchemaArgs) -> Result<ExitCode> {
         "parameters": parameters,
         "requestBody": op.request_body.as_ref().map(&body).transpose()?,
         "responses": responses,
+        "rules": operation_rules(&catalog, op),
     });
     let mut out = std::io::stdout().lock();
     serde_json::to_writer_pretty(&mut out, &doc)?;

@@ -237,3 +237,24 @@ fn openapi_3_0_documents_generate_with_3_1_semantics() {
     assert!(generated.source.contains("\"must be greater than 5\""), "{}", generated.source);
     assert_eq!(std::fs::read_to_string(&root).unwrap(), text, "the file is never modified");
 }
+
+#[test]
+fn a_bad_rule_stops_the_generator_as_it_stops_the_validator() {
+    // Not CEL; unknown name; a field the closed object cannot have: each names file, pointer and column.
+    for (rule, want) in [
+        ("self.a >", "a.json#/$defs/A/x-accord-rules/0/rule: rule `r`: syntax error in `rule` at 1:"),
+        ("self.a == other", "a.json#/$defs/A/x-accord-rules/0/rule: rule `r`: unknown variable in `rule` at 1:11"),
+        ("self.b == 1", "a.json#/$defs/A/x-accord-rules/0/rule: rule `r`: type error in `rule` at 1:"),
+    ] {
+        let schema = serde_json::json!({"$defs": {"A": {"type": "object", "properties": {"a": {"type": "integer"}},
+            "additionalProperties": false, "x-accord-rules": [{"id": "r", "rule": rule}]}}});
+        let e = error_of(&[("a.json", &schema.to_string())]);
+        assert!(e.to_string().contains(want), "{rule}: {e}");
+    }
+    // Rules no type reaches still stop it (a build must not pass with a rule the validator refuses).
+    let e = error_of(&[(
+        "a.json",
+        r#"{"$defs": {"Unused": {"x-accord-rules": [{"id": "r", "rule": "nope"}]}, "A": {"type": "string"}}}"#,
+    )]);
+    assert!(e.to_string().contains("unknown variable"), "{e}");
+}
