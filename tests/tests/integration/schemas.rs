@@ -187,3 +187,17 @@ fn broken_catalogs_fail_naming_file_and_pointer() {
     let err = accord_validator::validate::Checker::new(&catalog, Default::default()).unwrap_err().to_string();
     assert!(err.contains("does not compile"), "{err}");
 }
+
+#[test]
+fn every_built_in_rule_has_a_decision_quoting_its_sentence() {
+    let catalog = Catalog::load(&repo_root().join("schemas")).unwrap();
+    let decisions = std::fs::read_to_string(repo_root().join("schemas/DECISIONS.md")).unwrap();
+    let sets = catalog.rules.messages.values().chain(catalog.rules.exchanges.values());
+    let ids: Vec<String> = sets.flat_map(|s| s.rules.iter().map(|r| r.id.clone())).collect();
+    assert_eq!(ids.len(), 7, "{ids:?}");
+    for id in &ids {
+        assert!(decisions.contains(&format!("`{id}`")), "DECISIONS.md does not name rule `{id}`");
+    }
+    assert_eq!(catalog.rules.captures.len(), 1);
+    assert!(decisions.contains("`x-accord-idempotency-key: /requestId`"));
+}
