@@ -126,6 +126,89 @@ fn operation(old: &Contract, new: &Contract, o: &Operation, n: &Operation, emit:
     responses(old, new, o, n, emit);
     security((declared(old, o, "security"), declared(new, n, "security")), o, n, emit);
     servers((declared(old, o, "servers"), declared(new, n, "servers")), o, n, emit);
+    operation_rules(old, new, o, n, emit);
+}
+
+/// Exchange rules (by id), the idempotency key and unique values of an operation.
+fn operation_rules(old: &Contract, new: &Contract, o: &Operation, n: &Operation, emit: &mut Emit) {
+    use serde_json::Value;
+    let (ov, nv) = (old.root.get(&o.location), new.root.get(&n.location));
+    let get = |v: Option<&Value>, k: &str| v.and_then(|v| v.get(k)).cloned();
+    let k = "x-accord-rules";
+    let by_id = |v: Option<Value>| -> BTreeMap<String, (usize, Value)> {
+        v.as_ref()
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .enumerate()
+            .filter_map(|(i, r)| Some((r.get("id")?.as_str()?.to_string(), (i, r.clone()))))
+            .collect()
+    };
+    let (a, b) = (by_id(get(ov, k)), by_id(get(nv, k)));
+    let (ol, nl) = (&o.location, &n.location);
+    for (id, (j, _)) in b.iter().filter(|(id, _)| !a.contains_key(*id)) {
+        let at = nl.join(k).join(&j.to_string());
+        emit.push("exchange-rule-added", format!("exchange rule `{id}` was added"), Some(ol.clone()), Some(at));
+    }
+    for (id, (i, _)) in a.iter().filter(|(id, _)| !b.contains_key(*id)) {
+        let at = ol.join(k).join(&i.to_string());
+        emit.push("exchange-rule-removed", format!("exchange rule `{id}` was removed"), Some(at), Some(nl.clone()));
+    }
+    for (id, (i, x)) in &a {
+        let Some((j, y)) = b.get(id) else { continue };
+        if x.get("rule") != y.get("rule") || x.get("fieldPath") != y.get("fieldPath") {
+            let (oa, na) = (ol.join(k).join(&i.to_string()), nl.join(k).join(&j.to_string()));
+            emit.push(
+                "exchange-rule-changed",
+                format!("exchange rule `{id}` now says something else"),
+                Some(oa),
+                Some(na),
+            );
+        }
+    }
+    let k = "x-accord-idempotency-key";
+    let show = |v: &Value| v.as_str().map_or_else(|| v.to_string(), |s| format!("`{s}`"));
+    match (get(ov, k), get(nv, k)) {
+        (None, Some(b)) => emit.push(
+            "idempotency-key-added",
+            format!("idempotency key {} added", show(&b)),
+            Some(ol.clone()),
+            Some(nl.join(k)),
+        ),
+        (Some(a), None) => emit.push(
+            "idempotency-key-removed",
+            format!("idempotency key {} removed", show(&a)),
+            Some(ol.join(k)),
+            Some(nl.clone()),
+        ),
+        (Some(a), Some(b)) if a != b => emit.push(
+            "idempotency-key-changed",
+            format!("idempotency key moved from {} to {}", show(&a), show(&b)),
+            Some(ol.join(k)),
+            Some(nl.join(k)),
+        ),
+        _ => {}
+    }
+    let k = "x-accord-unique";
+    let list = |v: Option<Value>| -> BTreeSet<String> {
+        match v {
+            Some(Value::Array(items)) => items.iter().filter_map(Value::as_str).map(str::to_string).collect(),
+            Some(Value::String(s)) => [s].into(),
+            _ => BTreeSet::new(),
+        }
+    };
+    let (a, b) = (list(get(ov, k)), list(get(nv, k)));
+    for u in b.difference(&a) {
+        emit.push(
+            "unique-added",
+            format!("`{u}` must now be unique across requests"),
+            Some(ol.clone()),
+            Some(nl.join(k)),
+        );
+    }
+    for u in a.difference(&b) {
+        emit.push("unique-removed", format!("`{u}` no longer has to be unique"), Some(ol.join(k)), Some(nl.clone()));
+    }
 }
 
 /// Parameters match by location and name; path parameters by position (a

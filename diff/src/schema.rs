@@ -610,6 +610,7 @@ impl<'a, 'e> Comparison<'a, 'e> {
                 &nl.join(k),
             );
         }
+        self.rules(p);
         let k = "x-accord-sensitive";
         if o.contains_key(k) && !n.contains_key(k) {
             self.emit(
@@ -621,6 +622,39 @@ impl<'a, 'e> Comparison<'a, 'e> {
             );
         } else if n.contains_key(k) && !o.contains_key(k) {
             self.emit("sensitive-added", path, format!("{what} is now marked sensitive"), ol, &nl.join(k));
+        }
+    }
+
+    /// `x-accord-rules`, matched by id: a rule added to a request schema
+    /// rejects what clients sent before; one removed from a response no longer
+    /// holds for consumers.
+    fn rules(&mut self, p: &Pair) {
+        let Pair { o, n, what, path, ol, nl, .. } = *p;
+        let k = "x-accord-rules";
+        let by_id = |m: &Map<String, Value>| -> BTreeMap<String, (usize, Value)> {
+            m.get(k)
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .enumerate()
+                .filter_map(|(i, r)| Some((r.get("id")?.as_str()?.to_string(), (i, r.clone()))))
+                .collect()
+        };
+        let (a, b) = (by_id(o), by_id(n));
+        for (id, (j, _)) in b.iter().filter(|(id, _)| !a.contains_key(*id)) {
+            let at = nl.join(k).join(&j.to_string());
+            self.emit("rule-added", path, format!("{what}: rule `{id}` was added"), ol, &at);
+        }
+        for (id, (i, _)) in a.iter().filter(|(id, _)| !b.contains_key(*id)) {
+            let at = ol.join(k).join(&i.to_string());
+            self.emit("rule-removed", path, format!("{what}: rule `{id}` was removed"), &at, nl);
+        }
+        for (id, (i, x)) in &a {
+            let Some((j, y)) = b.get(id) else { continue };
+            if x.get("rule") != y.get("rule") || x.get("fieldPath") != y.get("fieldPath") {
+                let (oa, na) = (ol.join(k).join(&i.to_string()), nl.join(k).join(&j.to_string()));
+                self.emit("rule-changed", path, format!("{what}: rule `{id}` now says something else"), &oa, &na);
+            }
         }
     }
 

@@ -802,6 +802,13 @@ fn kinds() -> Vec<(&'static str, Value, Value)> {
             json!({"discriminator": {"propertyName": "kind", "mapping": {"cat": "Cat"}}}),
             json!({"discriminator": {"mapping": {"cat": "Feline"}}}),
         ),
+        ("rule-added", json!({"x-accord-rules": null}), json!({"x-accord-rules": [{"id": "mut", "rule": "true"}]})),
+        ("rule-removed", json!({"x-accord-rules": [{"id": "mut", "rule": "true"}]}), json!({"x-accord-rules": null})),
+        (
+            "rule-changed",
+            json!({"x-accord-rules": [{"id": "mut", "rule": "true"}]}),
+            json!({"x-accord-rules": [{"id": "mut", "rule": "1 == 1"}]}),
+        ),
         ("changed-compatibility-unknown", json!({"minProperties": null}), json!({"minProperties": 1})),
     ]
 }
@@ -1126,6 +1133,42 @@ fn operation_mutations() -> Vec<(&'static str, Patches, Patches)> {
             "api-security-scheme-changed",
             &[],
             &[("xoxoday/openapi.json", "/components/securitySchemes/bearerAuth", r#"{"scheme": "basic"}"#)],
+        ),
+        (
+            "exchange-rule-added",
+            &[],
+            &[("xoxoday/openapi.json", XOXO_POST, r#"{"x-accord-rules": [{"id": "mut", "rule": "true"}]}"#)],
+        ),
+        (
+            "exchange-rule-removed",
+            &[("xoxoday/openapi.json", XOXO_POST, r#"{"x-accord-rules": [{"id": "mut", "rule": "true"}]}"#)],
+            &[("xoxoday/openapi.json", XOXO_POST, r#"{"x-accord-rules": null}"#)],
+        ),
+        (
+            "exchange-rule-changed",
+            &[("xoxoday/openapi.json", XOXO_POST, r#"{"x-accord-rules": [{"id": "mut", "rule": "true"}]}"#)],
+            &[("xoxoday/openapi.json", XOXO_POST, r#"{"x-accord-rules": [{"id": "mut", "rule": "1 == 1"}]}"#)],
+        ),
+        (
+            "idempotency-key-added",
+            &[],
+            &[("xoxoday/openapi.json", XOXO_POST, r#"{"x-accord-idempotency-key": "/orderId"}"#)],
+        ),
+        (
+            "idempotency-key-removed",
+            &[("xoxoday/openapi.json", XOXO_POST, r#"{"x-accord-idempotency-key": "/orderId"}"#)],
+            &[("xoxoday/openapi.json", XOXO_POST, r#"{"x-accord-idempotency-key": null}"#)],
+        ),
+        (
+            "idempotency-key-changed",
+            &[("xoxoday/openapi.json", XOXO_POST, r#"{"x-accord-idempotency-key": "/orderId"}"#)],
+            &[("xoxoday/openapi.json", XOXO_POST, r#"{"x-accord-idempotency-key": "header:Idempotency-Key"}"#)],
+        ),
+        ("unique-added", &[], &[("xoxoday/openapi.json", XOXO_POST, r#"{"x-accord-unique": ["/orderId"]}"#)]),
+        (
+            "unique-removed",
+            &[("xoxoday/openapi.json", XOXO_POST, r#"{"x-accord-unique": ["/orderId"]}"#)],
+            &[("xoxoday/openapi.json", XOXO_POST, r#"{"x-accord-unique": null}"#)],
         ),
         (
             "api-security-now-required",
