@@ -485,6 +485,8 @@ pub struct OperationDef {
     pub request: Option<TypeRef>,
     /// Responses by status key (`200`, `2XX`, `default`), in document order.
     pub responses: Vec<ResponseDef>,
+    /// Exchange rules (`x-accord-rules` on the operation).
+    pub exchange_rules: Vec<RuleDef>,
 }
 
 /// One documented response.

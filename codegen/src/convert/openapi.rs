@@ -65,7 +65,32 @@ impl Converter<'_> {
                 let description = Some(response.description.clone()).filter(|d| !d.is_empty());
                 responses.push(ResponseDef { status: status.clone(), variant, body, description });
             }
+            let rules = self.rules()?;
+            let raw = self.set.get(&op.location).and_then(|v| v.get("x-accord-rules")).cloned();
+            let exchange_rules = rules
+                .exchanges
+                .get(&op.location)
+                .map(|set| {
+                    set.rules
+                        .iter()
+                        .enumerate()
+                        .map(|(i, r)| crate::model::RuleDef {
+                            id: r.id.clone(),
+                            rule: r.source.clone(),
+                            message: r.message.clone(),
+                            message_expression: raw
+                                .as_ref()
+                                .and_then(|v| v.get(i))
+                                .and_then(|v| v.get("messageExpression"))
+                                .and_then(serde_json::Value::as_str)
+                                .map(str::to_string),
+                            field_path: r.field_path.clone(),
+                        })
+                        .collect()
+                })
+                .unwrap_or_default();
             self.space.operations.push(OperationDef {
+                exchange_rules,
                 id: op.id.clone(),
                 name: type_name,
                 method: op.method.clone(),

@@ -231,6 +231,7 @@ impl Emitter<'_> {
         let to_json_body =
             if op.responses.is_empty() { quote!(match *self {}) } else { quote!(match self { #(#to_json)* }) };
         let response_doc = format!(" The documented responses of `{id}`.");
+        let check_exchange = self.check_exchange(op);
         quote! {
             #doc
             #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -248,6 +249,8 @@ impl Emitter<'_> {
                 }
             }
 
+            #check_exchange
+
             impl Operation for #name {
                 const ID: &'static str = #id;
                 const METHOD: &'static str = #method;
@@ -261,6 +264,63 @@ impl Emitter<'_> {
                 fn parse_response(status: u16, body: &str) -> ::std::result::Result<Self::Response, ResponseError> {
                     let _ = body;
                     #parse_body
+                }
+            }
+        }
+    }
+
+    /// `check_exchange`: the operation's exchange rules on a request and its
+    /// response, evaluated by `accord-rules` as the validator evaluates them.
+    fn check_exchange(&self, op: &OperationDef) -> TokenStream {
+        if op.exchange_rules.is_empty() {
+            return quote!();
+        }
+        let name = format_ident!("{}", op.name);
+        let (id, method, path) = (&op.id, &op.method, &op.path);
+        let opt = |o: &Option<String>| match o {
+            Some(s) => quote!(::std::option::Option::Some(#s)),
+            None => quote!(::std::option::Option::None),
+        };
+        let specs = op.exchange_rules.iter().map(|r| {
+            let (rid, rule) = (&r.id, &r.rule);
+            let (message, expr, field) = (opt(&r.message), opt(&r.message_expression), opt(&r.field_path));
+            quote! {
+                ::accord_rules::compile(
+                    &::accord_rules::RuleSpec { id: #rid, rule: #rule, message: #message, message_expression: #expr, field_path: #field },
+                    &["request", "response", "operation"],
+                ).expect("checked when the code was generated")
+            }
+        });
+        let ids: Vec<&String> = op.exchange_rules.iter().map(|r| &r.id).collect();
+        let doc = format!(
+            " The exchange rules of `{id}` ({}) on a request and its response.\n\n `request` is `{{method, path, query, headers, params, body}}` (header names in lower case), `response` is `{{status, headers, body}}`, as `accord check` builds them. Returns each rule that fails (or cannot be evaluated) as (rule id, message): the ids and messages the validator reports.",
+            ids.iter().map(|i| format!("`{i}`")).collect::<Vec<_>>().join(", ")
+        );
+        quote! {
+            impl #name {
+                #[doc = #doc]
+                pub fn check_exchange(
+                    request: &::serde_json::Value,
+                    response: &::serde_json::Value,
+                ) -> ::std::vec::Vec<(::std::string::String, ::std::string::String)> {
+                    static RULES: ::std::sync::LazyLock<::std::vec::Vec<::accord_rules::Rule>> =
+                        ::std::sync::LazyLock::new(|| ::std::vec![#(#specs),*]);
+                    let none = ::accord_rules::Decimals::none();
+                    let operation = ::serde_json::json!({"id": #id, "method": #method, "path": #path});
+                    let bound = [
+                        ("request", ::accord_rules::to_cel(request, &none)),
+                        ("response", ::accord_rules::to_cel(response, &none)),
+                        ("operation", ::accord_rules::to_cel(&operation, &none)),
+                    ];
+                    RULES
+                        .iter()
+                        .filter_map(|r| match r.evaluate(&bound) {
+                            ::accord_rules::Verdict::Pass => ::std::option::Option::None,
+                            ::accord_rules::Verdict::Fail { message } | ::accord_rules::Verdict::Error { message } => {
+                                ::std::option::Option::Some((r.id.clone(), message))
+                            }
+                        })
+                        .collect()
                 }
             }
         }

@@ -269,3 +269,38 @@ fn sensitive_values_never_show_in_debug_output() {
     let response: GetOrderDetailsResponse = serde_json::from_str(&text).unwrap();
     assert!(!format!("{response:?}").contains(code), "voucher code {code} leaks through Debug");
 }
+
+/// The generated operation's `check_exchange` reports the rule ids and
+/// messages the validator reports, exchange by exchange.
+#[test]
+fn check_exchange_agrees_with_the_validator() {
+    use accord_types::operations::ZonosOrderNumbers;
+    use accord_validator::check::{self, ReadOptions};
+    let file = repo_root().join("validator/tests/fixtures/rules/zonos-statuses.ndjson");
+    let checker = Checker::new(super::catalog(), CheckOptions::default()).unwrap();
+    let report = check::run(&checker, &[file.display().to_string()], &ReadOptions::default());
+    let mut by_validator: BTreeMap<usize, Vec<(String, String)>> = BTreeMap::new();
+    for d in report.diagnostics.iter().filter(|d| d.code == "rule" && d.severity == Severity::Error) {
+        let (id, message) = d.message.strip_prefix("rule `").unwrap().split_once("` is broken: ").unwrap();
+        by_validator.entry(d.entry.unwrap()).or_default().push((id.to_string(), message.to_string()));
+    }
+    let mut by_types: BTreeMap<usize, Vec<(String, String)>> = BTreeMap::new();
+    for (i, line) in std::fs::read_to_string(&file).unwrap().lines().enumerate() {
+        let e: Value = serde_json::from_str(line).unwrap();
+        let lower = |h: &Value| -> Value {
+            h.as_object().map_or(Value::Object(Default::default()), |m| {
+                m.iter().map(|(k, v)| (k.to_ascii_lowercase(), v.clone())).collect::<serde_json::Map<_, _>>().into()
+            })
+        };
+        let request = serde_json::json!({"method": "POST", "path": "/v1/orderNumbers", "query": {}, "params": {},
+            "headers": lower(&e["request"]["headers"]), "body": e["request"]["body"]});
+        let response = serde_json::json!({"status": e["response"]["status"], "headers": lower(&e["response"]["headers"]),
+            "body": e["response"]["body"]});
+        let failures = ZonosOrderNumbers::check_exchange(&request, &response);
+        if !failures.is_empty() {
+            by_types.insert(i, failures);
+        }
+    }
+    assert_eq!(by_validator.len(), 2, "{by_validator:?}");
+    assert_eq!(by_types, by_validator);
+}
