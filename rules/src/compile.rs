@@ -319,7 +319,15 @@ impl Walk<'_> {
         }
         let arity =
             if call.func_name == operators::NEGATE || CONVERSIONS.contains(&call.func_name.as_str()) { 1 } else { 2 };
-        if call.target.is_none() && call.args.len() == arity {
+        // A comprehension's accumulator (`@result + [x]` in `filter`/`map`) and
+        // list literals keep CEL's own operator: it appends in place, where a
+        // function call would copy the list at every step.
+        let list_op = call.args.iter().any(|a| match &a.expr {
+            Expr::Ident(name) => name.starts_with('@'),
+            Expr::List(_) => true,
+            _ => false,
+        });
+        if call.target.is_none() && call.args.len() == arity && !list_op {
             if let Some((_, exact)) = EXACT.iter().find(|(op, _)| *op == call.func_name) {
                 call.func_name = exact.to_string();
             }
@@ -469,6 +477,16 @@ mod tests {
             r.selections.iter().map(|s| (s.path.clone(), s.compared_with)).collect();
         assert!(paths.contains(&(vec!["total".into(), "count".into()], Some(Literal::String))), "{paths:?}");
         assert!(paths.contains(&(vec!["flag".into()], None)), "{paths:?}");
+    }
+
+    #[test]
+    fn comprehensions_stay_linear() {
+        use crate::{Decimals, Verdict, to_cel};
+        let r = compile(&RuleSpec::new("r", "size(self.l.filter(x, x % 2 == 0)) == 25000"), &["self"]).unwrap();
+        let list: Vec<i64> = (0..50_000).collect();
+        let v = to_cel(&serde_json::json!({"l": list}), &Decimals::none());
+        // Quadratic accumulation would take minutes here; linear takes milliseconds.
+        assert_eq!(r.evaluate(&[("self", v)]), Verdict::Pass);
     }
 
     #[test]

@@ -45,8 +45,14 @@ fn order(args: Arguments, ok: fn(Ordering) -> bool) -> ResolveResult {
     decimal::compare(a, b).map(|o| Value::Bool(ok(o)))
 }
 
-/// A context with the exact operators and `decimal()`, and the bound values.
-fn context(bindings: &[(&str, Value)]) -> Context<'static, 'static> {
+thread_local! {
+    /// The functions every evaluation needs, registered once per thread;
+    /// each evaluation binds its values in a scope inside it.
+    static ROOT: Context<'static, 'static> = base();
+}
+
+/// A context with the exact operators, the conversions and `decimal()`.
+fn base() -> Context<'static, 'static> {
     let mut ctx = Context::default();
     let add = |ctx: &mut Context, name: &str, f: fn(Arguments) -> ResolveResult| {
         // The names are Accord's own; they cannot clash with the standard library.
@@ -67,9 +73,6 @@ fn context(bindings: &[(&str, Value)]) -> Context<'static, 'static> {
     add(&mut ctx, "__accord_double", |a| one(&a).and_then(|x| decimal::conversion("double", x)));
     add(&mut ctx, "__accord_int", |a| one(&a).and_then(|x| decimal::conversion("int", x)));
     add(&mut ctx, "decimal", |a| one(&a).and_then(decimal::convert));
-    for (name, value) in bindings {
-        ctx.add_variable_from_value(*name, value.clone());
-    }
     ctx
 }
 
@@ -77,10 +80,19 @@ impl Rule {
     /// Evaluates the rule with `bindings` (`("self", value)`, or `request`,
     /// `response` and `operation`).
     pub fn evaluate(&self, bindings: &[(&str, Value)]) -> Verdict {
-        let ctx = context(bindings);
-        match Value::resolve(&self.expr, &ctx) {
+        ROOT.with(|root| {
+            let mut ctx = root.new_inner_scope();
+            for (name, value) in bindings {
+                ctx.add_variable_from_value(*name, value.clone());
+            }
+            self.judge(&ctx)
+        })
+    }
+
+    fn judge(&self, ctx: &Context) -> Verdict {
+        match Value::resolve(&self.expr, ctx) {
             Ok(Value::Bool(true)) => Verdict::Pass,
-            Ok(Value::Bool(false)) => Verdict::Fail { message: self.message_for(&ctx) },
+            Ok(Value::Bool(false)) => Verdict::Fail { message: self.message_for(ctx) },
             Ok(other) => {
                 Verdict::Error { message: format!("rule `{}` gave {}, not a bool", self.id, decimal::kind(&other)) }
             }

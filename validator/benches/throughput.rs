@@ -5,7 +5,13 @@
 //! Then one single payload of 200 MB (a Zonos order list): `accord check`
 //! against parsing it into a `serde_json::Value`, time and peak memory.
 //!
-//! `cargo bench -p accord-validator --bench throughput [-- MEGABYTES [PAYLOAD_MEGABYTES]]`
+//! The NDJSON corpus is checked twice more in the same run: with the
+//! built-in catalog's rules (`x-accord-rules`) and with a copy that has them
+//! stripped, for the cost of the rules. Last, a capture of KEYS `syncStore`
+//! requests with distinct idempotency keys, with and without the key rule,
+//! for the memory the capture rules keep per key.
+//!
+//! `cargo bench -p accord-validator --bench throughput [-- MEGABYTES [PAYLOAD_MEGABYTES [KEYS]]]`
 
 use accord_validator::catalog::Catalog;
 use accord_validator::check::{self, ReadOptions};
@@ -90,6 +96,7 @@ fn main() {
     let numbers: Vec<usize> = std::env::args().skip(1).filter_map(|a| a.parse().ok()).collect();
     let megabytes = numbers.first().copied().unwrap_or(100);
     let payload_megabytes = numbers.get(1).copied().unwrap_or(200);
+    let keys = numbers.get(2).copied().unwrap_or(1_000_000);
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("corpus.ndjson");
     let templates = lines();
@@ -163,8 +170,96 @@ fn main() {
         report.summary.omitted
     );
     drop(report);
+    rules_cost(&dir, &path, &catalog, mb, count);
     std::fs::remove_file(&path).ok();
+    idempotency_keys(&dir, keys);
     single_payload(&dir, &catalog, payload_megabytes);
+}
+
+/// A copy of the built-in catalog with `keywords` removed everywhere.
+fn catalog_without(dir: &tempfile::TempDir, keywords: &[&str]) -> Catalog {
+    fn strip(v: &mut serde_json::Value, keywords: &[&str]) {
+        match v {
+            serde_json::Value::Object(m) => {
+                for k in keywords {
+                    m.remove(*k);
+                }
+                m.values_mut().for_each(|x| strip(x, keywords));
+            }
+            serde_json::Value::Array(a) => a.iter_mut().for_each(|x| strip(x, keywords)),
+            _ => {}
+        }
+    }
+    let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../schemas");
+    let out = dir.path().join(format!("schemas-without-{}", keywords.join("-")));
+    for entry in std::fs::read_dir(&src).unwrap().flatten().filter(|e| e.path().is_dir()) {
+        let to = out.join(entry.file_name());
+        std::fs::create_dir_all(&to).unwrap();
+        for f in std::fs::read_dir(entry.path()).unwrap().flatten() {
+            let mut v: serde_json::Value = serde_json::from_slice(&std::fs::read(f.path()).unwrap()).unwrap();
+            strip(&mut v, keywords);
+            std::fs::write(to.join(f.file_name()), serde_json::to_vec_pretty(&v).unwrap()).unwrap();
+        }
+    }
+    Catalog::load(&out).unwrap()
+}
+
+/// The corpus checked with the catalog's rules and with them stripped, in the same run.
+fn rules_cost(dir: &tempfile::TempDir, path: &std::path::Path, catalog: &Catalog, mb: f64, count: usize) {
+    let bare = catalog_without(dir, &["x-accord-rules"]);
+    assert!(bare.rules.is_empty() || bare.rules.messages.is_empty());
+    let mut times = Vec::new();
+    for (label, cat) in [("without rules", &bare), ("with rules   ", catalog)] {
+        let checker = Checker::new(cat, CheckOptions::default()).unwrap();
+        reset_peak();
+        let start = Instant::now();
+        let report = check::run(&checker, &[path.display().to_string()], &ReadOptions::default());
+        let t = start.elapsed().as_secs_f64();
+        assert_eq!(report.summary.exchanges, count);
+        println!(
+            "accord check, catalog {label}: {:8.1} MB/s  peak {:6.1} MiB  ({} errors)",
+            mb / t,
+            peak_mib(),
+            report.summary.errors
+        );
+        times.push(t);
+    }
+    println!("ratio: the rules cost {:.3}x the time of the same catalog without them", times[1] / times[0]);
+}
+
+/// `keys` syncStore requests with distinct `requestId`s: peak memory with the
+/// idempotency rule and without it, in the same run.
+fn idempotency_keys(dir: &tempfile::TempDir, keys: usize) {
+    let path = dir.path().join("keys.ndjson");
+    {
+        let mut out = BufWriter::new(std::fs::File::create(&path).unwrap());
+        for i in 0..keys {
+            let line = serde_json::json!({"operation": "dstore.syncStore", "request": {"method": "POST", "url": "/v2/pos/syncStore",
+                "headers": {"Client-Id": "c1", "Request-Time": "2023-12-20T12:08:56+08:00", "Signature": "algorithm=RSA256, keyVersion=1, signature=x"},
+                "body": {"requestId": format!("req-{i:09}"), "posAccountId": "acc-1", "store": {"posStoreId": format!("s{i}"), "status": "OPEN"}}},
+                "response": {"status": 200, "body": {"result": {"resultCode": "SUCCESS", "resultStatus": "S", "resultMessage": "success"}}}});
+            out.write_all(line.to_string().as_bytes()).unwrap();
+            out.write_all(b"\n").unwrap();
+        }
+    }
+    let mb = std::fs::metadata(&path).unwrap().len() as f64 / 1e6;
+    println!("idempotency keys: {keys} distinct keys, {mb:.1} MB");
+    let bare = catalog_without(dir, &["x-accord-idempotency-key"]);
+    let keyed = Catalog::builtin().unwrap();
+    let mut peaks = Vec::new();
+    for (label, cat) in [("without the key rule", &bare), ("with the key rule   ", &keyed)] {
+        let checker = Checker::new(cat, CheckOptions::default()).unwrap();
+        reset_peak();
+        let start = Instant::now();
+        let report = check::run(&checker, &[path.display().to_string()], &ReadOptions::default());
+        let t = start.elapsed().as_secs_f64();
+        assert_eq!(report.summary.exchanges, keys);
+        let peak = peak_mib();
+        println!("  {label}: {:8.1} MB/s  peak {:7.1} MiB  ({} errors)", mb / t, peak, report.summary.errors);
+        peaks.push(peak);
+    }
+    println!("  the key rule keeps {:.0} bytes per key at peak", (peaks[1] - peaks[0]) * 1024.0 * 1024.0 / keys as f64);
+    std::fs::remove_file(&path).ok();
 }
 
 /// One large payload: a Zonos order list of `megabytes`, with one invalid order at the end.

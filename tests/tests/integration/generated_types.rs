@@ -304,3 +304,59 @@ fn check_exchange_agrees_with_the_validator() {
     assert_eq!(by_validator.len(), 2, "{by_validator:?}");
     assert_eq!(by_types, by_validator);
 }
+
+/// A decimal of up to 4 digits and 2 places, as a JSON number, or as a string when `text`.
+fn amount() -> impl proptest::strategy::Strategy<Value = (i64, u32, bool)> {
+    use proptest::prelude::*;
+    (0i64..20_000, 0u32..3, any::<bool>())
+}
+
+fn amount_json((units, scale, text): (i64, u32, bool)) -> Value {
+    let s = rust_decimal::Decimal::new(units, scale).to_string();
+    if text { Value::String(s) } else { serde_json::from_str(&s).unwrap() }
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig { cases: 256, ..Default::default() })]
+
+    /// For random amounts and counts, a message rule's verdict in the
+    /// validator equals the generated type's (near misses included: the
+    /// amounts are drawn so that many are exactly right).
+    #[test]
+    fn rule_verdicts_agree_with_the_generated_types(
+        total in amount(), discount in amount(), charged in amount(), percent in amount(),
+        exact in proptest::prelude::any::<bool>(),
+        flags in proptest::collection::vec(proptest::prelude::any::<bool>(), 0..6),
+        counts in (0u64..7, 0u64..7, 0u64..14), honest in proptest::prelude::any::<bool>(),
+    ) {
+        let catalog = super::catalog();
+        let checkers: BTreeMap<String, Checker<'_>> = ["xoxoday.getOrderDetails", "zonos.orderNumbers"]
+            .iter()
+            .map(|id| (id.to_string(), Checker::new(catalog, CheckOptions { operation: Some(id.to_string()), strict: true }).unwrap()))
+            .collect();
+        // Xoxoday: half the time the charge is exactly total - discount.
+        let mut details = serde_json::json!({"orderId": 1, "orderStatus": "complete", "deliveryStatus": "pending",
+            "orderTotal": amount_json((total.0, total.1, false)), "orderDiscount": amount_json((discount.0, discount.1, false)),
+            "discountPercent": amount_json((percent.0 % 10_000, percent.1, false)), "amountCharged": amount_json(charged)});
+        if exact {
+            let t = rust_decimal::Decimal::new(total.0, total.1);
+            let d = rust_decimal::Decimal::new(discount.0, discount.1);
+            details["amountCharged"] = Value::String((t - d).to_string());
+        }
+        let xoxo = serde_json::json!({"data": {"getOrderDetails": {"status": 1, "data": details}}});
+        // Zonos: half the time the counts match the flags.
+        let orders: Vec<Value> = flags.iter().enumerate()
+            .map(|(i, t)| serde_json::json!({"id": format!("1-{i}"), "testOrder": t, "timestamp": "2015-01-01 00:33:14.0"}))
+            .collect();
+        let (live, test) = (flags.iter().filter(|t| !**t).count() as u64, flags.iter().filter(|t| **t).count() as u64);
+        let (o, t, all) = if honest { (live, test, live + test) } else { counts };
+        let zonos = serde_json::json!({"totalCount": all, "orderCount": o, "testOrderCount": t, "orders": orders});
+        for (op, payload) in [("xoxoday.getOrderDetails", xoxo), ("zonos.orderNumbers", zonos)] {
+            let f = Fixture { operation: op.to_string(), status: Some(200), file: PathBuf::new(), payload: Value::Null };
+            let text = serde_json::to_string_pretty(&payload).unwrap();
+            let valid = validator_accepts(&checkers, &f, &text);
+            let typed = typed(&f, &text);
+            proptest::prop_assert_eq!(valid, typed.is_ok(), "{}: {} / {:?}", op, text, typed.err());
+        }
+    }
+}

@@ -9,12 +9,13 @@
 //! [`judge`] reads the facts in input order, so the state is a few dozen
 //! bytes per distinct key however large the bodies are.
 
-use crate::diagnostic::{Diagnostic, Direction, Part, Severity};
+use crate::diagnostic::{Diagnostic, Direction, Part};
 use accord_catalog::rules::KeySource;
 use serde_json::Value;
 use std::collections::HashMap;
 use std::collections::hash_map::Entry;
 use std::hash::{DefaultHasher, Hash, Hasher};
+use std::sync::Arc;
 
 /// Which capture rule a fact is for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -25,33 +26,41 @@ pub enum FactKind {
     Unique(usize),
 }
 
-/// What one exchange showed a capture rule: hashes and where it is.
+/// One capture rule of one operation: what every fact about it shares.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Fact {
+pub struct FactRule {
     /// The operation id.
     pub operation: String,
     /// The rule.
     pub kind: FactKind,
     /// Where the key is read, in words (`request body /requestId`).
     pub source: String,
+    /// Request body or header.
+    pub part: Part,
+    /// The key's JSON pointer in the body, or the header name.
+    pub at: String,
+}
+
+/// What one exchange showed a capture rule: hashes and where it is (about
+/// 100 bytes, whatever the size of the bodies).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Fact {
+    /// The rule (shared by every fact about it).
+    pub rule: Arc<FactRule>,
     /// A 128-bit hash of the key's value (as canonical JSON).
     pub key: u128,
     /// Hash of the request body (canonical JSON).
     pub request: u64,
     /// Hash of the response status and body, when the exchange has a response.
     pub result: Option<u64>,
-    /// The input file.
-    pub file: String,
+    /// The input file (shared by the facts of one file).
+    pub file: Arc<str>,
     /// The exchange's 0-based index in its file.
-    pub entry: Option<usize>,
-    /// 1-based line of the key in the file (or of the exchange), when known.
-    pub line: Option<usize>,
+    pub entry: Option<u32>,
+    /// 1-based line of the key in the file, when known.
+    pub line: Option<u32>,
     /// 1-based column, with `line`.
-    pub column: Option<usize>,
-    /// Request body or header.
-    pub part: Part,
-    /// The key's JSON pointer in the body, or the header name.
-    pub at: String,
+    pub column: Option<u32>,
 }
 
 /// The value `source` names in a request, if present.
@@ -113,7 +122,7 @@ fn canonical(value: &Value, h: &mut DefaultHasher) {
 
 /// Where a fact is, for a message: `file entry #N line L`.
 fn place(f: &Fact) -> String {
-    let mut s = f.file.clone();
+    let mut s = f.file.to_string();
     if let Some(e) = f.entry {
         s.push_str(&format!(" entry #{}", e + 1));
     }
@@ -123,39 +132,41 @@ fn place(f: &Fact) -> String {
     s
 }
 
-/// The first exchange seen with a key: its hashes and where it is.
+/// The first exchange seen with a key: its hashes and which fact it is.
 struct First {
     request: u64,
     result: Option<u64>,
-    place: String,
+    fact: usize,
 }
 
 /// Reads `facts` in order (input order: file by file, entry by entry) and
 /// returns a finding for every exchange that breaks a capture rule, naming
 /// the exchange it conflicts with.
 pub fn judge(facts: &[Fact]) -> Vec<Diagnostic> {
-    let mut seen: HashMap<(&str, FactKind, u128), First> = HashMap::new();
+    // The map holds 16 + 40 bytes per distinct key and rule, plus the table's own.
+    let mut seen: HashMap<(*const FactRule, u128), First> = HashMap::new();
     let mut out = Vec::new();
-    for f in facts {
-        let first = match seen.entry((f.operation.as_str(), f.kind, f.key)) {
+    for (index, f) in facts.iter().enumerate() {
+        let first = match seen.entry((Arc::as_ptr(&f.rule), f.key)) {
             Entry::Vacant(v) => {
-                v.insert(First { request: f.request, result: f.result, place: place(f) });
+                v.insert(First { request: f.request, result: f.result, fact: index });
                 continue;
             }
             Entry::Occupied(o) => o.into_mut(),
         };
-        let message = match f.kind {
+        let there = place(&facts[first.fact]);
+        let rule = &f.rule;
+        let message = match rule.kind {
             FactKind::Unique(_) => {
-                format!("the value at {} repeats: it was first seen at {}", f.source, first.place)
+                format!("the value at {} repeats: it was first seen at {there}", rule.source)
             }
-            FactKind::Idempotency if f.request != first.request => format!(
-                "idempotency key ({}) reused with a different request body; first used at {}",
-                f.source, first.place
-            ),
+            FactKind::Idempotency if f.request != first.request => {
+                format!("idempotency key ({}) reused with a different request body; first used at {there}", rule.source)
+            }
             FactKind::Idempotency => match (first.result, f.result) {
                 (Some(a), Some(b)) if a != b => format!(
-                    "idempotency key ({}) got a different result (status or body) than the same request at {}",
-                    f.source, first.place
+                    "idempotency key ({}) got a different result (status or body) than the same request at {there}",
+                    rule.source
                 ),
                 (None, Some(_)) => {
                     // The first use had no response: this one's result is the reference.
@@ -165,14 +176,14 @@ pub fn judge(facts: &[Fact]) -> Vec<Diagnostic> {
                 _ => continue,
             },
         };
-        let code = if matches!(f.kind, FactKind::Unique(_)) { "unique" } else { "idempotency" };
-        let mut d = Diagnostic::error(code, message, f.file.clone()).with_entry(f.entry);
-        d.operation = Some(f.operation.clone());
+        let code = if matches!(rule.kind, FactKind::Unique(_)) { "unique" } else { "idempotency" };
+        let mut d = Diagnostic::error(code, message, f.file.to_string()).with_entry(f.entry.map(|e| e as usize));
+        d.operation = Some(rule.operation.clone());
         d.direction = Some(Direction::Request);
-        d.part = Some(f.part);
-        d.instance_path = Some(f.at.clone());
-        d.line = f.line;
-        d.column = f.column;
+        d.part = Some(rule.part);
+        d.instance_path = Some(rule.at.clone());
+        d.line = f.line.map(|l| l as usize);
+        d.column = f.column.map(|c| c as usize);
         out.push(d);
     }
     out
@@ -195,6 +206,7 @@ impl super::Checker<'_> {
             let text = r.body.as_ref().map(|b| Value::String(b.text.to_string()));
             hash(&serde_json::json!([r.status, parsed.or(text)]), 0)
         });
+        let file: Arc<str> = self.shared_file_name(file);
         let sources = rules
             .idempotency_key
             .iter()
@@ -203,43 +215,58 @@ impl super::Checker<'_> {
         let mut out = Vec::new();
         for (kind, source) in sources {
             let Some(key) = key_value(source, body, |h| request.header(h)) else { continue };
-            let (part, at) = match source {
-                KeySource::Body(p) => (Part::Body, p.clone()),
-                KeySource::Header(h) => (Part::Header, h.clone()),
+            let rule = self.fact_rule(op, kind, source);
+            let (line, column) = match (rule.part, request.body.as_ref()) {
+                (Part::Body, Some(text)) => key_position(text, &rule.at),
+                _ => (None, None),
             };
-            let (mut line, mut column) = (None, None);
-            if let (Part::Body, Some(text)) = (part, request.body.as_ref()) {
-                let mut d = Diagnostic::new(Severity::Note, "idempotency", String::new(), file);
-                let container = text.embedded.as_ref().map_or(&*text.text, |e| &*e.container);
-                let index = crate::diagnostic::LineIndex::new(container);
-                let span = crate::diagnostic::locate_pointer(&text.text, &at).unwrap_or((0, 1));
-                self.place(&mut d, text, span, &index, &std::cell::OnceCell::new());
-                // A line inside a payload carried as a string (HAR `text`) is not a
-                // line of the file: name the entry only.
-                let in_file = d.position_in == Some(crate::diagnostic::PositionBase::File);
-                (line, column) = match (d.file_line, in_file) {
-                    (Some(l), _) => (Some(l), d.file_column),
-                    (None, true) => (d.line, d.column),
-                    (None, false) => (None, None),
-                };
-            }
             out.push(Fact {
-                operation: op.id.clone(),
-                kind,
-                source: source.describe(),
+                rule,
                 key: hash128(&key),
                 request: request_hash,
                 result,
-                file: file.to_string(),
-                entry: exchange.index,
+                file: file.clone(),
+                entry: exchange.index.map(|e| e as u32),
                 line,
                 column,
-                part,
-                at,
             });
         }
         out
     }
+
+    /// The shared description of one capture rule of `op` (made once per run).
+    fn fact_rule(&self, op: &accord_catalog::openapi::Operation, kind: FactKind, source: &KeySource) -> Arc<FactRule> {
+        let mut cache = self.fact_rules.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        cache
+            .entry((op.id.clone(), kind))
+            .or_insert_with(|| {
+                let (part, at) = match source {
+                    KeySource::Body(p) => (Part::Body, p.clone()),
+                    KeySource::Header(h) => (Part::Header, h.clone()),
+                };
+                Arc::new(FactRule { operation: op.id.clone(), kind, source: source.describe(), part, at })
+            })
+            .clone()
+    }
+
+    /// `file` as a shared string: the facts of one file hold one copy.
+    fn shared_file_name(&self, file: &str) -> Arc<str> {
+        let mut cache = self.fact_files.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        cache.entry(file.to_string()).or_insert_with(|| Arc::from(file)).clone()
+    }
+}
+
+/// Line and column (1-based, in the file) of the value at `pointer` in a body
+/// that is a slice of the file (an NDJSON line); `None` for a body carried as
+/// a string (HAR `text`), whose lines are not the file's.
+fn key_position(body: &crate::capture::BodyText, pointer: &str) -> (Option<u32>, Option<u32>) {
+    let Some(e) = &body.embedded else { return (None, None) };
+    let Some((start, _)) = crate::diagnostic::locate_pointer(&body.text, pointer) else { return (None, None) };
+    let at = (e.offset + start).min(e.container.len());
+    let Some(before) = e.container.get(..at) else { return (None, None) };
+    let line = e.first_line + before.matches('\n').count();
+    let column = before.rsplit('\n').next().unwrap_or("").chars().count() + 1;
+    (u32::try_from(line).ok(), u32::try_from(column).ok())
 }
 
 #[cfg(test)]
@@ -247,20 +274,16 @@ mod tests {
     use super::*;
     use serde_json::json;
 
-    fn fact(entry: usize, key: &Value, body: &Value, result: Option<&Value>) -> Fact {
+    fn fact(rule: &Arc<FactRule>, entry: u32, key: &Value, body: &Value, result: Option<&Value>) -> Fact {
         Fact {
-            operation: "op".into(),
-            kind: FactKind::Idempotency,
-            source: "request body /requestId".into(),
+            rule: rule.clone(),
             key: hash128(key),
             request: hash(body, 0),
             result: result.map(|r| hash(r, 0)),
-            file: "a.ndjson".into(),
+            file: Arc::from("a.ndjson"),
             entry: Some(entry),
             line: Some(entry + 1),
             column: Some(1),
-            part: Part::Body,
-            at: "/requestId".into(),
         }
     }
 
@@ -273,6 +296,14 @@ mod tests {
     #[test]
     fn a_reused_key_with_another_body_or_result_is_flagged() {
         let k = json!("r1");
+        let rule = Arc::new(FactRule {
+            operation: "op".into(),
+            kind: FactKind::Idempotency,
+            source: "request body /requestId".into(),
+            part: Part::Body,
+            at: "/requestId".into(),
+        });
+        let fact = |e, k: &Value, b: &Value, r: Option<&Value>| fact(&rule, e, k, b, r);
         let facts = [
             fact(0, &k, &json!({"requestId": "r1", "x": 1}), Some(&json!([200, {"ok": 1}]))),
             fact(1, &k, &json!({"x": 1, "requestId": "r1"}), Some(&json!([200, {"ok": 1}]))),

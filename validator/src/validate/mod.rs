@@ -24,7 +24,7 @@ use crate::route::{Router, url_path};
 use accord_catalog::openapi::media::BodyKind;
 use parameter::{Carried, Read};
 use serde_json::Value;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 /// What to force or tighten for a run.
 #[derive(Debug, Clone, Default)]
@@ -66,6 +66,10 @@ pub struct Checker<'c> {
     options: CheckOptions,
     /// Generic mode: every input is a document checked against this schema.
     schema_uri: Option<String>,
+    /// Capture rules' shared descriptions, by operation and rule.
+    fact_rules: std::sync::Mutex<HashMap<(String, capture_rules::FactKind), std::sync::Arc<capture_rules::FactRule>>>,
+    /// Input file names shared by the facts of each file.
+    fact_files: std::sync::Mutex<HashMap<String, std::sync::Arc<str>>>,
 }
 
 /// Where the message being checked sits, for labelling diagnostics.
@@ -90,7 +94,15 @@ impl<'c> Checker<'c> {
     /// Compiles every schema of `catalog` (once) and prepares the router.
     pub fn new(catalog: &'c Catalog, options: CheckOptions) -> Result<Self, crate::error::CatalogError> {
         let compiled = CompiledSchemas::new(catalog)?;
-        Ok(Checker { catalog, router: Router::new(catalog), compiled, options, schema_uri: None })
+        Ok(Checker {
+            catalog,
+            router: Router::new(catalog),
+            compiled,
+            options,
+            schema_uri: None,
+            fact_rules: Default::default(),
+            fact_files: Default::default(),
+        })
     }
 
     /// Generic mode: a checker that validates whole documents against the
@@ -108,6 +120,8 @@ impl<'c> Checker<'c> {
             compiled,
             options: CheckOptions::default(),
             schema_uri: Some(uri.to_string()),
+            fact_rules: Default::default(),
+            fact_files: Default::default(),
         })
     }
 
@@ -176,15 +190,16 @@ impl<'c> Checker<'c> {
             let text = &*origin.container;
             crate::diagnostic::anchor_all(text, 0, text, origin.first_line, false, &mut out.diagnostics);
             // A key read from a header is placed like a header finding.
-            for fact in out.facts.iter_mut().filter(|f| f.line.is_none()) {
+            for fact in out.facts.iter_mut().filter(|f| f.line.is_none() && f.rule.part == Part::Header) {
                 let mut d = vec![
                     Diagnostic::new(Severity::Note, "idempotency", String::new(), file).with_entry(exchange.index),
                 ];
                 d[0].direction = Some(Direction::Request);
-                d[0].part = Some(fact.part);
-                d[0].instance_path = Some(fact.at.clone());
+                d[0].part = Some(fact.rule.part);
+                d[0].instance_path = Some(fact.rule.at.clone());
                 crate::diagnostic::anchor_all(text, 0, text, origin.first_line, false, &mut d);
-                (fact.line, fact.column) = (d[0].line, d[0].column);
+                fact.line = d[0].line.and_then(|l| u32::try_from(l).ok());
+                fact.column = d[0].column.and_then(|c| u32::try_from(c).ok());
             }
         }
         out
