@@ -36,6 +36,10 @@
 //! fancy-regex = "0.20"
 //! ```
 //!
+//! Schemas or operations with `x-accord-rules` also need `accord-rules` (the
+//! CEL evaluator the validator uses), for the `rules_N` checks and the
+//! operations' `check_exchange`.
+//!
 //! It needs Rust 1.85 or newer (`LazyLock`, `Option::is_none_or`).
 //!
 //! # The mapping
