@@ -140,6 +140,10 @@ pub struct Rule {
     pub(crate) message_expr: Option<IdedExpr>,
     /// Field selections rooted at a variable, for the schema checks.
     pub selections: Vec<Selection>,
+    /// What the rule and its message read: (variable, path; `*` for every
+    /// item of a list it iterates). A value is converted for CEL only as far
+    /// as some rule reads it (see [`crate::Projection`]).
+    pub uses: Vec<(String, Vec<String>)>,
 }
 
 /// The operators rewritten to exact decimal arithmetic, and the functions that replace them.
@@ -170,6 +174,10 @@ pub fn compile(spec: &RuleSpec, variables: &[&str]) -> Result<Rule, RuleError> {
         Some(text) => Some(parse(text, variables, Where::MessageExpression)?.0),
         None => None,
     };
+    let mut uses = Vec::new();
+    for e in std::iter::once(&expr).chain(message_expr.as_ref()) {
+        reads(e, variables, &mut Vec::new(), &mut uses);
+    }
     let field_segments = match spec.field_path {
         Some(path) => field_path(path)?,
         None => Vec::new(),
@@ -183,7 +191,92 @@ pub fn compile(spec: &RuleSpec, variables: &[&str]) -> Result<Rule, RuleError> {
         expr,
         message_expr,
         selections,
+        uses,
     })
+}
+
+/// A comprehension variable and what it stands for: (variable, path) of the
+/// list element it iterates, or `None` for a computed list or an accumulator.
+type Bound = (String, Option<(String, Vec<String>)>);
+
+/// The (variable, path) a chain of selections ends at, through comprehension variables.
+fn resolve(e: &IdedExpr, variables: &[&str], scope: &[Bound]) -> Option<(String, Vec<String>)> {
+    let mut path = Vec::new();
+    let mut cur = e;
+    loop {
+        match &cur.expr {
+            Expr::Select(s) => {
+                path.push(s.field.clone());
+                cur = &s.operand;
+            }
+            Expr::Ident(name) => {
+                path.reverse();
+                if let Some((_, bound)) = scope.iter().rev().find(|(n, _)| n == name) {
+                    return bound.as_ref().map(|(root, p)| (root.clone(), p.iter().cloned().chain(path).collect()));
+                }
+                return variables.contains(&name.as_str()).then(|| (name.clone(), path));
+            }
+            _ => return None,
+        }
+    }
+}
+
+/// Everything `e` reads of the variables (see [`Rule::uses`]).
+fn reads(e: &IdedExpr, variables: &[&str], scope: &mut Vec<Bound>, out: &mut Vec<(String, Vec<String>)>) {
+    match &e.expr {
+        Expr::Select(_) | Expr::Ident(_) => match resolve(e, variables, scope) {
+            Some(u) => out.push(u),
+            None => {
+                if let Expr::Select(s) = &e.expr {
+                    reads(&s.operand, variables, scope, out);
+                }
+            }
+        },
+        Expr::Comprehension(c) => {
+            // Iterating a list read from a variable: its items are read only as far as the body reads them.
+            let range = resolve(&c.iter_range, variables, scope).filter(|_| c.iter_var2.is_none());
+            let bound = range.map(|(root, mut p)| {
+                p.push("*".to_string());
+                (root, p)
+            });
+            if bound.is_none() {
+                reads(&c.iter_range, variables, scope, out);
+            }
+            reads(&c.accu_init, variables, scope, out);
+            let depth = scope.len();
+            scope.push((c.iter_var.clone(), bound));
+            if let Some(v) = &c.iter_var2 {
+                scope.push((v.clone(), None));
+            }
+            scope.push((c.accu_var.clone(), None));
+            for x in [&c.loop_cond, &c.loop_step, &c.result] {
+                reads(x, variables, scope, out);
+            }
+            scope.truncate(depth);
+        }
+        Expr::Call(call) => {
+            for x in call.target.iter().map(|t| &**t).chain(&call.args) {
+                reads(x, variables, scope, out);
+            }
+        }
+        Expr::List(l) => l.elements.iter().for_each(|x| reads(x, variables, scope, out)),
+        Expr::Map(m) => {
+            for entry in &m.entries {
+                if let cel::common::ast::EntryExpr::MapEntry(me) = &entry.expr {
+                    reads(&me.key, variables, scope, out);
+                    reads(&me.value, variables, scope, out);
+                }
+            }
+        }
+        Expr::Struct(st) => {
+            for entry in &st.entries {
+                if let cel::common::ast::EntryExpr::StructField(f) = &entry.expr {
+                    reads(&f.value, variables, scope, out);
+                }
+            }
+        }
+        Expr::Literal(_) | Expr::Unspecified => {}
+    }
 }
 
 fn parse(text: &str, variables: &[&str], within: Where) -> Result<(IdedExpr, Vec<Selection>), RuleError> {

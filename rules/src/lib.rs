@@ -33,4 +33,4 @@ mod value;
 
 pub use compile::{Literal, Rule, RuleError, RuleErrorKind, RuleSpec, Selection, Where, compile};
 pub use eval::Verdict;
-pub use value::{Decimals, to_cel};
+pub use value::{Decimals, Projection, to_cel};

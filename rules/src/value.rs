@@ -73,6 +73,76 @@ pub fn to_cel(json: &serde_json::Value, decimals: &Decimals) -> Value {
     }
 }
 
+/// The parts of a value some rules read (their [`crate::Rule::uses`] for
+/// one variable): a value is converted for CEL only that far, so a rule that
+/// counts `orders[*].testOrder` does not convert every field of every order.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Projection {
+    /// `None`: the whole value is read.
+    paths: Option<Vec<Vec<String>>>,
+}
+
+impl Projection {
+    /// What `rules` read of `variable`.
+    pub fn of<'r>(rules: impl IntoIterator<Item = &'r crate::Rule>, variable: &str) -> Self {
+        let mut paths = Vec::new();
+        for rule in rules {
+            for (root, path) in &rule.uses {
+                if root == variable {
+                    if path.is_empty() {
+                        return Projection { paths: None };
+                    }
+                    paths.push(path.clone());
+                }
+            }
+        }
+        Projection { paths: Some(paths) }
+    }
+
+    /// `json` converted as far as the rules read it.
+    pub fn apply(&self, json: &serde_json::Value, decimals: &Decimals) -> Value {
+        match &self.paths {
+            None => to_cel(json, decimals),
+            Some(paths) => {
+                let refs: Vec<&[String]> = paths.iter().map(Vec::as_slice).collect();
+                project(json, &refs, decimals)
+            }
+        }
+    }
+}
+
+fn project(json: &serde_json::Value, paths: &[&[String]], decimals: &Decimals) -> Value {
+    use serde_json::Value as J;
+    if paths.iter().any(|p| p.is_empty()) {
+        return to_cel(json, decimals);
+    }
+    let below = |key: &str| -> Vec<&[String]> {
+        paths.iter().filter(|p| p[0] == key || p[0] == "*").map(|p| &p[1..]).collect()
+    };
+    match json {
+        J::Object(m) => {
+            let map: HashMap<Key, Value> = m
+                .iter()
+                .filter_map(|(k, v)| {
+                    let sub = below(k);
+                    (!sub.is_empty()).then(|| (Key::String(Arc::new(k.clone())), project(v, &sub, &decimals.below(k))))
+                })
+                .collect();
+            Value::Map(Map { map: Arc::new(map) })
+        }
+        J::Array(items) => {
+            let sub: Vec<&[String]> = paths.iter().filter(|p| p[0] == "*").map(|p| &p[1..]).collect();
+            if sub.len() < paths.len() {
+                // A field of a list: not CEL, but convert it all so the rule's own error shows.
+                return to_cel(json, decimals);
+            }
+            let d = decimals.below("*");
+            Value::List(Arc::new(items.iter().map(|v| project(v, &sub, &d)).collect()))
+        }
+        other => to_cel(other, decimals),
+    }
+}
+
 /// A CEL result as text for a message (a string as is, anything else printed).
 pub fn to_text(v: &Value) -> String {
     match v {
@@ -84,5 +154,33 @@ pub fn to_text(v: &Value) -> String {
         Value::Null => "null".into(),
         Value::Opaque(o) => o.downcast_ref::<decimal::Exact>().map_or_else(|| format!("{v:?}"), |d| d.0.to_string()),
         other => format!("{other:?}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::{Decimals, Projection, RuleSpec, Verdict, compile};
+    use serde_json::json;
+
+    #[test]
+    fn only_what_the_rules_read_is_converted_and_verdicts_do_not_change() {
+        let rule = compile(
+            &RuleSpec::new("r", "self.n == size(self.orders.map(o, has(o.test) && o.test).filter(t, t))"),
+            &["self"],
+        )
+        .unwrap();
+        let p = Projection::of([&rule], "self");
+        let value = json!({"n": 1, "big": "x".repeat(1000), "orders": [{"test": true, "notes": "y"}, {"test": false}]});
+        let projected = p.apply(&value, &Decimals::none());
+        let shown = format!("{projected:?}");
+        assert!(!shown.contains("big") && !shown.contains("notes"), "{shown}");
+        assert!(shown.contains("test"), "{shown}");
+        let full = crate::to_cel(&value, &Decimals::none());
+        assert_eq!(rule.evaluate(&[("self", projected)]), Verdict::Pass);
+        assert_eq!(rule.evaluate(&[("self", full)]), Verdict::Pass);
+        // A rule that reads `self` whole gets it whole.
+        let whole = compile(&RuleSpec::new("w", "size(self) == 3"), &["self"]).unwrap();
+        let p = Projection::of([&rule, &whole], "self");
+        assert_eq!(whole.evaluate(&[("self", p.apply(&value, &Decimals::none()))]), Verdict::Pass);
     }
 }

@@ -245,6 +245,7 @@ impl Emitter<'_> {
         let name = format_ident!("rules_{}", i);
         let rules_name = format_ident!("RULES_{}", i);
         let decimals_name = format_ident!("DECIMALS_{}", i);
+        let projection_name = format_ident!("PROJECTION_{}", i);
         let opt = |o: &Option<String>| match o {
             Some(s) => quote!(::std::option::Option::Some(#s)),
             None => quote!(::std::option::Option::None),
@@ -283,10 +284,12 @@ impl Emitter<'_> {
                 ::std::sync::LazyLock::new(|| ::std::vec![#(#specs),*]);
             static #decimals_name: ::std::sync::LazyLock<::accord_rules::Decimals> =
                 ::std::sync::LazyLock::new(|| ::accord_rules::Decimals::new(::std::vec![#(#decimals),*]));
+            static #projection_name: ::std::sync::LazyLock<::accord_rules::Projection> =
+                ::std::sync::LazyLock::new(|| ::accord_rules::Projection::of(#rules_name.iter(), "self"));
             #[doc = #doc]
             pub fn #name(v: &::serde_json::Value) -> bool {
                 #gate
-                let bound = [("self", ::accord_rules::to_cel(v, &#decimals_name))];
+                let bound = [("self", #projection_name.apply(v, &#decimals_name))];
                 #rules_name.iter().all(|r| r.evaluate(&bound) == ::accord_rules::Verdict::Pass)
             }
         }

@@ -308,8 +308,8 @@ impl Emitter<'_> {
                     let none = ::accord_rules::Decimals::none();
                     let operation = ::serde_json::json!({"id": #id, "method": #method, "path": #path});
                     let bound = [
-                        ("request", ::accord_rules::to_cel(request, &none)),
-                        ("response", ::accord_rules::to_cel(response, &none)),
+                        ("request", ::accord_rules::Projection::of(RULES.iter(), "request").apply(request, &none)),
+                        ("response", ::accord_rules::Projection::of(RULES.iter(), "response").apply(response, &none)),
                         ("operation", ::accord_rules::to_cel(&operation, &none)),
                     ];
                     RULES

@@ -15,7 +15,7 @@ use crate::diagnostic::{Diagnostic, LineIndex, Part, Severity, locate_pointer};
 use crate::validate::message::redact_values;
 use accord_catalog::openapi::Operation;
 use accord_catalog::rules::RuleSet;
-use accord_rules::{Decimals, Verdict, to_cel};
+use accord_rules::{Decimals, Projection, Verdict, to_cel};
 use serde_json::{Map, Value, json};
 use std::collections::BTreeMap;
 
@@ -74,8 +74,8 @@ pub fn judge(
     let none = Decimals::none();
     let operation = json!({"id": op.id, "method": op.method.to_ascii_uppercase(), "path": op.path});
     let bound = [
-        ("request", to_cel(request, &none)),
-        ("response", to_cel(response, &none)),
+        ("request", Projection::of(&set.rules, "request").apply(request, &none)),
+        ("response", Projection::of(&set.rules, "response").apply(response, &none)),
         ("operation", to_cel(&operation, &none)),
     ];
     let mut out = Vec::new();

@@ -7,7 +7,7 @@
 //! `rule` finding each.
 
 use accord_catalog::rules::RuleSet;
-use accord_rules::{Verdict, to_cel};
+use accord_rules::{Projection, Verdict};
 use jsonschema::paths::Location;
 use jsonschema::{Keyword, ValidationError};
 use serde::{Deserialize, Serialize};
@@ -30,9 +30,9 @@ pub struct Failure {
     pub error: bool,
 }
 
-/// Every failure of `set` on `instance`.
-pub fn failures(set: &RuleSet, instance: &Value) -> Vec<Failure> {
-    let value = to_cel(instance, &set.decimals);
+/// Every failure of `set` on `instance`; `projection` is what the set reads.
+pub fn failures(set: &RuleSet, projection: &Projection, instance: &Value) -> Vec<Failure> {
+    let value = projection.apply(instance, &set.decimals);
     let bound = [("self", value)];
     let mut out = Vec::new();
     for (index, rule) in set.rules.iter().enumerate() {
@@ -48,6 +48,8 @@ pub fn failures(set: &RuleSet, instance: &Value) -> Vec<Failure> {
 
 struct Rules {
     set: Arc<RuleSet>,
+    /// What the rules read of the value (the rest is not converted).
+    projection: Projection,
     /// The schema's own `type`, if it has one: rules presume that shape, and
     /// a value of another type is the `type` keyword's finding, not theirs.
     types: Option<Vec<String>>,
@@ -74,7 +76,7 @@ impl<'i> Keyword<'i> for Rules {
         if !self.applies(instance) {
             return Ok(());
         }
-        let failed = failures(&self.set, instance);
+        let failed = failures(&self.set, &self.projection, instance);
         if failed.is_empty() {
             return Ok(());
         }
@@ -85,7 +87,7 @@ impl<'i> Keyword<'i> for Rules {
         if !self.applies(instance) {
             return true;
         }
-        let value = to_cel(instance, &self.set.decimals);
+        let value = self.projection.apply(instance, &self.set.decimals);
         let bound = [("self", value)];
         self.set.rules.iter().all(|r| r.evaluate(&bound) == Verdict::Pass)
     }
@@ -114,7 +116,8 @@ pub(super) fn factory(
                 Some(Value::Array(ts)) => Some(ts.iter().filter_map(Value::as_str).map(str::to_string).collect()),
                 _ => None,
             };
-            Ok(Box::new(Rules { set: Arc::clone(set), types }))
+            let projection = Projection::of(&set.rules, "self");
+            Ok(Box::new(Rules { set: Arc::clone(set), projection, types }))
         }
         None => Err(ValidationError::schema(format!(
             "{} was not read with the catalog (a schema built outside it cannot carry rules)",
