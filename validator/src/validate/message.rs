@@ -453,6 +453,16 @@ fn findings_skipping(
         }
         ValidationErrorKind::Custom { keyword, message } if keyword == RULES => {
             let failed: Vec<Failure> = serde_json::from_str(message).unwrap_or_default();
+            // The sensitive values of the instance, found once for all its failures.
+            let mut secrets = Vec::new();
+            sensitive_leaves(instance, redactor.is_sensitive_pointer(&instance_path), redactor, &mut secrets);
+            secrets.sort_by_key(|s| std::cmp::Reverse(s.len()));
+            let redact = |m: &str| {
+                secrets
+                    .iter()
+                    .filter(|s| !s.is_empty())
+                    .fold(m.to_string(), |acc, s| acc.replace(s.as_str(), "<redacted>"))
+            };
             return failed
                 .into_iter()
                 .map(|f| {
@@ -464,7 +474,7 @@ fn findings_skipping(
                     } else {
                         instance_path.clone()
                     };
-                    let text = redact_values(&f.message, instance, &instance_path, redactor);
+                    let text = redact(&f.message);
                     let verb = if f.error { "could not be checked" } else { "is broken" };
                     Finding {
                         severity: Severity::Error,
@@ -489,7 +499,7 @@ fn findings_skipping(
 /// payload) masked: a rule's message may quote what it read.
 pub fn redact_values(message: &str, instance: &Value, base: &str, redactor: &Redactor) -> String {
     let mut secrets = Vec::new();
-    sensitive_leaves(instance, base, redactor, &mut secrets);
+    sensitive_leaves(instance, redactor.is_sensitive_pointer(base), redactor, &mut secrets);
     // Longest first, so a secret that contains another is masked whole.
     secrets.sort_by_key(|s| std::cmp::Reverse(s.len()));
     let mut out = message.to_string();
@@ -499,20 +509,17 @@ pub fn redact_values(message: &str, instance: &Value, base: &str, redactor: &Red
     out
 }
 
-fn sensitive_leaves(v: &Value, at: &str, redactor: &Redactor, out: &mut Vec<String>) {
+/// The text of every leaf below a sensitive field (one pass, no pointers built).
+fn sensitive_leaves(v: &Value, sensitive: bool, redactor: &Redactor, out: &mut Vec<String>) {
     match v {
         Value::Object(m) => {
             for (k, x) in m {
-                sensitive_leaves(x, &format!("{at}/{}", k.replace('~', "~0").replace('/', "~1")), redactor, out);
+                sensitive_leaves(x, sensitive || redactor.is_sensitive_field(k), redactor, out);
             }
         }
-        Value::Array(items) => {
-            for (i, x) in items.iter().enumerate() {
-                sensitive_leaves(x, &format!("{at}/{i}"), redactor, out);
-            }
-        }
-        Value::String(s) if redactor.is_sensitive_pointer(at) => out.push(s.clone()),
-        Value::Number(n) if redactor.is_sensitive_pointer(at) => out.push(n.to_string()),
+        Value::Array(items) => items.iter().for_each(|x| sensitive_leaves(x, sensitive, redactor, out)),
+        Value::String(s) if sensitive => out.push(s.clone()),
+        Value::Number(n) if sensitive => out.push(n.to_string()),
         _ => {}
     }
 }
