@@ -225,6 +225,11 @@ fn resolve(e: &IdedExpr, variables: &[&str], scope: &[Bound]) -> Option<(String,
 fn reads(e: &IdedExpr, variables: &[&str], scope: &mut Vec<Bound>, out: &mut Vec<(String, Vec<String>)>) {
     match &e.expr {
         Expr::Select(_) | Expr::Ident(_) => match resolve(e, variables, scope) {
+            // `has(self.a)` reads only whether `a` is there: `?` marks a presence test.
+            Some((root, mut path)) if matches!(&e.expr, Expr::Select(s) if s.test) => {
+                path.push("?".to_string());
+                out.push((root, path));
+            }
             Some(u) => out.push(u),
             None => {
                 if let Expr::Select(s) = &e.expr {
@@ -415,9 +420,14 @@ impl Walk<'_> {
         // A comprehension's accumulator (`@result + [x]` in `filter`/`map`) and
         // list literals keep CEL's own operator: it appends in place, where a
         // function call would copy the list at every step.
+        // A comparison with a literal that is no number (`o.testOrder == false`)
+        // is no numeric operation either: CEL's own operator is cheaper.
         let list_op = call.args.iter().any(|a| match &a.expr {
             Expr::Ident(name) => name.starts_with('@'),
             Expr::List(_) => true,
+            Expr::Literal(
+                LiteralValue::Boolean(_) | LiteralValue::String(_) | LiteralValue::Null | LiteralValue::Bytes(_),
+            ) => true,
             _ => false,
         });
         if call.target.is_none() && call.args.len() == arity && !list_op {

@@ -116,6 +116,12 @@ fn project(json: &serde_json::Value, paths: &[&[String]], decimals: &Decimals) -
     if paths.iter().any(|p| p.is_empty()) {
         return to_cel(json, decimals);
     }
+    // Only presence tests (`has()`) reach here: the value itself is never read.
+    let paths: Vec<&[String]> = paths.iter().copied().filter(|p| !(p.len() == 1 && p[0] == "?")).collect();
+    if paths.is_empty() {
+        return Value::Null;
+    }
+    let paths = paths.as_slice();
     let below = |key: &str| -> Vec<&[String]> {
         paths.iter().filter(|p| p[0] == key || p[0] == "*").map(|p| &p[1..]).collect()
     };
@@ -175,6 +181,14 @@ mod tests {
         let shown = format!("{projected:?}");
         assert!(!shown.contains("big") && !shown.contains("notes"), "{shown}");
         assert!(shown.contains("test"), "{shown}");
+        // `has(self.big)` reads presence only: the value is not converted.
+        let has = compile(&RuleSpec::new("h", "has(self.big) && has(self.orders)"), &["self"]).unwrap();
+        let shown = format!("{:?}", Projection::of([&has], "self").apply(&value, &Decimals::none()));
+        assert!(!shown.contains("xxxx") && !shown.contains("notes"), "{shown}");
+        assert_eq!(
+            has.evaluate(&[("self", Projection::of([&has], "self").apply(&value, &Decimals::none()))]),
+            Verdict::Pass
+        );
         let full = crate::to_cel(&value, &Decimals::none());
         assert_eq!(rule.evaluate(&[("self", projected)]), Verdict::Pass);
         assert_eq!(rule.evaluate(&[("self", full)]), Verdict::Pass);
