@@ -6,6 +6,7 @@ mod branch;
 pub mod capture_rules;
 mod compile;
 pub mod exchange;
+pub mod fast;
 pub mod keywords;
 mod message;
 pub mod parameter;

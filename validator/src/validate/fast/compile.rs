@@ -1,0 +1,643 @@
+//! From schema documents to the fast path's automaton.
+//!
+//! Every schema place reached from the root becomes a [`Node`]: its own
+//! keywords, compiled into checks the streaming evaluator runs on scalars
+//! and counts, and its applicators (`$ref`, `allOf`, `anyOf`, `oneOf`, `not`,
+//! `if`/`then`/`else`) as links to other nodes. A keyword the fast path does
+//! not implement exactly marks the node *unknown* for the instance types it
+//! constrains, so a value that meets it can only be deferred.
+//!
+//! A [`State`] is the set of nodes that apply to one value at once: a node
+//! and everything its applicators reach at the same instance place. One pass
+//! over the value judges all of them together. For objects and arrays a
+//! state names the state of each property or item, so the whole automaton is
+//! built here, once, and evaluation only follows it.
+
+use super::{ARRAY, BOOLEAN, INTEGER, NULL, NUMBER, OBJECT, STRING, TypeMask};
+use crate::catalog::Catalog;
+use crate::validate::keywords::{KNOWN_VALUES, MAX_SERIALIZED_LENGTH, RULES};
+use accord_catalog::{Draft, Location};
+use jsonschema::Validator;
+use serde_json::{Map, Value, json};
+use std::collections::{BTreeSet, HashMap, VecDeque};
+
+/// A node's index in [`Automaton::nodes`].
+pub type NodeId = usize;
+/// A state's index in [`Automaton::states`].
+pub type StateId = usize;
+
+/// More states than this and the schema is not given a fast path (a
+/// combination of applicators that grows without bound is left to the full path).
+const MAX_STATES: usize = 20_000;
+/// Known property names one state tracks (a bit each, for `required` and duplicates).
+const MAX_KNOWN_KEYS: usize = 128;
+
+/// The compiled checks of one schema place.
+pub struct Node {
+    /// Instance types the node accepts (`type`; all for no `type`, none for `false`).
+    pub types: TypeMask,
+    /// Instance types for which the node cannot be judged here.
+    pub unknown_for: TypeMask,
+    /// Why, for the coverage report: the first keyword that made it unknown.
+    pub unknown_because: Option<String>,
+    /// `minLength`, in characters.
+    pub min_length: Option<u64>,
+    /// `maxLength`, in characters.
+    pub max_length: Option<u64>,
+    /// `pattern`, translated from ECMA-262 as jsonschema translates it.
+    pub patterns: Vec<fancy_regex::Regex>,
+    /// `format`, judged by jsonschema itself (compiled from the keyword alone).
+    pub format: Option<Validator>,
+    /// `enum` and `const` value lists (each one a constraint).
+    pub enums: Vec<Vec<Value>>,
+    /// Numeric keywords, `enum` and `const`, judged by jsonschema on a number.
+    pub number: Option<Validator>,
+    /// `x-accord-knownValues`.
+    pub known_values: Option<Vec<Value>>,
+    /// `minProperties`.
+    pub min_properties: Option<u64>,
+    /// `maxProperties`.
+    pub max_properties: Option<u64>,
+    /// `minItems`.
+    pub min_items: Option<u64>,
+    /// `maxItems`.
+    pub max_items: Option<u64>,
+    /// `required`.
+    pub required: Vec<String>,
+    /// `properties`.
+    pub properties: Vec<(String, NodeId)>,
+    /// `additionalProperties`.
+    pub additional: Option<NodeId>,
+    /// `prefixItems`.
+    pub prefix: Vec<NodeId>,
+    /// `items`.
+    pub items: Option<NodeId>,
+    /// `$ref` and `allOf` members.
+    pub all_of: Vec<NodeId>,
+    /// `anyOf` members.
+    pub any_of: Vec<NodeId>,
+    /// `oneOf` members.
+    pub one_of: Vec<NodeId>,
+    /// `not`.
+    pub not: Option<NodeId>,
+    /// `if`, `then`, `else`.
+    pub condition: Option<(NodeId, Option<NodeId>, Option<NodeId>)>,
+}
+
+impl Node {
+    fn new() -> Self {
+        Node {
+            types: ALL,
+            unknown_for: 0,
+            unknown_because: None,
+            min_length: None,
+            max_length: None,
+            patterns: Vec::new(),
+            format: None,
+            enums: Vec::new(),
+            number: None,
+            known_values: None,
+            min_properties: None,
+            max_properties: None,
+            min_items: None,
+            max_items: None,
+            required: Vec::new(),
+            properties: Vec::new(),
+            additional: None,
+            prefix: Vec::new(),
+            items: None,
+            all_of: Vec::new(),
+            any_of: Vec::new(),
+            one_of: Vec::new(),
+            not: None,
+            condition: None,
+        }
+    }
+
+    fn unknown(&mut self, types: TypeMask, keyword: &str) {
+        self.unknown_for |= types;
+        if self.unknown_because.is_none() {
+            self.unknown_because = Some(keyword.to_string());
+        }
+    }
+
+    /// The nodes judged at the same instance place (applicator members).
+    fn same_place(&self) -> impl Iterator<Item = NodeId> + '_ {
+        let condition = self.condition.iter().flat_map(|(i, t, e)| [Some(*i), *t, *e]).flatten();
+        self.all_of.iter().chain(&self.any_of).chain(&self.one_of).copied().chain(self.not).chain(condition)
+    }
+}
+
+const ALL: TypeMask = NULL | BOOLEAN | INTEGER | NUMBER | STRING | ARRAY | OBJECT;
+
+/// How a node's result is combined from its applicator members (positions in its state).
+#[derive(Debug, Default, Clone)]
+pub struct Combine {
+    /// `$ref` and `allOf` members.
+    pub all_of: Vec<u16>,
+    /// `anyOf` members.
+    pub any_of: Vec<u16>,
+    /// `oneOf` members.
+    pub one_of: Vec<u16>,
+    /// `not`.
+    pub not: Option<u16>,
+    /// `if`, `then`, `else`.
+    pub condition: Option<(u16, Option<u16>, Option<u16>)>,
+}
+
+/// Where a property or item value goes: its state, and which results of the
+/// child state each parent node takes in (`parent &= child`).
+#[derive(Debug, Clone)]
+pub struct Edge {
+    /// The child state.
+    pub state: StateId,
+    /// `(parent position, child position)` pairs.
+    pub links: Vec<(u16, u16)>,
+}
+
+/// A property name some node of the state names.
+#[derive(Debug, Clone)]
+pub struct Key {
+    /// The name.
+    pub name: Box<str>,
+    /// Its bit in the state's `seen` mask.
+    pub bit: u32,
+    /// Where its value goes (`None`: no node constrains it).
+    pub edge: Option<Edge>,
+}
+
+/// The nodes judged together at one instance place.
+#[derive(Debug, Clone)]
+pub struct State {
+    /// Node ids, members before the nodes that combine them.
+    pub nodes: Vec<NodeId>,
+    /// Per position: how its applicators combine.
+    pub combine: Vec<Combine>,
+    /// Set when applicators at this place loop (`$ref` to itself): judged unknown.
+    pub cyclic: bool,
+    /// Known property names, sorted.
+    pub keys: Vec<Key>,
+    /// Where other properties go (`additionalProperties`).
+    pub other: Option<Edge>,
+    /// Whether other property names must be checked for duplicates (they are
+    /// judged by a schema or counted).
+    pub dedupe_other: bool,
+    /// Per position: the bits of its required names.
+    pub required: Vec<u128>,
+    /// Set when the state names more property names than it can track: objects are unknown.
+    pub too_many_keys: bool,
+    /// Item edges by position (`prefixItems`).
+    pub positions: Vec<Option<Edge>>,
+    /// Where the rest of the items go.
+    pub rest: Option<Edge>,
+}
+
+/// The whole compiled schema.
+pub struct Automaton {
+    /// Every node.
+    pub nodes: Vec<Node>,
+    /// Every state.
+    pub states: Vec<State>,
+    /// The state of the document, whose position 0 is the schema itself.
+    pub root: StateId,
+    /// The position of the schema itself in the root state.
+    pub root_position: u16,
+}
+
+/// Why a schema gets no fast path at all.
+#[derive(Debug, Clone)]
+pub struct NotCompiled(pub String);
+
+struct Builder<'c> {
+    catalog: &'c Catalog,
+    assert_formats: bool,
+    nodes: Vec<Node>,
+    by_location: HashMap<Location, NodeId>,
+    pending: VecDeque<(NodeId, Location)>,
+}
+
+/// Compiles the schema at `uri` of `catalog`.
+pub fn compile(catalog: &Catalog, uri: &str, assert_formats: bool) -> Result<Automaton, NotCompiled> {
+    let at = catalog.root.locate_uri(uri).ok_or_else(|| NotCompiled(format!("{uri} is not in the catalog")))?;
+    if catalog.root.draft_at(&at) != Draft::Draft202012 {
+        return Err(NotCompiled("the fast path reads draft 2020-12 schemas only".into()));
+    }
+    let mut b =
+        Builder { catalog, assert_formats, nodes: Vec::new(), by_location: HashMap::new(), pending: VecDeque::new() };
+    let root_node = b.node(at);
+    while let Some((id, location)) = b.pending.pop_front() {
+        b.fill(id, &location);
+    }
+    let nodes = b.nodes;
+    let (states, root) = states(&nodes, root_node)?;
+    let root_position = states[root].nodes.iter().position(|n| *n == root_node).unwrap_or(0) as u16;
+    Ok(Automaton { nodes, states, root, root_position })
+}
+
+impl Builder<'_> {
+    fn node(&mut self, location: Location) -> NodeId {
+        if let Some(id) = self.by_location.get(&location) {
+            return *id;
+        }
+        let id = self.nodes.len();
+        self.nodes.push(Node::new());
+        self.by_location.insert(location.clone(), id);
+        self.pending.push_back((id, location));
+        id
+    }
+
+    fn child(&mut self, location: &Location, segments: &[&str]) -> NodeId {
+        let mut at = location.clone();
+        for s in segments {
+            at = at.join(s);
+        }
+        self.node(at)
+    }
+
+    fn fill(&mut self, id: NodeId, location: &Location) {
+        let value = self.catalog.root.get(location).cloned();
+        let mut node = Node::new();
+        if self.catalog.root.draft_at(location) != Draft::Draft202012 {
+            // A resource of another draft (its own `$schema`): not read here at all.
+            node.unknown(ALL, "$schema");
+            self.nodes[id] = node;
+            return;
+        }
+        match value {
+            Some(Value::Bool(true)) => {}
+            Some(Value::Bool(false)) => node.types = 0,
+            Some(Value::Object(schema)) => self.keywords(&mut node, location, &schema),
+            _ => node.unknown(ALL, "a schema that is neither an object nor a boolean"),
+        }
+        self.nodes[id] = node;
+    }
+
+    fn keywords(&mut self, node: &mut Node, location: &Location, schema: &Map<String, Value>) {
+        let number_keywords = ["minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "multipleOf"];
+        let mut number_schema = Map::new();
+        for (keyword, value) in schema {
+            match keyword.as_str() {
+                "type" => match type_mask(value) {
+                    Some(mask) => node.types &= mask,
+                    None => node.unknown(ALL, "type"),
+                },
+                "$schema" => {
+                    let known = [
+                        "https://json-schema.org/draft/2020-12/schema",
+                        "https://json-schema.org/draft/2020-12/schema#",
+                    ];
+                    if !value.as_str().is_some_and(|s| known.contains(&s)) {
+                        node.unknown(ALL, "$schema");
+                    }
+                }
+                "enum" => match value.as_array() {
+                    Some(values) => self.enum_values(node, values.clone(), "enum"),
+                    None => node.unknown(ALL, "enum"),
+                },
+                "const" => self.enum_values(node, vec![value.clone()], "const"),
+                k if number_keywords.contains(&k) => {
+                    number_schema.insert(k.to_string(), value.clone());
+                }
+                "minLength" => set_count(node, value, "minLength", STRING, |n, v| n.min_length = Some(v)),
+                "maxLength" => set_count(node, value, "maxLength", STRING, |n, v| n.max_length = Some(v)),
+                "minItems" => set_count(node, value, "minItems", ARRAY, |n, v| n.min_items = Some(v)),
+                "maxItems" => set_count(node, value, "maxItems", ARRAY, |n, v| n.max_items = Some(v)),
+                "minProperties" => set_count(node, value, "minProperties", OBJECT, |n, v| n.min_properties = Some(v)),
+                "maxProperties" => set_count(node, value, "maxProperties", OBJECT, |n, v| n.max_properties = Some(v)),
+                "pattern" => match value.as_str().and_then(pattern) {
+                    Some(regex) => node.patterns.push(regex),
+                    None => node.unknown(STRING, "pattern"),
+                },
+                "format" => {
+                    if self.assert_formats {
+                        match jsonschema::options()
+                            .with_draft(jsonschema::Draft::Draft202012)
+                            .should_validate_formats(true)
+                            .build(&json!({ "format": value }))
+                        {
+                            Ok(v) => node.format = Some(v),
+                            Err(_) => node.unknown(STRING, "format"),
+                        }
+                    }
+                }
+                "required" => match value.as_array().map(|a| a.iter().map(Value::as_str).collect::<Option<Vec<_>>>()) {
+                    Some(Some(names)) => node.required = names.into_iter().map(str::to_string).collect(),
+                    _ => node.unknown(OBJECT, "required"),
+                },
+                "properties" => match value.as_object() {
+                    Some(props) => {
+                        for name in props.keys() {
+                            let child = self.child(location, &["properties", name]);
+                            node.properties.push((name.clone(), child));
+                        }
+                    }
+                    None => node.unknown(OBJECT, "properties"),
+                },
+                // With `patternProperties`, which names are "additional" depends on the
+                // patterns: the node defers on objects, and its `additionalProperties` is not followed.
+                "additionalProperties" if !schema.contains_key("patternProperties") => {
+                    node.additional = Some(self.child(location, &["additionalProperties"]))
+                }
+                "prefixItems" => match value.as_array() {
+                    Some(items) => {
+                        for i in 0..items.len() {
+                            let child = self.child(location, &["prefixItems", &i.to_string()]);
+                            node.prefix.push(child);
+                        }
+                    }
+                    None => node.unknown(ARRAY, "prefixItems"),
+                },
+                "items" => {
+                    if value.is_object() || value.is_boolean() {
+                        node.items = Some(self.child(location, &["items"]));
+                    } else {
+                        node.unknown(ARRAY, "items");
+                    }
+                }
+                "$ref" => match value.as_str().map(|r| self.catalog.root.resolve(location, r)) {
+                    Some(Ok(target)) => {
+                        let target = self.node(target);
+                        node.all_of.push(target);
+                    }
+                    _ => node.unknown(ALL, "$ref"),
+                },
+                "allOf" | "anyOf" | "oneOf" => match value.as_array() {
+                    Some(members) if !members.is_empty() => {
+                        let ids: Vec<NodeId> =
+                            (0..members.len()).map(|i| self.child(location, &[keyword, &i.to_string()])).collect();
+                        match keyword.as_str() {
+                            "allOf" => node.all_of.extend(ids),
+                            "anyOf" => node.any_of = ids,
+                            _ => node.one_of = ids,
+                        }
+                    }
+                    _ => node.unknown(ALL, keyword),
+                },
+                "not" => node.not = Some(self.child(location, &["not"])),
+                "if" => {
+                    let condition = self.child(location, &["if"]);
+                    let then = schema.contains_key("then").then(|| self.child(location, &["then"]));
+                    let otherwise = schema.contains_key("else").then(|| self.child(location, &["else"]));
+                    node.condition = Some((condition, then, otherwise));
+                }
+                KNOWN_VALUES => match value.as_array() {
+                    Some(values) => {
+                        let containers = values.iter().filter(|v| v.is_object() || v.is_array()).count();
+                        if containers > 0 {
+                            node.unknown(OBJECT | ARRAY, KNOWN_VALUES);
+                        }
+                        node.known_values = Some(values.clone());
+                    }
+                    None => node.unknown(ALL, KNOWN_VALUES),
+                },
+                // Keywords jsonschema judges that the fast path does not: whatever they constrain is deferred.
+                "patternProperties"
+                | "propertyNames"
+                | "dependentRequired"
+                | "dependentSchemas"
+                | "dependencies"
+                | "unevaluatedProperties" => node.unknown(OBJECT, keyword),
+                "contains" | "minContains" | "maxContains" | "unevaluatedItems" | "additionalItems" => {
+                    node.unknown(ARRAY, keyword)
+                }
+                "uniqueItems" => {
+                    if value != &Value::Bool(false) {
+                        node.unknown(ARRAY, keyword);
+                    }
+                }
+                "contentMediaType" | "contentEncoding" | "contentSchema" => node.unknown(STRING, keyword),
+                "$dynamicRef" | "$recursiveRef" | MAX_SERIALIZED_LENGTH | RULES => node.unknown(ALL, keyword),
+                // Annotations, identifiers and unknown keywords: jsonschema does not judge them either.
+                _ => {}
+            }
+        }
+        if !number_schema.is_empty() || !node.enums.is_empty() {
+            // `enum` and `const` lists each as an `allOf` member, so none replaces another.
+            let lists: Vec<Value> = node.enums.iter().map(|values| json!({ "enum": values })).collect();
+            if !lists.is_empty() {
+                number_schema.insert("allOf".into(), Value::Array(lists));
+            }
+            match jsonschema::options().with_draft(jsonschema::Draft::Draft202012).build(&Value::Object(number_schema))
+            {
+                Ok(v) => node.number = Some(v),
+                Err(_) => node.unknown(INTEGER | NUMBER, "minimum"),
+            }
+        }
+    }
+
+    fn enum_values(&mut self, node: &mut Node, values: Vec<Value>, keyword: &str) {
+        if values.iter().any(Value::is_object) {
+            node.unknown(OBJECT, keyword);
+        }
+        if values.iter().any(Value::is_array) {
+            node.unknown(ARRAY, keyword);
+        }
+        node.enums.push(values);
+    }
+}
+
+fn set_count(node: &mut Node, value: &Value, keyword: &str, types: TypeMask, set: impl FnOnce(&mut Node, u64)) {
+    // jsonschema reads counts as non-negative integers (2.0 included).
+    match value.as_u64().or_else(|| value.as_f64().filter(|f| f.fract() == 0.0 && *f >= 0.0).map(|f| f as u64)) {
+        Some(v) => set(node, v),
+        None => node.unknown(types, keyword),
+    }
+}
+
+fn type_mask(value: &Value) -> Option<TypeMask> {
+    let one = |name: &str| -> Option<TypeMask> {
+        Some(match name {
+            "null" => NULL,
+            "boolean" => BOOLEAN,
+            "integer" => INTEGER,
+            "number" => INTEGER | NUMBER,
+            "string" => STRING,
+            "array" => ARRAY,
+            "object" => OBJECT,
+            _ => return None,
+        })
+    };
+    match value {
+        Value::String(s) => one(s),
+        Value::Array(names) => names.iter().try_fold(0, |mask, n| Some(mask | one(n.as_str()?)?)),
+        _ => None,
+    }
+}
+
+/// An ECMA-262 pattern, translated and compiled as jsonschema does.
+fn pattern(source: &str) -> Option<fancy_regex::Regex> {
+    let translated = jsonschema_regex::to_rust_regex(source).ok()?;
+    fancy_regex::Regex::new(&translated).ok()
+}
+
+/// Builds every state reachable from the one of `root`.
+fn states(nodes: &[Node], root: NodeId) -> Result<(Vec<State>, StateId), NotCompiled> {
+    let mut states: Vec<State> = Vec::new();
+    let mut by_set: HashMap<Vec<NodeId>, StateId> = HashMap::new();
+    let mut queue: VecDeque<StateId> = VecDeque::new();
+    let mut intern = |set: BTreeSet<NodeId>, states: &mut Vec<State>, queue: &mut VecDeque<StateId>| {
+        let closed = closure(nodes, set);
+        if let Some(id) = by_set.get(&closed) {
+            return Ok(*id);
+        }
+        if states.len() >= MAX_STATES {
+            return Err(NotCompiled(format!("more than {MAX_STATES} combinations of schemas")));
+        }
+        let id = states.len();
+        states.push(ordered(nodes, &closed));
+        by_set.insert(closed, id);
+        queue.push_back(id);
+        Ok(id)
+    };
+    let root_state = intern(BTreeSet::from([root]), &mut states, &mut queue)?;
+    while let Some(id) = queue.pop_front() {
+        let members = states[id].nodes.clone();
+        let position = |n: NodeId| members.iter().position(|m| *m == n).map(|p| p as u16);
+        // Objects: every name some node knows, then everything else.
+        let mut names: BTreeSet<&str> = BTreeSet::new();
+        for n in &members {
+            names.extend(nodes[*n].properties.iter().map(|(k, _)| k.as_str()));
+            names.extend(nodes[*n].required.iter().map(String::as_str));
+        }
+        let too_many_keys = names.len() > MAX_KNOWN_KEYS;
+        let mut keys = Vec::new();
+        let mut required = vec![0u128; members.len()];
+        if !too_many_keys {
+            for (bit, name) in names.iter().enumerate() {
+                let targets: Vec<(u16, NodeId)> = members
+                    .iter()
+                    .enumerate()
+                    .filter_map(|(p, n)| {
+                        let node = &nodes[*n];
+                        let child =
+                            node.properties.iter().find(|(k, _)| k == name).map(|(_, c)| *c).or(node.additional);
+                        child.map(|c| (p as u16, c))
+                    })
+                    .collect();
+                let edge = edge(targets, &mut states, &mut queue, &mut intern)?;
+                for (p, n) in members.iter().enumerate() {
+                    if nodes[*n].required.iter().any(|r| r == name) {
+                        required[p] |= 1 << bit;
+                    }
+                }
+                keys.push(Key { name: (*name).into(), bit: bit as u32, edge });
+            }
+        }
+        let others: Vec<(u16, NodeId)> =
+            members.iter().enumerate().filter_map(|(p, n)| nodes[*n].additional.map(|c| (p as u16, c))).collect();
+        let other = edge(others, &mut states, &mut queue, &mut intern)?;
+        let counted = members.iter().any(|n| nodes[*n].min_properties.is_some() || nodes[*n].max_properties.is_some());
+        // Arrays: each prefix position, then the rest.
+        let longest = members.iter().map(|n| nodes[*n].prefix.len()).max().unwrap_or(0);
+        let mut positions = Vec::with_capacity(longest);
+        for i in 0..longest {
+            let targets: Vec<(u16, NodeId)> = members
+                .iter()
+                .enumerate()
+                .filter_map(|(p, n)| nodes[*n].prefix.get(i).copied().or(nodes[*n].items).map(|c| (p as u16, c)))
+                .collect();
+            positions.push(edge(targets, &mut states, &mut queue, &mut intern)?);
+        }
+        let rest_targets: Vec<(u16, NodeId)> =
+            members.iter().enumerate().filter_map(|(p, n)| nodes[*n].items.map(|c| (p as u16, c))).collect();
+        let rest = edge(rest_targets, &mut states, &mut queue, &mut intern)?;
+        let combine = members
+            .iter()
+            .map(|n| {
+                let node = &nodes[*n];
+                let at = |list: &[NodeId]| list.iter().filter_map(|m| position(*m)).collect::<Vec<u16>>();
+                Combine {
+                    all_of: at(&node.all_of),
+                    any_of: at(&node.any_of),
+                    one_of: at(&node.one_of),
+                    not: node.not.and_then(position),
+                    condition: node
+                        .condition
+                        .map(|(i, t, e)| (position(i).unwrap_or(0), t.and_then(position), e.and_then(position))),
+                }
+            })
+            .collect();
+        let state = &mut states[id];
+        state.dedupe_other = other.is_some() || counted;
+        state.keys = keys;
+        state.other = other;
+        state.required = required;
+        state.too_many_keys = too_many_keys;
+        state.positions = positions;
+        state.rest = rest;
+        state.combine = combine;
+    }
+    Ok((states, root_state))
+}
+
+type Intern<'a> =
+    dyn FnMut(BTreeSet<NodeId>, &mut Vec<State>, &mut VecDeque<StateId>) -> Result<StateId, NotCompiled> + 'a;
+
+/// The edge to the state of `targets` (none when nothing constrains the value).
+fn edge(
+    targets: Vec<(u16, NodeId)>,
+    states: &mut Vec<State>,
+    queue: &mut VecDeque<StateId>,
+    intern: &mut Intern<'_>,
+) -> Result<Option<Edge>, NotCompiled> {
+    if targets.is_empty() {
+        return Ok(None);
+    }
+    let set: BTreeSet<NodeId> = targets.iter().map(|(_, c)| *c).collect();
+    let state = intern(set, states, queue)?;
+    let members = &states[state].nodes;
+    let links = targets.iter().map(|(p, c)| (*p, members.iter().position(|m| m == c).unwrap_or(0) as u16)).collect();
+    Ok(Some(Edge { state, links }))
+}
+
+/// `set` and every node its applicators reach at the same place, sorted.
+fn closure(nodes: &[Node], set: BTreeSet<NodeId>) -> Vec<NodeId> {
+    let mut seen = set.clone();
+    let mut stack: Vec<NodeId> = set.into_iter().collect();
+    while let Some(n) = stack.pop() {
+        for m in nodes[n].same_place() {
+            if seen.insert(m) {
+                stack.push(m);
+            }
+        }
+    }
+    seen.into_iter().collect()
+}
+
+/// A state of `set`, its nodes ordered members first; a loop makes it cyclic.
+fn ordered(nodes: &[Node], set: &[NodeId]) -> State {
+    let mut order: Vec<NodeId> = Vec::with_capacity(set.len());
+    let mut mark: HashMap<NodeId, u8> = HashMap::new(); // 1 visiting, 2 done
+    let mut cyclic = false;
+    fn visit(n: NodeId, nodes: &[Node], mark: &mut HashMap<NodeId, u8>, order: &mut Vec<NodeId>, cyclic: &mut bool) {
+        match mark.get(&n) {
+            Some(2) => return,
+            Some(_) => {
+                *cyclic = true;
+                return;
+            }
+            None => {}
+        }
+        mark.insert(n, 1);
+        for m in nodes[n].same_place() {
+            visit(m, nodes, mark, order, cyclic);
+        }
+        mark.insert(n, 2);
+        order.push(n);
+    }
+    for n in set {
+        visit(*n, nodes, &mut mark, &mut order, &mut cyclic);
+    }
+    State {
+        nodes: order,
+        combine: Vec::new(),
+        cyclic,
+        keys: Vec::new(),
+        other: None,
+        dedupe_other: false,
+        required: Vec::new(),
+        too_many_keys: false,
+        positions: Vec::new(),
+        rest: None,
+    }
+}

@@ -1,0 +1,458 @@
+//! Judging a document while serde_json parses it.
+//!
+//! A [`StateSeed`] is a `DeserializeSeed` for one value in one state. It
+//! pushes one result per node of the state onto a shared stack, judges
+//! scalars on the spot, hands each property or item to the seed of its own
+//! state, folds the children's results into its own, and finally combines
+//! applicators. Nothing is built: strings are looked at where the parser
+//! holds them, and values no node constrains are skipped as `IgnoredAny`.
+//!
+//! Duplicate property names would make a streaming verdict differ from the
+//! one jsonschema gives on the parsed value (which keeps the last): a
+//! repeated name the state knows, or a repeated other name where it matters,
+//! abandons the pass (the document goes to the full path).
+
+use super::compile::{Automaton, Edge, Node, State, StateId};
+use super::{ARRAY, BOOLEAN, INTEGER, NULL, NUMBER, OBJECT, STRING, TypeMask};
+use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde_json::{Number, Value};
+use std::fmt;
+
+/// A node's result: ordered so that `and` is `max` and `or` is `min`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Tri {
+    /// Every keyword holds.
+    Valid,
+    /// A keyword the fast path does not implement decides it.
+    Unknown,
+    /// A keyword the fast path implements fails.
+    Invalid,
+}
+
+impl Tri {
+    fn and(self, other: Tri) -> Tri {
+        self.max(other)
+    }
+
+    fn not(self) -> Tri {
+        match self {
+            Tri::Valid => Tri::Invalid,
+            Tri::Invalid => Tri::Valid,
+            Tri::Unknown => Tri::Unknown,
+        }
+    }
+}
+
+/// Reusable stacks for one evaluation (results per node, hashes of property names).
+#[derive(Default)]
+pub struct Scratch {
+    results: Vec<Tri>,
+    hashes: Vec<u64>,
+}
+
+/// The message of the error that abandons a pass.
+const ABANDON: &str = "accord fast path: abandoned";
+
+/// Judges one value of `state`, pushing its results onto `scratch.results`.
+pub struct StateSeed<'a> {
+    automaton: &'a Automaton,
+    state: StateId,
+    scratch: &'a mut Scratch,
+}
+
+impl<'a> StateSeed<'a> {
+    /// A seed for the document's root.
+    pub fn root(automaton: &'a Automaton, scratch: &'a mut Scratch) -> Self {
+        scratch.results.clear();
+        scratch.hashes.clear();
+        StateSeed { automaton, state: automaton.root, scratch }
+    }
+}
+
+/// The result of the schema itself after a root seed ran.
+pub fn root_result(automaton: &Automaton, scratch: &Scratch) -> Tri {
+    scratch.results.get(automaton.root_position as usize).copied().unwrap_or(Tri::Unknown)
+}
+
+impl<'de> DeserializeSeed<'de> for StateSeed<'_> {
+    type Value = ();
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+
+impl StateSeed<'_> {
+    fn state(&self) -> &State {
+        &self.automaton.states[self.state]
+    }
+
+    /// Pushes the results of a scalar of type `kind`, judged by `check`.
+    fn scalar(self, kind: TypeMask, check: impl Fn(&Node) -> Tri) {
+        let state = &self.automaton.states[self.state];
+        let base = self.scratch.results.len();
+        for n in &state.nodes {
+            let node = &self.automaton.nodes[*n];
+            let r = match typed(node, kind) {
+                Some(r) => r,
+                None => check(node),
+            };
+            self.scratch.results.push(r);
+        }
+        finish(state, &mut self.scratch.results[base..]);
+    }
+
+    fn number(self, n: Number) {
+        let is_integer = n.is_i64() || n.is_u64() || n.as_f64().is_some_and(|f| f.fract() == 0.0);
+        let value = Value::Number(n);
+        self.scalar(if is_integer { INTEGER } else { NUMBER }, |node| {
+            let mut r = Tri::Valid;
+            if let Some(v) = &node.number {
+                if !v.is_valid(&value) {
+                    r = Tri::Invalid;
+                }
+            }
+            r.and(known(node, &value, Value::is_number))
+        });
+    }
+
+    fn string(self, s: &str) {
+        let needs_length = self.state().nodes.iter().any(|n| {
+            let node = &self.automaton.nodes[*n];
+            node.min_length.is_some() || node.max_length.is_some()
+        });
+        let length = if needs_length { s.chars().count() as u64 } else { 0 };
+        self.scalar(STRING, |node| {
+            if node.min_length.is_some_and(|m| length < m) || node.max_length.is_some_and(|m| length > m) {
+                return Tri::Invalid;
+            }
+            if !node.enums.iter().all(|list| list.iter().any(|v| v.as_str() == Some(s))) {
+                return Tri::Invalid;
+            }
+            for regex in &node.patterns {
+                match regex.is_match(s) {
+                    Ok(true) => {}
+                    Ok(false) => return Tri::Invalid,
+                    Err(_) => return Tri::Unknown, // a backtracking limit: jsonschema decides
+                }
+            }
+            if let Some(format) = &node.format {
+                if !format.is_valid(&Value::String(s.to_string())) {
+                    return Tri::Invalid;
+                }
+            }
+            match &node.known_values {
+                Some(values)
+                    if values.iter().any(Value::is_string) && !values.iter().any(|v| v.as_str() == Some(s)) =>
+                {
+                    Tri::Invalid
+                }
+                _ => Tri::Valid,
+            }
+        });
+    }
+
+    fn simple(self, kind: TypeMask, value: Value) {
+        self.scalar(kind, |node| {
+            if !node.enums.iter().all(|list| list.contains(&value)) {
+                return Tri::Invalid;
+            }
+            known(node, &value, |v| std::mem::discriminant(v) == std::mem::discriminant(&value))
+        });
+    }
+
+    /// Pushes the opening results of an object or array; returns the base.
+    fn open(&mut self, kind: TypeMask) -> usize {
+        let base = self.scratch.results.len();
+        let state = &self.automaton.states[self.state];
+        for n in &state.nodes {
+            let node = &self.automaton.nodes[*n];
+            let r = match typed(node, kind) {
+                Some(r) => r,
+                // `enum`/`const` with no container among their values (otherwise the node is unknown).
+                None if !node.enums.is_empty() => Tri::Invalid,
+                None => Tri::Valid,
+            };
+            self.scratch.results.push(r);
+        }
+        base
+    }
+
+    /// Judges a child value along `edge` (or skips it) and folds its results in.
+    fn child<T>(
+        automaton: &Automaton,
+        scratch: &mut Scratch,
+        base: usize,
+        edge: Option<&Edge>,
+        next: impl FnOnce(Option<StateSeed<'_>>) -> Result<T, ()>,
+    ) -> Result<T, ()> {
+        let Some(edge) = edge else { return next(None) };
+        let child_base = scratch.results.len();
+        let seed = StateSeed { automaton, state: edge.state, scratch: &mut *scratch };
+        let out = next(Some(seed))?;
+        if scratch.results.len() == child_base {
+            return Ok(out); // the end of an array: no value was judged
+        }
+        for (p, c) in &edge.links {
+            let r = scratch.results[child_base + *c as usize];
+            let slot = &mut scratch.results[base + *p as usize];
+            *slot = slot.and(r);
+        }
+        scratch.results.truncate(child_base);
+        Ok(out)
+    }
+}
+
+/// The verdict of `type` and of keywords unknown for `kind`, if they decide alone.
+fn typed(node: &Node, kind: TypeMask) -> Option<Tri> {
+    if node.types & kind == 0 {
+        Some(Tri::Invalid)
+    } else if node.unknown_for & kind != 0 {
+        Some(Tri::Unknown)
+    } else {
+        None
+    }
+}
+
+/// `x-accord-knownValues`: values of a kind the list holds must be in it.
+fn known(node: &Node, value: &Value, comparable: impl Fn(&Value) -> bool) -> Tri {
+    match &node.known_values {
+        Some(values) if values.iter().any(&comparable) && !values.contains(value) => Tri::Invalid,
+        _ => Tri::Valid,
+    }
+}
+
+/// Applicators, members first (the state's order): each node's result from its members'.
+fn finish(state: &State, results: &mut [Tri]) {
+    if state.cyclic {
+        results.iter_mut().for_each(|r| *r = Tri::Unknown);
+        return;
+    }
+    for (p, c) in state.combine.iter().enumerate() {
+        let mut r = results[p];
+        for m in &c.all_of {
+            r = r.and(results[*m as usize]);
+        }
+        if !c.any_of.is_empty() {
+            r = r.and(c.any_of.iter().map(|m| results[*m as usize]).min().unwrap_or(Tri::Invalid));
+        }
+        if !c.one_of.is_empty() {
+            let valid = c.one_of.iter().filter(|m| results[**m as usize] == Tri::Valid).count();
+            let unknown = c.one_of.iter().filter(|m| results[**m as usize] == Tri::Unknown).count();
+            let one = match (valid, unknown) {
+                (v, _) if v > 1 => Tri::Invalid,
+                (_, u) if u > 0 => Tri::Unknown,
+                (1, _) => Tri::Valid,
+                _ => Tri::Invalid,
+            };
+            r = r.and(one);
+        }
+        if let Some(m) = c.not {
+            r = r.and(results[m as usize].not());
+        }
+        if let Some((i, t, e)) = c.condition {
+            let branch = match results[i as usize] {
+                Tri::Valid => t.map_or(Tri::Valid, |t| results[t as usize]),
+                Tri::Invalid => e.map_or(Tri::Valid, |e| results[e as usize]),
+                Tri::Unknown => Tri::Unknown,
+            };
+            r = r.and(branch);
+        }
+        results[p] = r;
+    }
+}
+
+impl<'de> Visitor<'de> for StateSeed<'_> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a JSON value")
+    }
+
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<(), E> {
+        self.simple(BOOLEAN, Value::Bool(v));
+        Ok(())
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<(), E> {
+        self.simple(NULL, Value::Null);
+        Ok(())
+    }
+
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<(), E> {
+        self.number(v.into());
+        Ok(())
+    }
+
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<(), E> {
+        self.number(v.into());
+        Ok(())
+    }
+
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<(), E> {
+        match Number::from_f64(v) {
+            Some(n) => {
+                self.number(n);
+                Ok(())
+            }
+            None => Err(E::custom(ABANDON)),
+        }
+    }
+
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<(), E> {
+        self.string(v);
+        Ok(())
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(mut self, mut seq: A) -> Result<(), A::Error> {
+        let base = self.open(ARRAY);
+        let automaton = self.automaton;
+        let state = &automaton.states[self.state];
+        let mut count: u64 = 0;
+        let mut failure = None;
+        loop {
+            let edge = state.positions.get(count as usize).map_or(state.rest.as_ref(), Option::as_ref);
+            let step = StateSeed::child(automaton, self.scratch, base, edge, |seed| match seed {
+                Some(seed) => seq.next_element_seed(seed).map(|o| o.is_some()).map_err(|e| failure = Some(e)),
+                None => seq.next_element::<IgnoredAny>().map(|o| o.is_some()).map_err(|e| failure = Some(e)),
+            });
+            match step {
+                Ok(true) => count += 1,
+                Ok(false) => break,
+                Err(()) => return Err(failure.unwrap_or_else(|| de::Error::custom(ABANDON))),
+            }
+        }
+        for (p, n) in state.nodes.iter().enumerate() {
+            let node = &automaton.nodes[*n];
+            if node.min_items.is_some_and(|m| count < m) || node.max_items.is_some_and(|m| count > m) {
+                let slot = &mut self.scratch.results[base + p];
+                *slot = slot.and(Tri::Invalid);
+            }
+        }
+        settle(automaton, state, ARRAY, &mut self.scratch.results[base..]);
+        finish(state, &mut self.scratch.results[base..]);
+        Ok(())
+    }
+
+    fn visit_map<A: MapAccess<'de>>(mut self, mut map: A) -> Result<(), A::Error> {
+        let base = self.open(OBJECT);
+        let automaton = self.automaton;
+        let state = &automaton.states[self.state];
+        if state.too_many_keys {
+            for r in &mut self.scratch.results[base..] {
+                *r = (*r).max(Tri::Unknown);
+            }
+            while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+            finish(state, &mut self.scratch.results[base..]);
+            return Ok(());
+        }
+        let hash_base = self.scratch.hashes.len();
+        let mut seen: u128 = 0;
+        let mut count: u64 = 0;
+        while let Some(hit) = map.next_key_seed(KeySeed { state })? {
+            count += 1;
+            let edge = match hit {
+                Hit::Known(i) => {
+                    let key = &state.keys[i];
+                    let bit = 1u128 << key.bit;
+                    if seen & bit != 0 {
+                        return Err(de::Error::custom(ABANDON)); // a repeated name
+                    }
+                    seen |= bit;
+                    key.edge.as_ref()
+                }
+                Hit::Other(hash) => {
+                    if state.dedupe_other {
+                        self.scratch.hashes.push(hash);
+                    }
+                    state.other.as_ref()
+                }
+            };
+            let mut failure = None;
+            let step = StateSeed::child(automaton, self.scratch, base, edge, |seed| match seed {
+                Some(seed) => map.next_value_seed(seed).map_err(|e| failure = Some(e)),
+                None => map.next_value::<IgnoredAny>().map(|_| ()).map_err(|e| failure = Some(e)),
+            });
+            if step.is_err() {
+                return Err(failure.unwrap_or_else(|| de::Error::custom(ABANDON)));
+            }
+        }
+        let hashes = &mut self.scratch.hashes[hash_base..];
+        if hashes.len() > 1 {
+            hashes.sort_unstable();
+            if hashes.windows(2).any(|w| w[0] == w[1]) {
+                return Err(de::Error::custom(ABANDON)); // a repeated name (or a hash collision)
+            }
+        }
+        self.scratch.hashes.truncate(hash_base);
+        for (p, n) in state.nodes.iter().enumerate() {
+            let node = &automaton.nodes[*n];
+            let required = state.required[p];
+            let short = seen & required != required;
+            let counts =
+                node.min_properties.is_some_and(|m| count < m) || node.max_properties.is_some_and(|m| count > m);
+            if short || counts {
+                let slot = &mut self.scratch.results[base + p];
+                *slot = slot.and(Tri::Invalid);
+            }
+        }
+        settle(automaton, state, OBJECT, &mut self.scratch.results[base..]);
+        finish(state, &mut self.scratch.results[base..]);
+        Ok(())
+    }
+}
+
+/// A node that defers on `kind` defers whatever its children said: what it
+/// does not implement may change what they mean (`patternProperties` makes
+/// fewer names additional).
+fn settle(automaton: &Automaton, state: &State, kind: TypeMask, results: &mut [Tri]) {
+    for (p, n) in state.nodes.iter().enumerate() {
+        if typed(&automaton.nodes[*n], kind) == Some(Tri::Unknown) {
+            results[p] = Tri::Unknown;
+        }
+    }
+}
+
+/// A property name: one the state knows (by index), or another (by hash).
+enum Hit {
+    Known(usize),
+    Other(u64),
+}
+
+struct KeySeed<'a> {
+    state: &'a State,
+}
+
+impl<'de> DeserializeSeed<'de> for KeySeed<'_> {
+    type Value = Hit;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Hit, D::Error> {
+        deserializer.deserialize_str(self)
+    }
+}
+
+impl<'de> Visitor<'de> for KeySeed<'_> {
+    type Value = Hit;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a property name")
+    }
+
+    fn visit_str<E: de::Error>(self, name: &str) -> Result<Hit, E> {
+        let keys = &self.state.keys;
+        let found = if keys.len() <= 8 {
+            keys.iter().position(|k| &*k.name == name)
+        } else {
+            keys.binary_search_by(|k| (*k.name).cmp(name)).ok()
+        };
+        Ok(match found {
+            Some(i) => Hit::Known(i),
+            None => Hit::Other(fnv1a(name.as_bytes())),
+        })
+    }
+}
+
+/// FNV-1a: a collision only makes a pass defer, never pass.
+fn fnv1a(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, b| (h ^ u64::from(*b)).wrapping_mul(0x0000_0100_0000_01b3))
+}

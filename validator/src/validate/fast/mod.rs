@@ -1,0 +1,128 @@
+//! The fast path: judging a JSON document while it is parsed, without
+//! building it.
+//!
+//! Each schema is compiled once ([`compile`]) into an automaton of states
+//! (the schemas that apply to one value together) and nodes (one schema
+//! place each). [`FastValidator::check`] runs serde_json's parser over the
+//! text with a seed that follows the automaton: scalars are judged where the
+//! parser holds them, values no schema constrains are skipped, and no
+//! `serde_json::Value` is built.
+//!
+//! It is sound by construction: it answers [`Verdict::Valid`] only when every
+//! keyword met on the way is one it implements exactly, and otherwise
+//! [`Verdict::Invalid`] (an implemented keyword failed) or
+//! [`Verdict::Unknown`] (a keyword it does not implement, a repeated
+//! property name, or text that does not parse). Callers take only `Valid`
+//! on trust and send everything else to the full path, which gives the
+//! exact diagnostics. The keywords implemented exactly:
+//!
+//! - `type`, `enum`, `const` (scalars; lists holding objects or arrays
+//!   defer when the value is one);
+//! - `properties`, `required`, `additionalProperties`, `minProperties`,
+//!   `maxProperties`;
+//! - `minLength`, `maxLength` (characters), `pattern` (ECMA-262 translated
+//!   as jsonschema translates it, same engine), `format` (judged by
+//!   jsonschema itself, compiled from the keyword alone);
+//! - `minimum`, `maximum`, `exclusiveMinimum`, `exclusiveMaximum`,
+//!   `multipleOf` (judged by jsonschema on the number, which needs no
+//!   allocation);
+//! - `items`, `prefixItems`, `minItems`, `maxItems`;
+//! - `$ref`, `allOf`, `anyOf`, `oneOf`, `not`, `if`/`then`/`else`;
+//! - `x-accord-knownValues` (scalars).
+//!
+//! Deferred (to the full path) whenever a value reaches them:
+//! `patternProperties`, `propertyNames`, `dependentRequired`,
+//! `dependentSchemas`, `dependencies`, `unevaluatedProperties` (objects);
+//! `contains`, `uniqueItems`, `unevaluatedItems`, `additionalItems` (arrays);
+//! `content*` (strings); `$dynamicRef`, `$recursiveRef`,
+//! `x-accord-maxSerializedLength`, `x-accord-rules`, a `$schema` other than
+//! 2020-12 (all values). Schemas of other drafts get no fast path.
+
+mod compile;
+mod eval;
+
+pub use compile::NotCompiled;
+pub use eval::Tri as Verdict;
+
+use crate::catalog::Catalog;
+use compile::Automaton;
+use std::cell::RefCell;
+
+/// A set of JSON types, one bit each.
+pub type TypeMask = u8;
+/// `null`.
+pub const NULL: TypeMask = 1;
+/// `true`, `false`.
+pub const BOOLEAN: TypeMask = 2;
+/// A number with no fractional part.
+pub const INTEGER: TypeMask = 4;
+/// A number with a fractional part.
+pub const NUMBER: TypeMask = 8;
+/// A string.
+pub const STRING: TypeMask = 16;
+/// An array.
+pub const ARRAY: TypeMask = 32;
+/// An object.
+pub const OBJECT: TypeMask = 64;
+
+/// One schema compiled for the fast path.
+pub struct FastValidator {
+    automaton: Automaton,
+}
+
+impl std::fmt::Debug for FastValidator {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("FastValidator")
+            .field("nodes", &self.automaton.nodes.len())
+            .field("states", &self.automaton.states.len())
+            .finish()
+    }
+}
+
+thread_local! {
+    static SCRATCH: RefCell<eval::Scratch> = RefCell::new(eval::Scratch::default());
+}
+
+impl FastValidator {
+    /// Compiles the schema at `uri` of `catalog` (`format` asserted when `assert_formats`).
+    pub fn new(catalog: &Catalog, uri: &str, assert_formats: bool) -> Result<Self, NotCompiled> {
+        compile::compile(catalog, uri, assert_formats).map(|automaton| FastValidator { automaton })
+    }
+
+    /// Judges the JSON document `text`.
+    pub fn check(&self, text: &str) -> Verdict {
+        SCRATCH.with(|cell| {
+            let Ok(mut scratch) = cell.try_borrow_mut() else { return Verdict::Unknown };
+            let mut de = serde_json::Deserializer::from_str(text);
+            let seed = eval::StateSeed::root(&self.automaton, &mut scratch);
+            match serde::de::DeserializeSeed::deserialize(seed, &mut de).and_then(|()| de.end()) {
+                Ok(()) => eval::root_result(&self.automaton, &scratch),
+                Err(_) => Verdict::Unknown,
+            }
+        })
+    }
+
+    /// The keywords that make some schema place defer, with how many places each.
+    pub fn deferred_keywords(&self) -> Vec<(String, usize)> {
+        let mut counts: std::collections::BTreeMap<String, usize> = std::collections::BTreeMap::new();
+        for node in &self.automaton.nodes {
+            if let Some(k) = &node.unknown_because {
+                *counts.entry(k.clone()).or_default() += 1;
+            }
+        }
+        counts.into_iter().collect()
+    }
+
+    /// Whether every schema place uses only keywords the fast path
+    /// implements (then it never defers on a document that parses without
+    /// repeated property names).
+    pub fn covers_everything(&self) -> bool {
+        self.automaton.nodes.iter().all(|n| n.unknown_for == 0)
+            && self.automaton.states.iter().all(|s| !s.cyclic && !s.too_many_keys)
+    }
+
+    /// How many schema places and states the automaton has.
+    pub fn size(&self) -> (usize, usize) {
+        (self.automaton.nodes.len(), self.automaton.states.len())
+    }
+}
