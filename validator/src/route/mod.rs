@@ -51,9 +51,9 @@ impl<'c> Router<'c> {
         }
     }
 
-    /// The best-matching operation for `request`, if any. `body` is the parsed
-    /// request body, used for discriminators.
-    pub fn route(&self, request: &Message, body: Option<&Value>) -> Result<Route<'c>, Miss> {
+    /// The best-matching operation for `request`, if any. `body` gives the
+    /// parsed request body, asked for only when a candidate has a discriminator.
+    pub fn route<'b>(&self, request: &Message, body: &dyn Fn() -> Option<&'b Value>) -> Result<Route<'c>, Miss> {
         let mut miss = Miss::default();
         let (Some(method), Some(url)) = (request.method.as_deref(), request.url.as_deref()) else { return Err(miss) };
         let method = method.to_ascii_uppercase();
@@ -70,7 +70,7 @@ impl<'c> Router<'c> {
                 continue;
             };
             if let Some(d) = &op.discriminator {
-                if body.and_then(|b| b.pointer(&d.pointer)) != Some(&d.value) {
+                if body().and_then(|b| b.pointer(&d.pointer)) != Some(&d.value) {
                     continue;
                 }
             }
@@ -152,23 +152,23 @@ mod tests {
         let router = Router::new(&catalog);
         let msg = |m: &str, u: &str| Message { method: Some(m.into()), url: Some(u.into()), ..Message::default() };
         let r = router
-            .route(&msg("GET", "https://openapi.tuyaus.com/v1.0/mall/plugin/order/123?mall_code=a"), None)
+            .route(&msg("GET", "https://openapi.tuyaus.com/v1.0/mall/plugin/order/123?mall_code=a"), &|| None)
             .unwrap();
         assert_eq!(url_authority("https://u:p@h.example:8443/x"), Some("h.example:8443"));
-        let wrong = router.route(&msg("POST", "https://evil.example/chef/v1/oauth/api"), None).unwrap_err();
+        let wrong = router.route(&msg("POST", "https://evil.example/chef/v1/oauth/api"), &|| None).unwrap_err();
         assert_eq!(wrong.wrong_server.len(), 1, "right path, host no server allows");
         assert!(
-            router.route(&msg("POST", "https://accounts.xoxoday.com/v1/oauth/api"), None).is_err(),
+            router.route(&msg("POST", "https://accounts.xoxoday.com/v1/oauth/api"), &|| None).is_err(),
             "base path missing"
         );
         assert_eq!(r.operation.id, "tuya.queryOrderDetails");
         assert_eq!(r.path_params["order_id"], "123");
         let body = serde_json::json!({"query": "plumProAPI.mutation.getOrderDetails"});
-        let r = router.route(&msg("POST", "https://accounts.xoxoday.com/chef/v1/oauth/api"), Some(&body)).unwrap();
+        let r = router.route(&msg("POST", "https://accounts.xoxoday.com/chef/v1/oauth/api"), &|| Some(&body)).unwrap();
         assert_eq!(r.operation.id, "xoxoday.getOrderDetails");
         let other = serde_json::json!({"query": "plumProAPI.mutation.placeOrder"});
-        assert!(router.route(&msg("POST", "https://accounts.xoxoday.com/chef/v1/oauth/api"), Some(&other)).is_err());
-        assert!(router.route(&msg("GET", "/v2/pos/syncStore"), None).is_err());
-        assert_eq!(router.route(&msg("post", "/v2/pos/syncStore"), None).unwrap().operation.id, "dstore.syncStore");
+        assert!(router.route(&msg("POST", "https://accounts.xoxoday.com/chef/v1/oauth/api"), &|| Some(&other)).is_err());
+        assert!(router.route(&msg("GET", "/v2/pos/syncStore"), &|| None).is_err());
+        assert_eq!(router.route(&msg("post", "/v2/pos/syncStore"), &|| None).unwrap().operation.id, "dstore.syncStore");
     }
 }

@@ -1,6 +1,7 @@
 //! Compiling the catalog's schemas: one registry holding every document, and
 //! one validator per schema location, built once per run.
 
+use super::fast::FastValidator;
 use super::keywords;
 use crate::catalog::Catalog;
 use crate::error::CatalogError;
@@ -11,6 +12,16 @@ use std::collections::HashMap;
 /// Every validator the catalog's operations need, keyed by schema URI.
 pub struct CompiledSchemas {
     validators: HashMap<String, Validator>,
+    /// The fast path of each schema that has one.
+    fast: HashMap<String, FastValidator>,
+    /// Schemas without a fast path, and why.
+    slow: Vec<(String, String)>,
+}
+
+impl Default for CompiledSchemas {
+    fn default() -> Self {
+        CompiledSchemas { validators: HashMap::new(), fast: HashMap::new(), slow: Vec::new() }
+    }
 }
 
 impl std::fmt::Debug for CompiledSchemas {
@@ -69,7 +80,10 @@ impl CompiledSchemas {
             location: catalog.display_uri(uri),
             message: shown_message(catalog, &e),
         })?;
-        Ok(CompiledSchemas { validators: HashMap::from([(uri.to_string(), validator)]) })
+        let mut compiled =
+            CompiledSchemas { validators: HashMap::from([(uri.to_string(), validator)]), ..Self::default() };
+        compiled.add_fast(catalog, uri, assert_formats);
+        Ok(compiled)
     }
 
     /// Compiles every schema referenced by the catalog's operations.
@@ -84,15 +98,35 @@ impl CompiledSchemas {
         }
         uris.sort_unstable();
         uris.dedup();
-        let mut validators = HashMap::new();
+        let mut compiled = CompiledSchemas::default();
         for uri in uris {
             let validator = compile(catalog, uri, true).map_err(|e| CatalogError::Compile {
                 location: catalog.display_uri(uri),
                 message: shown_message(catalog, &e),
             })?;
-            validators.insert(uri.to_string(), validator);
+            compiled.validators.insert(uri.to_string(), validator);
+            compiled.add_fast(catalog, uri, true);
         }
-        Ok(CompiledSchemas { validators })
+        Ok(compiled)
+    }
+
+    fn add_fast(&mut self, catalog: &Catalog, uri: &str, assert_formats: bool) {
+        match FastValidator::new(catalog, uri, assert_formats) {
+            Ok(fast) => {
+                self.fast.insert(uri.to_string(), fast);
+            }
+            Err(why) => self.slow.push((catalog.display_uri(uri), why.0)),
+        }
+    }
+
+    /// The fast path for a schema URI, if it has one.
+    pub fn fast(&self, uri: &str) -> Option<&FastValidator> {
+        self.fast.get(uri)
+    }
+
+    /// Schemas without a fast path, and why (shown as files).
+    pub fn without_fast_path(&self) -> &[(String, String)] {
+        &self.slow
     }
 
     /// The validator for a schema URI.

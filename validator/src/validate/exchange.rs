@@ -98,10 +98,11 @@ impl Checker<'_> {
         op: &Operation,
         exchange: &Exchange,
         path_params: Option<&BTreeMap<String, String>>,
-        request_body: Option<&Value>,
+        request_body: &super::Lazy<'_>,
         out: &mut Vec<Diagnostic>,
     ) {
         let Some(set) = self.catalog().rules.exchanges.get(&op.location) else { return };
+        let request_body = request_body.value();
         let (Some(request), Some(response)) = (&exchange.request, &exchange.response) else {
             let mut d = site.diagnostic(
                 Severity::Note,

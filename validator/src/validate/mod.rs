@@ -148,7 +148,10 @@ impl<'c> Checker<'c> {
             d
         };
         let mut diags = Vec::new();
-        match parse_body(&body) {
+        let fast = self.schema_uri.as_deref().and_then(|u| self.compiled.fast(u));
+        let judged_valid = fast.is_some_and(|f| f.check(&body.text) == fast::Verdict::Valid);
+        match if judged_valid { Ok(Value::Null) } else { parse_body(&body) } {
+            _ if judged_valid => {}
             Ok(value) => self.report_errors(validator, &value, &body, &make, true, &mut diags),
             Err(BodyProblem { message, offset }) => {
                 let mut d = make(Severity::Error, "parse", format!("the document is not valid JSON: {message}"));
@@ -208,7 +211,7 @@ impl<'c> Checker<'c> {
 
     fn check_exchange(&self, file: &str, exchange: &Exchange) -> Outcome {
         let mut out = Outcome::default();
-        let request_body = exchange.request.as_ref().and_then(|r| r.body.as_ref()).map(parse_body);
+        let request_body = Lazy::new(exchange.request.as_ref().and_then(|r| r.body.as_ref()));
         let forced = self.options.operation.as_deref().or(exchange.operation.as_deref());
         let (operation, path_params) = match forced {
             Some(id) => match self.catalog.operation(id) {
@@ -235,9 +238,8 @@ impl<'c> Checker<'c> {
                 }
             },
             None => {
-                let parsed = request_body.as_ref().and_then(|b| b.as_ref().ok());
                 let routed = match &exchange.request {
-                    Some(r) => self.router.route(r, parsed),
+                    Some(r) => self.router.route(r, &|| request_body.value()),
                     None => Err(crate::route::Miss::default()),
                 };
                 match routed {
@@ -254,16 +256,14 @@ impl<'c> Checker<'c> {
             let site = Site { file, entry: exchange.index, operation: &operation.id, direction: Direction::Request };
             let mut diags = Vec::new();
             let checked =
-                self.check_request(&site, operation, request, path_params.as_ref(), request_body.as_ref(), &mut diags);
+                self.check_request(&site, operation, request, path_params.as_ref(), &request_body, &mut diags);
             if exchange.response.is_none() {
-                let parsed = request_body.as_ref().and_then(|b| b.as_ref().ok());
-                self.check_exchange_rules(&site, operation, exchange, path_params.as_ref(), parsed, &mut diags);
+                self.check_exchange_rules(&site, operation, exchange, path_params.as_ref(), &request_body, &mut diags);
             }
             out.tally(&site, diags, checked);
         }
         if let Some(capture) = self.catalog.rules.captures.get(&operation.location) {
-            let parsed = request_body.as_ref().and_then(|b| b.as_ref().ok());
-            out.facts = self.capture_facts(file, exchange, operation, capture, parsed);
+            out.facts = self.capture_facts(file, exchange, operation, capture, request_body.value());
         }
         if let Some(response) = &exchange.response {
             let site = Site { file, entry: exchange.index, operation: &operation.id, direction: Direction::Response };
@@ -274,8 +274,7 @@ impl<'c> Checker<'c> {
                 .and_then(|r| r.method.as_deref())
                 .is_some_and(|m| m.eq_ignore_ascii_case("HEAD"));
             let checked = self.check_response(&site, operation, response, head, &mut diags);
-            let parsed = request_body.as_ref().and_then(|b| b.as_ref().ok());
-            self.check_exchange_rules(&site, operation, exchange, path_params.as_ref(), parsed, &mut diags);
+            self.check_exchange_rules(&site, operation, exchange, path_params.as_ref(), &request_body, &mut diags);
             out.tally(&site, diags, checked);
         }
         out
@@ -312,7 +311,7 @@ impl<'c> Checker<'c> {
         op: &Operation,
         request: &Message,
         path_params: Option<&BTreeMap<String, String>>,
-        body: Option<&Result<Value, BodyProblem>>,
+        body: &Lazy<'_>,
         out: &mut Vec<Diagnostic>,
     ) -> bool {
         let carried = Carried::new(request.url.as_deref(), path_params, request.headers.as_deref());
@@ -502,8 +501,7 @@ impl<'c> Checker<'c> {
         }
         match &spec.body {
             Some(body_spec) if !head && status != 204 && status != 304 => {
-                let parsed = response.body.as_ref().map(parse_body);
-                self.check_body(site, body_spec, response, parsed.as_ref(), out)
+                self.check_body(site, body_spec, response, &Lazy::new(response.body.as_ref()), out)
             }
             _ => true,
         }
@@ -515,7 +513,7 @@ impl<'c> Checker<'c> {
         site: &Site<'_>,
         spec: &Body,
         message: &Message,
-        parsed: Option<&Result<Value, BodyProblem>>,
+        parsed: &Lazy<'_>,
         out: &mut Vec<Diagnostic>,
     ) -> bool {
         let direction = site.direction.as_str();
@@ -591,8 +589,15 @@ impl<'c> Checker<'c> {
                 format!("the {direction} body ({}) has no schema in the contract: not checked", media.name),
             );
         }
+        if kind == BodyKind::Json && !parsed.is_parsed() {
+            // The fast path: a body it judges valid needs no value and gives no finding.
+            let fast = media.schema_uri.as_deref().and_then(|u| self.compiled.fast(u));
+            if fast.is_some_and(|f| f.check(&body.text) == fast::Verdict::Valid) {
+                return true;
+            }
+        }
         let value = match kind {
-            BodyKind::Json => match parsed {
+            BodyKind::Json => match parsed.get() {
                 Some(Ok(v)) => v.clone(),
                 Some(Err(BodyProblem { message: m, offset })) => {
                     let mut d = site.diagnostic(
@@ -797,6 +802,34 @@ const MAX_SNIPPET_LINE: usize = 2048;
 pub struct BodyProblem {
     message: String,
     offset: usize,
+}
+
+/// A body parsed only when something needs its value: routing by a
+/// discriminator, rules, or a body the fast path did not judge valid.
+pub(crate) struct Lazy<'a> {
+    body: Option<&'a BodyText>,
+    value: std::cell::OnceCell<Result<Value, BodyProblem>>,
+}
+
+impl<'a> Lazy<'a> {
+    pub(crate) fn new(body: Option<&'a BodyText>) -> Self {
+        Lazy { body, value: std::cell::OnceCell::new() }
+    }
+
+    /// The parse, done on first use; `None` without a body.
+    pub(crate) fn get(&self) -> Option<&Result<Value, BodyProblem>> {
+        self.body.map(|b| self.value.get_or_init(|| parse_body(b)))
+    }
+
+    /// The value, if there is a body and it parses.
+    pub(crate) fn value(&self) -> Option<&Value> {
+        self.get()?.as_ref().ok()
+    }
+
+    /// Whether the body was parsed already.
+    pub(crate) fn is_parsed(&self) -> bool {
+        self.value.get().is_some()
+    }
 }
 
 fn parse_body(body: &BodyText) -> Result<Value, BodyProblem> {
