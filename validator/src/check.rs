@@ -252,6 +252,25 @@ fn check_stream(
         report.extend([d]);
         return report;
     }
+    let lines = options.kind == Some(InputKind::Ndjson)
+        || (options.kind.is_none()
+            && extension.is_some_and(|e| e.eq_ignore_ascii_case("ndjson") || e.eq_ignore_ascii_case("jsonl")));
+    if checker.schema_uri().is_some() && lines {
+        // Generic mode on JSON Lines: every line is one document.
+        let mut batch = Batch::new(checker, name, options, &mut report);
+        let result = capture::read_lines(reader, options.max_document(), &mut |line| {
+            batch.push(match line {
+                Ok(line) => Pending::Document(line),
+                Err(problem) => Pending::Item(Err(problem)),
+            })
+        });
+        batch.flush();
+        if let Err(e) = result {
+            report.summary.files = 0;
+            unreadable(&mut report, name, &e.to_string());
+        }
+        return report;
+    }
     if checker.schema_uri().is_some() {
         // Generic mode: every input is one JSON document.
         if let Some(container) = read_text(name, reader, options.max_document(), &mut report) {
@@ -272,7 +291,7 @@ fn check_stream(
     match kind {
         InputKind::Har => {
             let mut batch = Batch::new(checker, name, options, &mut report);
-            let result = capture::read_har(reader, &mut |item| batch.push(item));
+            let result = capture::read_har(reader, &mut |item| batch.push(Pending::Item(item)));
             batch.flush();
             if let Some(path) = path {
                 har_file_positions(path, options.max_document(), &mut report);
@@ -287,7 +306,13 @@ fn check_stream(
         }
         InputKind::Ndjson => {
             let mut batch = Batch::new(checker, name, options, &mut report);
-            let result = capture::read_ndjson(reader, options.max_document(), &mut |item| batch.push(item));
+            // Lines are split here and parsed by the threads that check them.
+            let result = capture::read_lines(reader, options.max_document(), &mut |line| {
+                batch.push(match line {
+                    Ok(line) => Pending::Line(line),
+                    Err(problem) => Pending::Item(Err(problem)),
+                })
+            });
             batch.flush();
             if let Err(e) = result {
                 report.summary.files = 0;
@@ -426,13 +451,21 @@ fn absorb(report: &mut Report, outcome: crate::validate::Outcome, record_cases: 
     report.extend(outcome.diagnostics);
 }
 
+/// What a reader hands a batch: an exchange (or a problem with one), an
+/// NDJSON line holding an envelope, or a JSON Lines document (generic mode).
+enum Pending {
+    Item(CaptureItem),
+    Line(capture::Line),
+    Document(capture::Line),
+}
+
 /// Collects exchanges of one file and checks them a batch at a time, in parallel.
 struct Batch<'a, 'c> {
     checker: &'a Checker<'c>,
     name: &'a str,
     options: &'a ReadOptions,
     report: &'a mut Report,
-    items: Vec<CaptureItem>,
+    items: Vec<Pending>,
 }
 
 impl<'a, 'c> Batch<'a, 'c> {
@@ -440,7 +473,7 @@ impl<'a, 'c> Batch<'a, 'c> {
         Batch { checker, name, options, report, items: Vec::with_capacity(BATCH) }
     }
 
-    fn push(&mut self, item: CaptureItem) {
+    fn push(&mut self, item: Pending) {
         self.items.push(item);
         if self.items.len() >= BATCH {
             self.flush();
@@ -450,20 +483,35 @@ impl<'a, 'c> Batch<'a, 'c> {
     fn flush(&mut self) {
         let items = std::mem::take(&mut self.items);
         let (checker, name) = (self.checker, self.name);
-        let outcomes: Vec<Result<crate::validate::Outcome, Box<Diagnostic>>> = items
+        let problem = |p: capture::EntryProblem| {
+            let mut d = Diagnostic::error("capture", p.message, name).with_entry(p.index);
+            d.line = p.line;
+            d.column = p.column;
+            d.position_in = p.line.map(|_| PositionBase::File);
+            Err(Box::new(d))
+        };
+        let outcomes: Vec<Option<Result<crate::validate::Outcome, Box<Diagnostic>>>> = items
             .into_par_iter()
-            .map(|item| match item {
-                Ok(exchange) => Ok(checker.check(name, &exchange)),
-                Err(p) => {
-                    let mut d = Diagnostic::error("capture", p.message, name).with_entry(p.index);
-                    d.line = p.line;
-                    d.column = p.column;
-                    d.position_in = p.line.map(|_| PositionBase::File);
-                    Err(Box::new(d))
-                }
+            .map(|item| {
+                let item = match item {
+                    Pending::Item(item) => item,
+                    Pending::Line(line) => line.read()?,
+                    Pending::Document(line) => {
+                        let (index, number) = (line.index, line.number());
+                        return match line.text() {
+                            Ok(Some(text)) => Some(Ok(checker.check_line(name, text, index, number))),
+                            Ok(None) => None,
+                            Err(p) => Some(problem(p)),
+                        };
+                    }
+                };
+                Some(match item {
+                    Ok(exchange) => Ok(checker.check(name, &exchange)),
+                    Err(p) => problem(p),
+                })
             })
             .collect();
-        for outcome in outcomes {
+        for outcome in outcomes.into_iter().flatten() {
             self.report.summary.exchanges += 1;
             match outcome {
                 Ok(o) => absorb(self.report, o, self.options.record_cases),

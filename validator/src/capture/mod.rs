@@ -13,7 +13,7 @@ mod ndjson;
 pub use detect::{InputKind, detect};
 pub use envelope::read_envelope;
 pub use har::read_har;
-pub use ndjson::read_ndjson;
+pub use ndjson::{Line, read_lines, read_ndjson};
 
 use std::sync::Arc;
 

@@ -167,7 +167,9 @@ mod tests {
         let r = router.route(&msg("POST", "https://accounts.xoxoday.com/chef/v1/oauth/api"), &|| Some(&body)).unwrap();
         assert_eq!(r.operation.id, "xoxoday.getOrderDetails");
         let other = serde_json::json!({"query": "plumProAPI.mutation.placeOrder"});
-        assert!(router.route(&msg("POST", "https://accounts.xoxoday.com/chef/v1/oauth/api"), &|| Some(&other)).is_err());
+        assert!(
+            router.route(&msg("POST", "https://accounts.xoxoday.com/chef/v1/oauth/api"), &|| Some(&other)).is_err()
+        );
         assert!(router.route(&msg("GET", "/v2/pos/syncStore"), &|| None).is_err());
         assert_eq!(router.route(&msg("post", "/v2/pos/syncStore"), &|| None).unwrap().operation.id, "dstore.syncStore");
     }

@@ -133,17 +133,27 @@ impl<'c> Checker<'c> {
 
     /// Generic mode: checks one whole document (a file's text) against the schema.
     pub fn check_document(&self, file: &str, text: std::sync::Arc<str>) -> Outcome {
+        self.document(file, text, None, 1)
+    }
+
+    /// Generic mode on JSON Lines: checks the document on line `line`
+    /// (entry `index`) of `file`; positions count in the file.
+    pub fn check_line(&self, file: &str, text: std::sync::Arc<str>, index: usize, line: usize) -> Outcome {
+        self.document(file, text, Some(index), line)
+    }
+
+    fn document(&self, file: &str, text: std::sync::Arc<str>, entry: Option<usize>, first_line: usize) -> Outcome {
         let mut out = Outcome::default();
         let Some(validator) = self.schema_uri.as_deref().and_then(|u| self.compiled.get(u)) else { return out };
         let offset = if text.starts_with('\u{feff}') { 3 } else { 0 };
         let body = BodyText {
-            text: std::sync::Arc::from(&text[offset..]),
-            embedded: Some(crate::capture::Embedded { container: text.clone(), offset, first_line: 1 }),
+            text: if offset == 0 { text.clone() } else { std::sync::Arc::from(&text[offset..]) },
+            embedded: Some(crate::capture::Embedded { container: text.clone(), offset, first_line }),
             decode_error: None,
             literal: None,
         };
         let make = |severity: Severity, code: &str, message: String| {
-            let mut d = Diagnostic::new(severity, code, message, file);
+            let mut d = Diagnostic::new(severity, code, message, file).with_entry(entry);
             d.part = Some(Part::Body);
             d
         };
@@ -167,7 +177,7 @@ impl<'c> Checker<'c> {
         } else {
             out.invalid = 1;
         }
-        out.cases.push(Case { file: file.to_string(), entry: None, operation: None, direction: None, valid });
+        out.cases.push(Case { file: file.to_string(), entry, operation: None, direction: None, valid });
         out.diagnostics = diags;
         out
     }
