@@ -13,14 +13,14 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 
 /// A fixture: operation, direction (`None` = request, `Some(status)` = response) and payload.
-struct Fixture {
-    file: PathBuf,
-    operation: String,
-    status: Option<u16>,
-    payload: Value,
+pub(crate) struct Fixture {
+    pub(crate) file: PathBuf,
+    pub(crate) operation: String,
+    pub(crate) status: Option<u16>,
+    pub(crate) payload: Value,
 }
 
-fn fixtures(kind: &str) -> Vec<Fixture> {
+pub(crate) fn fixtures(kind: &str) -> Vec<Fixture> {
     let mut out = Vec::new();
     let mut dirs: Vec<PathBuf> =
         std::fs::read_dir(repo_root().join("tests/fixtures")).unwrap().flatten().map(|e| e.path()).collect();
@@ -64,7 +64,7 @@ fn typed(f: &Fixture, text: &str) -> Result<Value, String> {
 }
 
 /// Every `maxLength` in the catalog: strings are mutated to each limit and one past it.
-fn length_limits() -> BTreeSet<u64> {
+pub(crate) fn length_limits() -> BTreeSet<u64> {
     let mut limits = BTreeSet::new();
     fn walk(v: &Value, limits: &mut BTreeSet<u64>) {
         match v {
@@ -104,7 +104,7 @@ fn pointers(v: &Value, at: String, out: &mut Vec<String>) {
 /// value swapped for each other JSON type, every string cut to each length
 /// limit and one past it, every string misspelt (last character dropped,
 /// case changed), and numbers moved off their value.
-fn variants(payload: &Value, limits: &BTreeSet<u64>) -> Vec<(String, Value)> {
+pub(crate) fn variants(payload: &Value, limits: &BTreeSet<u64>) -> Vec<(String, Value)> {
     let mut out = vec![("original".to_string(), payload.clone())];
     let mut ptrs = Vec::new();
     pointers(payload, String::new(), &mut ptrs);

@@ -2,6 +2,7 @@
 
 mod captures;
 mod codegen;
+mod fast_path;
 mod fixtures;
 mod generated_types;
 mod properties;

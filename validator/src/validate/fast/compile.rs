@@ -34,6 +34,8 @@ const MAX_KNOWN_KEYS: usize = 128;
 
 /// The compiled checks of one schema place.
 pub struct Node {
+    /// Where the schema is (`file#pointer`), for explanations.
+    pub place: String,
     /// Instance types the node accepts (`type`; all for no `type`, none for `false`).
     pub types: TypeMask,
     /// Instance types for which the node cannot be judged here.
@@ -87,6 +89,7 @@ pub struct Node {
 impl Node {
     fn new() -> Self {
         Node {
+            place: String::new(),
             types: ALL,
             unknown_for: 0,
             unknown_because: None,
@@ -177,6 +180,12 @@ pub struct State {
     pub cyclic: bool,
     /// Known property names, sorted.
     pub keys: Vec<Key>,
+    /// The names' open-addressing table: a key index per slot (`u16::MAX` for empty).
+    pub table: Vec<u16>,
+    /// Whether any node combines applicators (otherwise nothing to combine).
+    pub combines: bool,
+    /// Whether any node has a string length limit (count characters only then).
+    pub counts_characters: bool,
     /// Where other properties go (`additionalProperties`).
     pub other: Option<Edge>,
     /// Whether other property names must be checked for duplicates (they are
@@ -257,6 +266,7 @@ impl Builder<'_> {
     fn fill(&mut self, id: NodeId, location: &Location) {
         let value = self.catalog.root.get(location).cloned();
         let mut node = Node::new();
+        node.place = self.catalog.root.shown(location);
         if self.catalog.root.draft_at(location) != Draft::Draft202012 {
             // A resource of another draft (its own `$schema`): not read here at all.
             node.unknown(ALL, "$schema");
@@ -558,16 +568,53 @@ fn states(nodes: &[Node], root: NodeId) -> Result<(Vec<State>, StateId), NotComp
             })
             .collect();
         let state = &mut states[id];
+        state.combine = combine;
         state.dedupe_other = other.is_some() || counted;
+        state.table = key_table(&keys);
         state.keys = keys;
+        state.combines = state.cyclic
+            || state.combine.iter().any(|c| {
+                !c.all_of.is_empty()
+                    || !c.any_of.is_empty()
+                    || !c.one_of.is_empty()
+                    || c.not.is_some()
+                    || c.condition.is_some()
+            });
+        state.counts_characters =
+            state.nodes.iter().any(|n| nodes[*n].min_length.is_some() || nodes[*n].max_length.is_some());
         state.other = other;
         state.required = required;
         state.too_many_keys = too_many_keys;
         state.positions = positions;
         state.rest = rest;
-        state.combine = combine;
     }
     Ok((states, root_state))
+}
+
+/// The slot a property name hashes to in a table of `len` slots (a power of two).
+pub fn key_slot(name: &[u8], len: usize) -> usize {
+    let (first, last) = (name.first().copied().unwrap_or(0), name.last().copied().unwrap_or(0));
+    let middle = name.get(name.len() / 2).copied().unwrap_or(0);
+    let h = (name.len() as u32)
+        .wrapping_mul(0x9E37_79B1)
+        .wrapping_add(u32::from(first).wrapping_mul(0x85EB_CA77))
+        .wrapping_add(u32::from(middle).wrapping_mul(0xC2B2_AE3D))
+        .wrapping_add(u32::from(last).wrapping_mul(0x27D4_EB2F));
+    ((h ^ (h >> 15)) as usize) & (len - 1)
+}
+
+/// An open-addressing table of `keys` (linear probing, at most half full).
+fn key_table(keys: &[Key]) -> Vec<u16> {
+    let len = (keys.len() * 2).next_power_of_two().max(4);
+    let mut table = vec![u16::MAX; len];
+    for (i, key) in keys.iter().enumerate() {
+        let mut slot = key_slot(key.name.as_bytes(), len);
+        while table[slot] != u16::MAX {
+            slot = (slot + 1) & (len - 1);
+        }
+        table[slot] = i as u16;
+    }
+    table
 }
 
 type Intern<'a> =
@@ -637,6 +684,9 @@ fn ordered(nodes: &[Node], set: &[NodeId]) -> State {
         dedupe_other: false,
         required: Vec::new(),
         too_many_keys: false,
+        table: Vec::new(),
+        combines: false,
+        counts_characters: false,
         positions: Vec::new(),
         rest: None,
     }

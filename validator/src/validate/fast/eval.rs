@@ -48,10 +48,23 @@ impl Tri {
 pub struct Scratch {
     results: Vec<Tri>,
     hashes: Vec<u64>,
+    /// The first reason a node deferred, if one did.
+    pub deferred: Option<Defer>,
+}
+
+/// Why a node deferred.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Defer {
+    /// A keyword the fast path does not implement (on this node).
+    Keyword(usize),
+    /// A pattern hit the regex engine's backtracking limit.
+    RegexLimit,
+    /// More property names in one state than it tracks.
+    TooManyKeys,
 }
 
 /// The message of the error that abandons a pass.
-const ABANDON: &str = "accord fast path: abandoned";
+pub const ABANDON: &str = "accord fast path: abandoned";
 
 /// Judges one value of `state`, pushing its results onto `scratch.results`.
 pub struct StateSeed<'a> {
@@ -65,6 +78,7 @@ impl<'a> StateSeed<'a> {
     pub fn root(automaton: &'a Automaton, scratch: &'a mut Scratch) -> Self {
         scratch.results.clear();
         scratch.hashes.clear();
+        scratch.deferred = None;
         StateSeed { automaton, state: automaton.root, scratch }
     }
 }
@@ -97,6 +111,10 @@ impl StateSeed<'_> {
                 Some(r) => r,
                 None => check(node),
             };
+            if r == Tri::Unknown && self.scratch.deferred.is_none() {
+                let keyword = node.unknown_for & kind != 0;
+                self.scratch.deferred = Some(if keyword { Defer::Keyword(*n) } else { Defer::RegexLimit });
+            }
             self.scratch.results.push(r);
         }
         finish(state, &mut self.scratch.results[base..]);
@@ -117,11 +135,7 @@ impl StateSeed<'_> {
     }
 
     fn string(self, s: &str) {
-        let needs_length = self.state().nodes.iter().any(|n| {
-            let node = &self.automaton.nodes[*n];
-            node.min_length.is_some() || node.max_length.is_some()
-        });
-        let length = if needs_length { s.chars().count() as u64 } else { 0 };
+        let length = if self.state().counts_characters { s.chars().count() as u64 } else { 0 };
         self.scalar(STRING, |node| {
             if node.min_length.is_some_and(|m| length < m) || node.max_length.is_some_and(|m| length > m) {
                 return Tri::Invalid;
@@ -173,6 +187,9 @@ impl StateSeed<'_> {
                 None if !node.enums.is_empty() => Tri::Invalid,
                 None => Tri::Valid,
             };
+            if r == Tri::Unknown && self.scratch.deferred.is_none() {
+                self.scratch.deferred = Some(Defer::Keyword(*n));
+            }
             self.scratch.results.push(r);
         }
         base
@@ -224,6 +241,9 @@ fn known(node: &Node, value: &Value, comparable: impl Fn(&Value) -> bool) -> Tri
 
 /// Applicators, members first (the state's order): each node's result from its members'.
 fn finish(state: &State, results: &mut [Tri]) {
+    if !state.combines {
+        return;
+    }
     if state.cyclic {
         results.iter_mut().for_each(|r| *r = Tri::Unknown);
         return;
@@ -339,6 +359,7 @@ impl<'de> Visitor<'de> for StateSeed<'_> {
         let automaton = self.automaton;
         let state = &automaton.states[self.state];
         if state.too_many_keys {
+            self.scratch.deferred.get_or_insert(Defer::TooManyKeys);
             for r in &mut self.scratch.results[base..] {
                 *r = (*r).max(Tri::Unknown);
             }
@@ -439,12 +460,22 @@ impl<'de> Visitor<'de> for KeySeed<'_> {
     }
 
     fn visit_str<E: de::Error>(self, name: &str) -> Result<Hit, E> {
-        let keys = &self.state.keys;
-        let found = if keys.len() <= 8 {
-            keys.iter().position(|k| &*k.name == name)
-        } else {
-            keys.binary_search_by(|k| (*k.name).cmp(name)).ok()
-        };
+        let (keys, table) = (&self.state.keys, &self.state.table);
+        let mut found = None;
+        if !table.is_empty() {
+            let mut slot = super::compile::key_slot(name.as_bytes(), table.len());
+            loop {
+                let i = table[slot];
+                if i == u16::MAX {
+                    break;
+                }
+                if *keys[i as usize].name == *name {
+                    found = Some(i as usize);
+                    break;
+                }
+                slot = (slot + 1) & (table.len() - 1);
+            }
+        }
         Ok(match found {
             Some(i) => Hit::Known(i),
             None => Hit::Other(fnv1a(name.as_bytes())),

@@ -91,14 +91,49 @@ impl FastValidator {
 
     /// Judges the JSON document `text`.
     pub fn check(&self, text: &str) -> Verdict {
+        self.judge(text, false).0
+    }
+
+    /// Judges `text`, and when the verdict is [`Verdict::Unknown`] says why:
+    /// the keyword that deferred and where it is, a repeated property name,
+    /// or text that does not parse. For tests and coverage reports.
+    pub fn explain(&self, text: &str) -> (Verdict, Option<String>) {
+        self.judge(text, true)
+    }
+
+    fn judge(&self, text: &str, explain: bool) -> (Verdict, Option<String>) {
         SCRATCH.with(|cell| {
-            let Ok(mut scratch) = cell.try_borrow_mut() else { return Verdict::Unknown };
+            let Ok(mut scratch) = cell.try_borrow_mut() else { return (Verdict::Unknown, None) };
             let mut de = serde_json::Deserializer::from_str(text);
             let seed = eval::StateSeed::root(&self.automaton, &mut scratch);
-            match serde::de::DeserializeSeed::deserialize(seed, &mut de).and_then(|()| de.end()) {
+            let verdict = match serde::de::DeserializeSeed::deserialize(seed, &mut de).and_then(|()| de.end()) {
                 Ok(()) => eval::root_result(&self.automaton, &scratch),
+                Err(e) if explain => {
+                    let why = if e.to_string().contains(eval::ABANDON) {
+                        "a repeated property name"
+                    } else {
+                        "the text does not parse"
+                    };
+                    return (Verdict::Unknown, Some(why.to_string()));
+                }
                 Err(_) => Verdict::Unknown,
+            };
+            if verdict != Verdict::Unknown || !explain {
+                return (verdict, None);
             }
+            let why = match scratch.deferred {
+                Some(eval::Defer::Keyword(n)) => {
+                    let node = &self.automaton.nodes[n];
+                    format!("`{}` at {}", node.unknown_because.as_deref().unwrap_or("?"), node.place)
+                }
+                Some(eval::Defer::RegexLimit) => "a pattern's backtracking limit".to_string(),
+                None if self.automaton.states.iter().any(|s| s.cyclic) => {
+                    "applicators that loop at one place".to_string()
+                }
+                Some(eval::Defer::TooManyKeys) => "more property names than one state tracks".to_string(),
+                None => "no reason recorded".to_string(),
+            };
+            (verdict, Some(why))
         })
     }
 
