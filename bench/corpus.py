@@ -124,7 +124,8 @@ with open(os.path.join(out, "valid.jsonl"), "w") as vj, open(os.path.join(out, "
             entries.append({
                 "startedDateTime": "2026-11-27T00:00:00Z", "time": 1,
                 "request": {"method": "GET", "url": f"https://openapi.tuyaus.com/v1.0/mall/plugin/order/{i}?mall_code=m&shop_code=s&user_id=u",
-                            "httpVersion": "HTTP/1.1", "headers": [], "queryString": [], "cookies": [], "headersSize": -1, "bodySize": 0},
+                            "httpVersion": "HTTP/1.1", "queryString": [],
+                            "headers": [{"name": n, "value": v} for n, v in [("client_id", "c1"), ("access_token", "tok"), ("sign", "0123456789abcdef" * 4), ("t", "1662019200000"), ("sign_method", "HMAC-SHA256")]], "cookies": [], "headersSize": -1, "bodySize": 0},
                 "response": {"status": 200, "statusText": "OK", "httpVersion": "HTTP/1.1", "cookies": [],
                              "headers": [{"name": "Content-Type", "value": "application/json"}],
                              "content": {"size": len(body), "mimeType": "application/json", "text": body},
@@ -133,10 +134,11 @@ with open(os.path.join(out, "valid.jsonl"), "w") as vj, open(os.path.join(out, "
             })
     json.dump({"log": {"version": "1.2", "creator": {"name": "accord-bench", "version": "1"}, "entries": entries}},
               open(os.path.join(out, "valid.har"), "w"))
-# The HAR's bodies alone, for the HAR-against-NDJSON comparison on the same exchanges.
-with open(os.path.join(out, "valid.ndjson")) as src, open(os.path.join(out, "har-same.ndjson"), "w") as dst:
-    for i, line in enumerate(src):
-        if i >= 30_000:
-            break
-        dst.write(line)
+# The HAR's exchanges as NDJSON envelopes (same requests, headers and bodies).
+with open(os.path.join(out, "har-same.ndjson"), "w") as dst:
+    for e in entries:
+        request = {"method": e["request"]["method"], "url": e["request"]["url"],
+                   "headers": {h["name"]: h["value"] for h in e["request"]["headers"]}}
+        dst.write('{"request":' + json.dumps(request, separators=(",", ":")) + ',"response":{"status":200,'
+                  '"headers":{"Content-Type":"application/json"},"body":' + e["response"]["content"]["text"] + "}}\n")
 print(f"{count} documents in {out}")

@@ -81,6 +81,8 @@ impl<R: Read> Read for CountingReader<'_, R> {
 }
 
 const BATCH: usize = 256;
+/// Lines handed over at a time by the reading thread (and checked in one batch).
+const LINE_BATCH: usize = 1024;
 const WALKED_EXTENSIONS: &[&str] = &["json", "har", "ndjson", "jsonl"];
 
 /// Checks every input (files, directories, or `-` for stdin) and returns the report.
@@ -252,18 +254,13 @@ fn check_stream(
         report.extend([d]);
         return report;
     }
-    let lines = options.kind == Some(InputKind::Ndjson)
+    let json_lines = options.kind == Some(InputKind::Ndjson)
         || (options.kind.is_none()
             && extension.is_some_and(|e| e.eq_ignore_ascii_case("ndjson") || e.eq_ignore_ascii_case("jsonl")));
-    if checker.schema_uri().is_some() && lines {
+    if checker.schema_uri().is_some() && json_lines {
         // Generic mode on JSON Lines: every line is one document.
         let mut batch = Batch::new(checker, name, options, &mut report);
-        let result = capture::read_lines(reader, options.max_document(), &mut |line| {
-            batch.push(match line {
-                Ok(line) => Pending::Document(line),
-                Err(problem) => Pending::Item(Err(problem)),
-            })
-        });
+        let result = lines(reader, options.max_document(), &mut batch, Pending::Document);
         batch.flush();
         if let Err(e) = result {
             report.summary.files = 0;
@@ -291,7 +288,8 @@ fn check_stream(
     match kind {
         InputKind::Har => {
             let mut batch = Batch::new(checker, name, options, &mut report);
-            let result = capture::read_har(reader, &mut |item| batch.push(Pending::Item(item)));
+            // Entries are only delimited here; the threads that check them convert them.
+            let result = capture::read_har_entries(reader, &mut |entry| batch.push(Pending::Har(entry)));
             batch.flush();
             if let Some(path) = path {
                 har_file_positions(path, options.max_document(), &mut report);
@@ -306,13 +304,7 @@ fn check_stream(
         }
         InputKind::Ndjson => {
             let mut batch = Batch::new(checker, name, options, &mut report);
-            // Lines are split here and parsed by the threads that check them.
-            let result = capture::read_lines(reader, options.max_document(), &mut |line| {
-                batch.push(match line {
-                    Ok(line) => Pending::Line(line),
-                    Err(problem) => Pending::Item(Err(problem)),
-                })
-            });
+            let result = lines(reader, options.max_document(), &mut batch, Pending::Line);
             batch.flush();
             if let Err(e) = result {
                 report.summary.files = 0;
@@ -451,10 +443,52 @@ fn absorb(report: &mut Report, outcome: crate::validate::Outcome, record_cases: 
     report.extend(outcome.diagnostics);
 }
 
+/// Splits `reader` into lines for `batch`; each line becomes `make(line)`.
+///
+/// Lines are only split here: they are parsed by the threads that check them.
+/// With more than one thread, a reading thread splits the next lines while
+/// the batch before them is checked.
+fn lines<R: BufRead + Send>(
+    reader: R,
+    max_line: u64,
+    batch: &mut Batch<'_, '_>,
+    make: fn(capture::Line) -> Pending,
+) -> std::io::Result<()> {
+    let pending = |line: Result<capture::Line, capture::EntryProblem>| match line {
+        Ok(line) => make(line),
+        Err(problem) => Pending::Item(Err(problem)),
+    };
+    if rayon::current_num_threads() < 2 {
+        return capture::read_lines(reader, max_line, &mut |line| batch.push(pending(line)));
+    }
+    std::thread::scope(|scope| {
+        let (sender, receiver) = std::sync::mpsc::sync_channel::<Vec<_>>(2);
+        let splitter = scope.spawn(move || {
+            let mut chunk = Vec::with_capacity(LINE_BATCH);
+            let result = capture::read_lines(reader, max_line, &mut |line| {
+                chunk.push(line);
+                if chunk.len() >= LINE_BATCH {
+                    // The receiver only goes away when checking stops early; then so does reading.
+                    let _ = sender.send(std::mem::replace(&mut chunk, Vec::with_capacity(LINE_BATCH)));
+                }
+            });
+            let _ = sender.send(chunk);
+            result
+        });
+        for chunk in receiver {
+            for line in chunk {
+                batch.push(pending(line));
+            }
+        }
+        splitter.join().unwrap_or_else(|_| Err(std::io::Error::other("the line reader stopped")))
+    })
+}
+
 /// What a reader hands a batch: an exchange (or a problem with one), an
 /// NDJSON line holding an envelope, or a JSON Lines document (generic mode).
 enum Pending {
     Item(CaptureItem),
+    Har(capture::HarEntryText),
     Line(capture::Line),
     Document(capture::Line),
 }
@@ -470,12 +504,13 @@ struct Batch<'a, 'c> {
 
 impl<'a, 'c> Batch<'a, 'c> {
     fn new(checker: &'a Checker<'c>, name: &'a str, options: &'a ReadOptions, report: &'a mut Report) -> Self {
-        Batch { checker, name, options, report, items: Vec::with_capacity(BATCH) }
+        Batch { checker, name, options, report, items: Vec::with_capacity(LINE_BATCH) }
     }
 
     fn push(&mut self, item: Pending) {
+        let full = if matches!(item, Pending::Item(_) | Pending::Har(_)) { BATCH } else { LINE_BATCH };
         self.items.push(item);
-        if self.items.len() >= BATCH {
+        if self.items.len() >= full {
             self.flush();
         }
     }
@@ -495,6 +530,7 @@ impl<'a, 'c> Batch<'a, 'c> {
             .map(|item| {
                 let item = match item {
                     Pending::Item(item) => item,
+                    Pending::Har(entry) => entry.read(),
                     Pending::Line(line) => line.read()?,
                     Pending::Document(line) => {
                         let (index, number) = (line.index, line.number());

@@ -142,14 +142,43 @@ pub fn literal_offset(literal: &str, line: usize, column: usize) -> usize {
 #[derive(Debug, Clone)]
 pub struct LineIndex {
     starts: Vec<usize>,
+    /// For texts with a line longer than [`CHECKPOINT`] bytes (a HAR written
+    /// on one line): characters before each checkpoint's byte offset, so a
+    /// column is counted from the nearest checkpoint, not from the line's start.
+    checkpoints: Vec<(usize, usize)>,
 }
+
+/// Bytes between column checkpoints.
+const CHECKPOINT: usize = 1 << 16;
 
 impl LineIndex {
     /// Indexes the line starts of `text`.
     pub fn new(text: &str) -> Self {
         let mut starts = vec![0];
         starts.extend(memchr_newlines(text.as_bytes()));
-        LineIndex { starts }
+        let long =
+            starts.windows(2).any(|w| w[1] - w[0] > CHECKPOINT) || text.len() - starts[starts.len() - 1] > CHECKPOINT;
+        let mut checkpoints = Vec::new();
+        if long {
+            let (mut at, mut chars) = (0usize, 0usize);
+            while at < text.len() {
+                let mut next = (at + CHECKPOINT).min(text.len());
+                while !text.is_char_boundary(next) {
+                    next += 1;
+                }
+                chars += text[at..next].chars().count();
+                at = next;
+                checkpoints.push((at, chars));
+            }
+        }
+        LineIndex { starts, checkpoints }
+    }
+
+    /// Characters in `text[..offset]` (`offset` on a character boundary), from the nearest checkpoint.
+    fn chars_before(&self, text: &str, offset: usize) -> usize {
+        let k = self.checkpoints.partition_point(|&(at, _)| at <= offset);
+        let (at, chars) = if k == 0 { (0, 0) } else { self.checkpoints[k - 1] };
+        chars + text.get(at..offset).map_or(offset - at, |s| s.chars().count())
     }
 
     /// 1-based `(line, column)` of byte `offset`; the column counts characters.
@@ -157,7 +186,11 @@ impl LineIndex {
         let offset = offset.min(text.len());
         let line = self.starts.partition_point(|&s| s <= offset) - 1;
         let start = self.starts[line];
-        let column = text.get(start..offset).map_or(offset - start, |s| s.chars().count()) + 1;
+        let column = if self.checkpoints.is_empty() || !text.is_char_boundary(offset) {
+            text.get(start..offset).map_or(offset - start, |s| s.chars().count()) + 1
+        } else {
+            self.chars_before(text, offset) - self.chars_before(text, start) + 1
+        };
         (line + 1, column)
     }
 
@@ -179,6 +212,21 @@ fn memchr_newlines(bytes: &[u8]) -> impl Iterator<Item = usize> + '_ {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn columns_on_a_long_line_count_characters_from_checkpoints() {
+        // One line of 300,000 bytes with multi-byte characters across checkpoint borders.
+        let text: String =
+            (0..100_000).map(|i| if i % 7 == 0 { 'é' } else { 'a' }).collect::<String>() + "\nb" + &"😀".repeat(40_000);
+        let index = LineIndex::new(&text);
+        assert!(!index.checkpoints.is_empty());
+        for offset in [0, 1, 65_535, 65_536, 65_537, 114_285, text.len() - 4, text.len()] {
+            let offset = (offset..).find(|o| text.is_char_boundary(*o)).unwrap();
+            let line_start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
+            let expected = (text[..offset].matches('\n').count() + 1, text[line_start..offset].chars().count() + 1);
+            assert_eq!(index.line_col(&text, offset), expected, "offset {offset}");
+        }
+    }
 
     #[test]
     fn maps_decoded_positions_into_a_literal() {

@@ -62,6 +62,28 @@ impl HarContent {
 /// an [`EntryProblem`] and reading goes on; a document that is not HAR at all,
 /// or is truncated, is a [`FormatError`] with its line and column.
 pub fn read_har(reader: impl Read, sink: &mut dyn FnMut(CaptureItem)) -> Result<(), FormatError> {
+    read_har_entries(reader, &mut |entry| sink(entry.read()))
+}
+
+/// One HAR entry's text, not converted yet: the reading thread only finds
+/// where each entry ends, and whichever thread checks it converts it.
+#[derive(Debug)]
+pub struct HarEntryText {
+    /// 0-based entry index.
+    pub index: usize,
+    /// The entry's JSON text.
+    pub raw: Box<RawValue>,
+}
+
+impl HarEntryText {
+    /// The exchange the entry holds, or the problem with it.
+    pub fn read(self) -> CaptureItem {
+        convert(self.index, self.raw.get())
+    }
+}
+
+/// [`read_har`], handing over each entry's text unconverted.
+pub fn read_har_entries(reader: impl Read, sink: &mut dyn FnMut(HarEntryText)) -> Result<(), FormatError> {
     let mut de = serde_json::Deserializer::from_reader(std::io::BufReader::with_capacity(1 << 16, reader));
     let mut state = State { sink, next: 0, saw_entries: false };
     Root { state: &mut state }.deserialize(&mut de).map_err(|e| FormatError::from_json("not a valid HAR file", &e))?;
@@ -77,7 +99,7 @@ pub fn read_har(reader: impl Read, sink: &mut dyn FnMut(CaptureItem)) -> Result<
 }
 
 struct State<'s> {
-    sink: &'s mut dyn FnMut(CaptureItem),
+    sink: &'s mut dyn FnMut(HarEntryText),
     next: usize,
     saw_entries: bool,
 }
@@ -161,8 +183,7 @@ impl<'de> Visitor<'de> for Entries<'_, '_> {
         while let Some(raw) = seq.next_element::<Box<RawValue>>()? {
             let index = self.state.next;
             self.state.next += 1;
-            let item = convert(index, raw.get());
-            (self.state.sink)(item);
+            (self.state.sink)(HarEntryText { index, raw });
         }
         Ok(())
     }

@@ -24,13 +24,30 @@ pub fn anchor_all(
     har: bool,
     diagnostics: &mut [Diagnostic],
 ) {
+    anchor_all_indexed(container, offset, text, first_line, har, None, diagnostics);
+}
+
+/// [`anchor_all`] with the line index of `container` already built (a HAR
+/// file's, shared by all its entries, so placing each finding costs no pass over the file).
+pub fn anchor_all_indexed(
+    container: &str,
+    offset: usize,
+    text: &str,
+    first_line: usize,
+    har: bool,
+    shared: Option<&LineIndex>,
+    diagnostics: &mut [Diagnostic],
+) {
     let mut parsed: Option<Option<Value>> = None;
-    let mut index: Option<LineIndex> = None;
+    let mut own: Option<LineIndex> = None;
     for d in diagnostics.iter_mut().filter(|d| needs_anchor(d)) {
         let value = parsed.get_or_insert_with(|| serde_json::from_str(text).ok());
         let Some(value) = value.as_ref() else { return };
         let Some(at) = anchors(d, har, value).into_iter().find_map(|p| locate_pointer(text, &p)) else { continue };
-        let index = index.get_or_insert_with(|| LineIndex::new(container));
+        let index = match shared {
+            Some(index) => index,
+            None => own.get_or_insert_with(|| LineIndex::new(container)),
+        };
         let (line, column) = index.line_col(container, offset + at.0);
         d.line = Some(line + first_line - 1);
         d.column = Some(column);

@@ -24,7 +24,8 @@ pub fn place_in_har(text: &str, diagnostics: &mut [Diagnostic]) {
     for d in diagnostics.iter_mut().filter(|d| needs_har_position(d)) {
         if d.line.is_none() {
             if let Some(&(start, end)) = d.entry.and_then(|e| entries.get(e)) {
-                super::anchor_all(text, start, &text[start..end], 1, true, std::slice::from_mut(d));
+                let d = std::slice::from_mut(d);
+                super::capture_position::anchor_all_indexed(text, start, &text[start..end], 1, true, Some(&index), d);
             }
             continue;
         }

@@ -180,8 +180,8 @@ pub struct State {
     pub cyclic: bool,
     /// Known property names, sorted.
     pub keys: Vec<Key>,
-    /// The names' open-addressing table: a key index per slot (`u16::MAX` for empty).
-    pub table: Vec<u16>,
+    /// The names' open-addressing table: hash and key index per slot (`u16::MAX` for empty).
+    pub table: Vec<(u64, u16)>,
     /// Whether any node combines applicators (otherwise nothing to combine).
     pub combines: bool,
     /// Whether any node has a string length limit (count characters only then).
@@ -591,28 +591,33 @@ fn states(nodes: &[Node], root: NodeId) -> Result<(Vec<State>, StateId), NotComp
     Ok((states, root_state))
 }
 
-/// The slot a property name hashes to in a table of `len` slots (a power of two).
-pub fn key_slot(name: &[u8], len: usize) -> usize {
-    let (first, last) = (name.first().copied().unwrap_or(0), name.last().copied().unwrap_or(0));
-    let middle = name.get(name.len() / 2).copied().unwrap_or(0);
-    let h = (name.len() as u32)
-        .wrapping_mul(0x9E37_79B1)
-        .wrapping_add(u32::from(first).wrapping_mul(0x85EB_CA77))
-        .wrapping_add(u32::from(middle).wrapping_mul(0xC2B2_AE3D))
-        .wrapping_add(u32::from(last).wrapping_mul(0x27D4_EB2F));
-    ((h ^ (h >> 15)) as usize) & (len - 1)
+/// A property name's 64-bit hash: its length and its first and last eight
+/// bytes, mixed. The table keeps it, so a probe compares names only on a match.
+pub fn key_hash(name: &[u8]) -> u64 {
+    let word = |bytes: &[u8]| -> u64 {
+        let mut w = [0u8; 8];
+        w[..bytes.len()].copy_from_slice(bytes);
+        u64::from_le_bytes(w)
+    };
+    let n = name.len();
+    let (head, tail) = if n >= 8 { (word(&name[..8]), word(&name[n - 8..])) } else { (word(name), 0) };
+    let h = (head ^ 0x9E37_79B9_7F4A_7C15).wrapping_mul(0xBF58_476D_1CE4_E5B9)
+        ^ (tail ^ n as u64).wrapping_mul(0x94D0_49BB_1331_11EB);
+    h ^ (h >> 31)
 }
 
-/// An open-addressing table of `keys` (linear probing, at most half full).
-fn key_table(keys: &[Key]) -> Vec<u16> {
+/// An open-addressing table of `keys` (linear probing, at most half full):
+/// per slot the name's hash and index (`u16::MAX` for empty).
+fn key_table(keys: &[Key]) -> Vec<(u64, u16)> {
     let len = (keys.len() * 2).next_power_of_two().max(4);
-    let mut table = vec![u16::MAX; len];
+    let mut table = vec![(0, u16::MAX); len];
     for (i, key) in keys.iter().enumerate() {
-        let mut slot = key_slot(key.name.as_bytes(), len);
-        while table[slot] != u16::MAX {
+        let hash = key_hash(key.name.as_bytes());
+        let mut slot = hash as usize & (len - 1);
+        while table[slot].1 != u16::MAX {
             slot = (slot + 1) & (len - 1);
         }
-        table[slot] = i as u16;
+        table[slot] = (hash, i as u16);
     }
     table
 }

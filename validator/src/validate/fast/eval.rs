@@ -384,7 +384,7 @@ impl<'de> Visitor<'de> for StateSeed<'_> {
                 }
                 Hit::Other(hash) => {
                     if state.dedupe_other {
-                        self.scratch.hashes.push(hash);
+                        self.scratch.hashes.push(hash); // a collision only makes the pass defer
                     }
                     state.other.as_ref()
                 }
@@ -462,14 +462,15 @@ impl<'de> Visitor<'de> for KeySeed<'_> {
     fn visit_str<E: de::Error>(self, name: &str) -> Result<Hit, E> {
         let (keys, table) = (&self.state.keys, &self.state.table);
         let mut found = None;
+        let hash = super::compile::key_hash(name.as_bytes());
         if !table.is_empty() {
-            let mut slot = super::compile::key_slot(name.as_bytes(), table.len());
+            let mut slot = hash as usize & (table.len() - 1);
             loop {
-                let i = table[slot];
+                let (h, i) = table[slot];
                 if i == u16::MAX {
                     break;
                 }
-                if *keys[i as usize].name == *name {
+                if h == hash && same(keys[i as usize].name.as_bytes(), name.as_bytes()) {
                     found = Some(i as usize);
                     break;
                 }
@@ -478,12 +479,12 @@ impl<'de> Visitor<'de> for KeySeed<'_> {
         }
         Ok(match found {
             Some(i) => Hit::Known(i),
-            None => Hit::Other(fnv1a(name.as_bytes())),
+            None => Hit::Other(hash),
         })
     }
 }
 
-/// FNV-1a: a collision only makes a pass defer, never pass.
-fn fnv1a(bytes: &[u8]) -> u64 {
-    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, b| (h ^ u64::from(*b)).wrapping_mul(0x0000_0100_0000_01b3))
+/// Byte equality, inline for short names (a library call costs more than the compare).
+fn same(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && if a.len() <= 16 { a.iter().zip(b).all(|(x, y)| x == y) } else { a == b }
 }
