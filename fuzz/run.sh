@@ -14,7 +14,7 @@ export RUSTC_BOOTSTRAP=1
 command -v cargo-fuzz >/dev/null || cargo install cargo-fuzz --locked --version 0.13.2
 seeds="$(mktemp -d)"
 trap 'rm -rf "$seeds"' EXIT
-mkdir -p "$seeds/har" "$seeds/ndjson" "$seeds/envelope" "$seeds/locate" "$seeds/pipeline"
+mkdir -p "$seeds/har" "$seeds/ndjson" "$seeds/envelope" "$seeds/locate" "$seeds/pipeline" "$seeds/fast"
 for f in examples/captures/*.har tests/fixtures/captures/*.har; do cp "$f" "$seeds/har/"; done
 for f in examples/captures/*.ndjson tests/fixtures/captures/*.ndjson; do cp "$f" "$seeds/ndjson/"; done
 i=0
@@ -27,6 +27,12 @@ done
 for f in "$seeds"/har/*; do { printf '\x00'; cat "$f"; } > "$seeds/pipeline/har-$(basename "$f")"; done
 for f in "$seeds"/ndjson/*; do { printf '\x01'; cat "$f"; } > "$seeds/pipeline/ndjson-$(basename "$f")"; done
 for f in "$seeds"/envelope/*; do { printf '\x02'; cat "$f"; } > "$seeds/pipeline/json-$(basename "$f")"; done
+# fast_path: first byte picks the schema; the fixtures' bodies, each against a few schemas.
+i=0
+for f in tests/fixtures/*/*/*.json; do
+  i=$((i + 1))
+  for k in 0 1 2 3 4 5 6 7; do { printf "\\x0$k"; cat "$f"; } > "$seeds/fast/$i-$k"; done
+done
 run() {
   local target="$1" seed="$2"
   mkdir -p "fuzz/corpus/$target"
@@ -39,4 +45,5 @@ run capture_ndjson ndjson
 run capture_envelope envelope
 run locate locate
 run check_pipeline pipeline
+run fast_path fast
 echo "fuzzing: all targets ran ${SECONDS_PER_TARGET}s without a crash"

@@ -292,8 +292,11 @@ fn single_payload(dir: &tempfile::TempDir, catalog: &Catalog, megabytes: usize) 
     drop(value);
     println!("serde_json read + parse into a Value (baseline): {:6.2} s  peak {:7.1} MiB", base, base_peak);
 
-    let checker =
-        Checker::new(catalog, CheckOptions { operation: Some("zonos.orderNumbers".into()), strict: false }).unwrap();
+    let checker = Checker::new(
+        catalog,
+        CheckOptions { operation: Some("zonos.orderNumbers".into()), strict: false, ..CheckOptions::default() },
+    )
+    .unwrap();
     let options = ReadOptions {
         kind: Some(accord_validator::capture::InputKind::Payload),
         direction: Some(accord_validator::diagnostic::Direction::Response),
@@ -318,8 +321,11 @@ fn single_payload(dir: &tempfile::TempDir, catalog: &Catalog, megabytes: usize) 
     );
     // The same payload with the catalog's rules stripped: what the `OrderList` rules cost here.
     let bare = catalog_without(dir, &["x-accord-rules"]);
-    let checker =
-        Checker::new(&bare, CheckOptions { operation: Some("zonos.orderNumbers".into()), strict: false }).unwrap();
+    let checker = Checker::new(
+        &bare,
+        CheckOptions { operation: Some("zonos.orderNumbers".into()), strict: false, ..CheckOptions::default() },
+    )
+    .unwrap();
     reset_peak();
     let start = Instant::now();
     let report = check::run(&checker, &[path.display().to_string()], &options);

@@ -456,7 +456,7 @@ fn lines<R: BufRead + Send>(
 ) -> std::io::Result<()> {
     let pending = |line: Result<capture::Line, capture::EntryProblem>| match line {
         Ok(line) => make(line),
-        Err(problem) => Pending::Item(Err(problem)),
+        Err(problem) => Pending::Item(Box::new(Err(problem))),
     };
     if rayon::current_num_threads() < 2 {
         return capture::read_lines(reader, max_line, &mut |line| batch.push(pending(line)));
@@ -487,7 +487,7 @@ fn lines<R: BufRead + Send>(
 /// What a reader hands a batch: an exchange (or a problem with one), an
 /// NDJSON line holding an envelope, or a JSON Lines document (generic mode).
 enum Pending {
-    Item(CaptureItem),
+    Item(Box<CaptureItem>),
     Har(capture::HarEntryText),
     Line(capture::Line),
     Document(capture::Line),
@@ -529,7 +529,7 @@ impl<'a, 'c> Batch<'a, 'c> {
             .into_par_iter()
             .map(|item| {
                 let item = match item {
-                    Pending::Item(item) => item,
+                    Pending::Item(item) => *item,
                     Pending::Har(entry) => entry.read(),
                     Pending::Line(line) => line.read()?,
                     Pending::Document(line) => {

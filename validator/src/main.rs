@@ -97,6 +97,10 @@ struct CheckArgs {
     /// the built-in catalog always asserts it).
     #[arg(long, requires = "schema")]
     assert_format: bool,
+    /// Judge every JSON body on the full path, without the streaming fast
+    /// path: the same verdicts and findings, slower (for comparison).
+    #[arg(long)]
+    no_fast_path: bool,
     /// Generic mode: register a schema file, or every schema under a folder, by its `$id`
     /// (repeatable), so references to it resolve without a network.
     #[arg(long = "resolve", value_name = "PATH", requires = "schema")]
@@ -343,8 +347,11 @@ fn check_command(args: CheckArgs) -> Result<ExitCode> {
         }
         let (catalog, uri) = Catalog::from_schema_file(builder, schema)
             .with_context(|| format!("cannot load the schema {}", schema.display()))?;
-        let checker = Checker::for_schema(&catalog, &uri, args.assert_format)
+        let mut checker = Checker::for_schema(&catalog, &uri, args.assert_format)
             .with_context(|| format!("the schema {} does not compile", schema.display()))?;
+        if args.no_fast_path {
+            checker = checker.without_fast_path();
+        }
         return run_checks(&checker, &args);
     }
     let catalog = load(&args.catalog)?;
@@ -370,8 +377,11 @@ fn check_command(args: CheckArgs) -> Result<ExitCode> {
     if args.direction.is_some() && args.operation.is_none() {
         return Err(anyhow!("--direction needs --operation: a plain payload cannot be routed"));
     }
-    let checker = Checker::new(&catalog, CheckOptions { operation: args.operation.clone(), strict: args.strict })
-        .context("the catalog's schemas do not compile")?;
+    let checker = Checker::new(
+        &catalog,
+        CheckOptions { operation: args.operation.clone(), strict: args.strict, no_fast_path: args.no_fast_path },
+    )
+    .context("the catalog's schemas do not compile")?;
     run_checks(&checker, &args)
 }
 

@@ -12,8 +12,8 @@
 
 use accord_catalog::RootBuilder;
 use accord_validator::catalog::Catalog;
+use accord_validator::validate::compile_generic;
 use accord_validator::validate::fast::{FastValidator, Verdict};
-use accord_validator::validate::{compile, compile_generic};
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 
@@ -97,4 +97,153 @@ fn the_fast_path_agrees_with_jsonschema_on_the_official_suite() {
     assert!(tally.wrong.is_empty(), "{} disagreements:\n{}", tally.wrong.len(), tally.wrong.join("\n"));
     // The suite must exercise every answer, or the test proves little.
     assert!(tally.valid > 500 && tally.invalid > 500 && tally.covered_cases > 1000, "{tally:?}");
+}
+
+fn accord(args: &[&str]) -> (Option<i32>, String) {
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_accord")).args(args).output().unwrap();
+    (output.status.code(), String::from_utf8(output.stdout).unwrap())
+}
+
+/// Every fixture of the built-in catalog and single-leaf mutations of it, as
+/// NDJSON capture envelopes naming their operation.
+fn fixture_envelopes() -> String {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures");
+    let mut lines = Vec::new();
+    let mut dirs: Vec<PathBuf> = std::fs::read_dir(&root).unwrap().flatten().map(|e| e.path()).collect();
+    dirs.sort();
+    for dir in dirs.into_iter().filter(|d| d.join("valid").is_dir()) {
+        let operation = dir.file_name().unwrap().to_string_lossy().into_owned();
+        for kind in ["valid", "invalid"] {
+            let mut files: Vec<PathBuf> =
+                std::fs::read_dir(dir.join(kind)).unwrap().flatten().map(|e| e.path()).collect();
+            files.sort();
+            for file in files {
+                let name = file.file_name().unwrap().to_string_lossy().into_owned();
+                let head = name.split("--").next().unwrap();
+                let payload: Value = serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+                let mut variants = vec![payload.clone()];
+                mutate(&payload, &payload, String::new(), &mut variants);
+                for body in variants {
+                    let message = match head.split_once('-') {
+                        Some((_, status)) => {
+                            serde_json::json!({"response": {"status": status.parse::<u16>().unwrap(), "body": body}})
+                        }
+                        None if head == "response" => serde_json::json!({"response": {"status": 200, "body": body}}),
+                        None => serde_json::json!({"request": {"body": body}}),
+                    };
+                    let mut envelope = message;
+                    envelope["operation"] = operation.clone().into();
+                    lines.push(serde_json::to_string(&envelope).unwrap());
+                }
+            }
+        }
+    }
+    lines.join("\n") + "\n"
+}
+
+/// Each leaf of `value` replaced by values of other types and by strings around its length.
+fn mutate(root: &Value, value: &Value, at: String, out: &mut Vec<Value>) {
+    match value {
+        Value::Object(m) => m
+            .iter()
+            .for_each(|(k, v)| mutate(root, v, format!("{at}/{}", k.replace('~', "~0").replace('/', "~1")), out)),
+        Value::Array(a) => a.iter().enumerate().for_each(|(i, v)| mutate(root, v, format!("{at}/{i}"), out)),
+        leaf => {
+            let mut swaps = vec![
+                Value::Null,
+                Value::Bool(true),
+                serde_json::json!(7),
+                serde_json::json!(-2.5),
+                serde_json::json!(""),
+            ];
+            if let Value::String(s) = leaf {
+                swaps.push(Value::String(format!("{s}{s}x")));
+                swaps.push(Value::String(s.chars().skip(1).collect()));
+            }
+            for swap in swaps.into_iter().filter(|s| s != leaf) {
+                let mut copy = root.clone();
+                *copy.pointer_mut(&at).unwrap() = swap;
+                out.push(copy);
+            }
+        }
+    }
+}
+
+#[test]
+fn reports_are_identical_with_and_without_the_fast_path() {
+    let work = tempfile::tempdir().unwrap();
+    let corpus = work.path().join("fixtures.ndjson");
+    std::fs::write(&corpus, fixture_envelopes()).unwrap();
+    let shipped = Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/captures");
+    let mut inputs = vec![corpus.display().to_string(), shipped.display().to_string()];
+    inputs.push(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/rules").display().to_string());
+    let args: Vec<&str> = ["check", "--format", "json"].into_iter().chain(inputs.iter().map(String::as_str)).collect();
+    let (code, fast) = accord(&args);
+    let slow_args: Vec<&str> = args.iter().copied().chain(["--no-fast-path"]).collect();
+    let (slow_code, slow) = accord(&slow_args);
+    assert_eq!(code, slow_code);
+    let report: Value = serde_json::from_str(&fast).unwrap();
+    let (valid, invalid) =
+        (report["summary"]["valid"].as_u64().unwrap(), report["summary"]["invalid"].as_u64().unwrap());
+    assert!(valid > 500 && invalid > 5_000, "{}", report["summary"]);
+    assert!(fast == slow, "the reports differ with the fast path off");
+}
+
+#[test]
+fn json_lines_in_generic_mode_are_one_document_per_line() {
+    let work = tempfile::tempdir().unwrap();
+    let schema = work.path().join("schema.json");
+    std::fs::write(
+        &schema,
+        r#"{"type": "object", "properties": {"id": {"type": "integer"}, "name": {"type": "string", "maxLength": 3}}, "required": ["id"]}"#,
+    )
+    .unwrap();
+    let lines = work.path().join("docs.jsonl");
+    std::fs::write(
+        &lines,
+        "{\"id\": 1, \"name\": \"ab\"}\n{\"id\": 2, \"name\": \"abcd\"}\n\n{\"id\": \n{\"name\": \"x\"}\r\n",
+    )
+    .unwrap();
+    for extra in [None, Some("--no-fast-path")] {
+        let mut args = vec!["check", "--format", "json", "--schema", schema.to_str().unwrap(), lines.to_str().unwrap()];
+        args.extend(extra);
+        let (code, out) = accord(&args);
+        assert_eq!(code, Some(1));
+        let report: Value = serde_json::from_str(&out).unwrap();
+        assert_eq!(report["summary"]["exchanges"], 4, "the blank line is not a document");
+        assert_eq!(report["summary"]["valid"], 1);
+        assert_eq!(report["summary"]["invalid"], 3);
+        let found: Vec<(String, u64, u64, u64)> = report["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| {
+                let n = |k: &str| d[k].as_u64().unwrap_or(0);
+                (d["code"].as_str().unwrap().to_string(), n("entry"), n("line"), n("column"))
+            })
+            .collect();
+        assert_eq!(
+            found,
+            [("maxLength".to_string(), 1, 2, 19), ("parse".to_string(), 3, 4, 7), ("required".to_string(), 4, 5, 1)],
+            "{extra:?}"
+        );
+    }
+}
+
+/// Found by the `fast_path` fuzz target: a value no schema constrains must
+/// still be JSON exactly where serde_json's `Value` says it is.
+#[test]
+fn unconstrained_values_are_parsed_as_strictly_as_the_full_path_parses_them() {
+    let work = tempfile::tempdir().unwrap();
+    let schema = work.path().join("schema.json");
+    std::fs::write(&schema, r#"{"type": "object", "properties": {"t": {"type": "integer"}}}"#).unwrap();
+    let (catalog, uri) = Catalog::from_schema_file(RootBuilder::new(), &schema).unwrap();
+    let fast = FastValidator::new(&catalog, &uri, false).unwrap();
+    assert_eq!(fast.check(r#"{"t": 1, "other": 2}"#), Verdict::Valid);
+    for text in
+        [r#"{"t": 1, "other": 16620e1920}"#, r#"{"t": 1, "other": ["\ud800"]}"#, r#"{"t": 1, "x": {"y": 1e400}}"#]
+    {
+        assert!(serde_json::from_str::<Value>(text).is_err(), "{text}");
+        assert_eq!(fast.check(text), Verdict::Unknown, "{text}");
+    }
 }

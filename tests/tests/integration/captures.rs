@@ -27,7 +27,7 @@ fn shared_report() -> Report {
     let mut report = check::run(&checker, &inputs, &options);
     let forced = Checker::new(
         super::catalog(),
-        CheckOptions { operation: Some("dstore.inquireOrderDetail".into()), strict: false },
+        CheckOptions { operation: Some("dstore.inquireOrderDetail".into()), strict: false, ..CheckOptions::default() },
     )
     .unwrap();
     let payload = ReadOptions { direction: Some(Direction::Request), ..options };

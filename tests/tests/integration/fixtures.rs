@@ -53,7 +53,11 @@ fn valid_fixtures_pass() {
     let mut count = 0;
     for dir in operation_dirs() {
         let op = dir.file_name().unwrap().to_string_lossy().into_owned();
-        let checker = Checker::new(catalog, CheckOptions { operation: Some(op.clone()), strict: true }).unwrap();
+        let checker = Checker::new(
+            catalog,
+            CheckOptions { operation: Some(op.clone()), strict: true, ..CheckOptions::default() },
+        )
+        .unwrap();
         for file in files_with_extension(&dir.join("valid"), "json") {
             let report = check::run(&checker, &[file.display().to_string()], &read_options(&file));
             let errors: Vec<_> =
@@ -83,7 +87,11 @@ fn invalid_fixtures_fail_where_expected() {
             expectations.keys().cloned().collect::<BTreeSet<_>>(),
             "{op}: expectations.json and invalid/ disagree"
         );
-        let checker = Checker::new(catalog, CheckOptions { operation: Some(op.clone()), strict: true }).unwrap();
+        let checker = Checker::new(
+            catalog,
+            CheckOptions { operation: Some(op.clone()), strict: true, ..CheckOptions::default() },
+        )
+        .unwrap();
         for file in files {
             let key = format!("invalid/{}", file.file_name().unwrap().to_string_lossy());
             let expect = &expectations[&key];

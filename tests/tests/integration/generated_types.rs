@@ -174,7 +174,7 @@ fn generated_types_accept_exactly_what_the_validator_accepts() {
         .operations
         .iter()
         .map(|op| {
-            let options = CheckOptions { operation: Some(op.id.clone()), strict: true };
+            let options = CheckOptions { operation: Some(op.id.clone()), strict: true, ..CheckOptions::default() };
             (op.id.clone(), Checker::new(catalog, options).unwrap())
         })
         .collect();
@@ -332,7 +332,7 @@ proptest::proptest! {
         let catalog = super::catalog();
         let checkers: BTreeMap<String, Checker<'_>> = ["xoxoday.getOrderDetails", "zonos.orderNumbers"]
             .iter()
-            .map(|id| (id.to_string(), Checker::new(catalog, CheckOptions { operation: Some(id.to_string()), strict: true }).unwrap()))
+            .map(|id| (id.to_string(), Checker::new(catalog, CheckOptions { operation: Some(id.to_string()), strict: true, ..CheckOptions::default() }).unwrap()))
             .collect();
         // Xoxoday: half the time the charge is exactly total - discount.
         let mut details = serde_json::json!({"orderId": 1, "orderStatus": "complete", "deliveryStatus": "pending",

@@ -56,7 +56,7 @@ fn setup() -> &'static Setup {
         let mut checkers = BTreeMap::new();
         let mut statuses = BTreeMap::new();
         for op in &catalog.operations {
-            let options = CheckOptions { operation: Some(op.id.clone()), strict: true };
+            let options = CheckOptions { operation: Some(op.id.clone()), strict: true, ..CheckOptions::default() };
             checkers.insert(op.id.clone(), Checker::new(catalog, options).unwrap());
             let codes: Vec<u16> = op.responses.keys().filter_map(|s| s.parse().ok()).collect();
             statuses.insert(op.id.clone(), codes);

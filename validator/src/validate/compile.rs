@@ -10,18 +10,13 @@ use serde_json::json;
 use std::collections::HashMap;
 
 /// Every validator the catalog's operations need, keyed by schema URI.
+#[derive(Default)]
 pub struct CompiledSchemas {
     validators: HashMap<String, Validator>,
     /// The fast path of each schema that has one.
     fast: HashMap<String, FastValidator>,
     /// Schemas without a fast path, and why.
     slow: Vec<(String, String)>,
-}
-
-impl Default for CompiledSchemas {
-    fn default() -> Self {
-        CompiledSchemas { validators: HashMap::new(), fast: HashMap::new(), slow: Vec::new() }
-    }
 }
 
 impl std::fmt::Debug for CompiledSchemas {

@@ -34,6 +34,9 @@ pub struct CheckOptions {
     pub operation: Option<String>,
     /// Make unrouted exchanges errors instead of notes.
     pub strict: bool,
+    /// Judge every JSON body on the full path (the fast path off): the same
+    /// verdicts and findings, slower; for comparison.
+    pub no_fast_path: bool,
 }
 
 /// What checking one exchange produced.
@@ -158,7 +161,7 @@ impl<'c> Checker<'c> {
             d
         };
         let mut diags = Vec::new();
-        let fast = self.schema_uri.as_deref().and_then(|u| self.compiled.fast(u));
+        let fast = self.schema_uri.as_deref().and_then(|u| self.fast(u));
         let judged_valid = fast.is_some_and(|f| f.check(&body.text) == fast::Verdict::Valid);
         match if judged_valid { Ok(Value::Null) } else { parse_body(&body) } {
             _ if judged_valid => {}
@@ -180,6 +183,17 @@ impl<'c> Checker<'c> {
         out.cases.push(Case { file: file.to_string(), entry, operation: None, direction: None, valid });
         out.diagnostics = diags;
         out
+    }
+
+    /// Turns the fast path off: every JSON body is judged on the full path.
+    pub fn without_fast_path(mut self) -> Self {
+        self.options.no_fast_path = true;
+        self
+    }
+
+    /// The fast path for the schema at `uri`, unless it is off or the schema has none.
+    fn fast(&self, uri: &str) -> Option<&fast::FastValidator> {
+        if self.options.no_fast_path { None } else { self.compiled.fast(uri) }
     }
 
     /// Whether unrouted inputs are errors in this run.
@@ -601,7 +615,7 @@ impl<'c> Checker<'c> {
         }
         if kind == BodyKind::Json && !parsed.is_parsed() {
             // The fast path: a body it judges valid needs no value and gives no finding.
-            let fast = media.schema_uri.as_deref().and_then(|u| self.compiled.fast(u));
+            let fast = media.schema_uri.as_deref().and_then(|u| self.fast(u));
             if fast.is_some_and(|f| f.check(&body.text) == fast::Verdict::Valid) {
                 return true;
             }
@@ -900,8 +914,11 @@ mod tests {
     #[test]
     fn broken_non_ascii_bodies_get_a_position_and_no_panic() {
         let catalog = Catalog::builtin().unwrap();
-        let checker =
-            Checker::new(&catalog, CheckOptions { operation: Some("dstore.syncStore".into()), strict: false }).unwrap();
+        let checker = Checker::new(
+            &catalog,
+            CheckOptions { operation: Some("dstore.syncStore".into()), ..CheckOptions::default() },
+        )
+        .unwrap();
         for text in ["{\"requestId\": \"é", "{\"requestId\": \"ééé\" é}", "é", "{\"a\":\n\"\u{1F600}\u{1F600}"] {
             let body = BodyText::standalone(text);
             let exchange =

@@ -318,16 +318,15 @@ impl Builder<'_> {
                     Some(regex) => node.patterns.push(regex),
                     None => node.unknown(STRING, "pattern"),
                 },
-                "format" => {
-                    if self.assert_formats {
-                        match jsonschema::options()
-                            .with_draft(jsonschema::Draft::Draft202012)
-                            .should_validate_formats(true)
-                            .build(&json!({ "format": value }))
-                        {
-                            Ok(v) => node.format = Some(v),
-                            Err(_) => node.unknown(STRING, "format"),
-                        }
+                // Formats are annotations unless asserted.
+                "format" if self.assert_formats => {
+                    match jsonschema::options()
+                        .with_draft(jsonschema::Draft::Draft202012)
+                        .should_validate_formats(true)
+                        .build(&json!({ "format": value }))
+                    {
+                        Ok(v) => node.format = Some(v),
+                        Err(_) => node.unknown(STRING, "format"),
                     }
                 }
                 "required" => match value.as_array().map(|a| a.iter().map(Value::as_str).collect::<Option<Vec<_>>>()) {
@@ -410,11 +409,7 @@ impl Builder<'_> {
                 "contains" | "minContains" | "maxContains" | "unevaluatedItems" | "additionalItems" => {
                     node.unknown(ARRAY, keyword)
                 }
-                "uniqueItems" => {
-                    if value != &Value::Bool(false) {
-                        node.unknown(ARRAY, keyword);
-                    }
-                }
+                "uniqueItems" if value != &Value::Bool(false) => node.unknown(ARRAY, keyword),
                 "contentMediaType" | "contentEncoding" | "contentSchema" => node.unknown(STRING, keyword),
                 "$dynamicRef" | "$recursiveRef" | MAX_SERIALIZED_LENGTH | RULES => node.unknown(ALL, keyword),
                 // Annotations, identifiers and unknown keywords: jsonschema does not judge them either.

@@ -5,7 +5,9 @@
 //! scalars on the spot, hands each property or item to the seed of its own
 //! state, folds the children's results into its own, and finally combines
 //! applicators. Nothing is built: strings are looked at where the parser
-//! holds them, and values no node constrains are skipped as `IgnoredAny`.
+//! holds them, and values no node constrains are skipped by [`Skip`], which
+//! builds nothing but parses numbers and strings exactly as `serde_json::Value`
+//! would (`IgnoredAny` does not: it lets `1e999` and lone surrogates through).
 //!
 //! Duplicate property names would make a streaming verdict differ from the
 //! one jsonschema gives on the parsed value (which keeps the last): a
@@ -14,7 +16,7 @@
 
 use super::compile::{Automaton, Edge, Node, State, StateId};
 use super::{ARRAY, BOOLEAN, INTEGER, NULL, NUMBER, OBJECT, STRING, TypeMask};
-use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_json::{Number, Value};
 use std::fmt;
 
@@ -334,7 +336,7 @@ impl<'de> Visitor<'de> for StateSeed<'_> {
             let edge = state.positions.get(count as usize).map_or(state.rest.as_ref(), Option::as_ref);
             let step = StateSeed::child(automaton, self.scratch, base, edge, |seed| match seed {
                 Some(seed) => seq.next_element_seed(seed).map(|o| o.is_some()).map_err(|e| failure = Some(e)),
-                None => seq.next_element::<IgnoredAny>().map(|o| o.is_some()).map_err(|e| failure = Some(e)),
+                None => seq.next_element_seed(Skip).map(|o| o.is_some()).map_err(|e| failure = Some(e)),
             });
             match step {
                 Ok(true) => count += 1,
@@ -363,7 +365,7 @@ impl<'de> Visitor<'de> for StateSeed<'_> {
             for r in &mut self.scratch.results[base..] {
                 *r = (*r).max(Tri::Unknown);
             }
-            while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+            while map.next_entry_seed(Skip, Skip)?.is_some() {}
             finish(state, &mut self.scratch.results[base..]);
             return Ok(());
         }
@@ -392,7 +394,7 @@ impl<'de> Visitor<'de> for StateSeed<'_> {
             let mut failure = None;
             let step = StateSeed::child(automaton, self.scratch, base, edge, |seed| match seed {
                 Some(seed) => map.next_value_seed(seed).map_err(|e| failure = Some(e)),
-                None => map.next_value::<IgnoredAny>().map(|_| ()).map_err(|e| failure = Some(e)),
+                None => map.next_value_seed(Skip).map(|_| ()).map_err(|e| failure = Some(e)),
             });
             if step.is_err() {
                 return Err(failure.unwrap_or_else(|| de::Error::custom(ABANDON)));
@@ -487,4 +489,58 @@ impl<'de> Visitor<'de> for KeySeed<'_> {
 /// Byte equality, inline for short names (a library call costs more than the compare).
 fn same(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && if a.len() <= 16 { a.iter().zip(b).all(|(x, y)| x == y) } else { a == b }
+}
+
+/// A value no node constrains: parsed (so the text is JSON exactly where
+/// `serde_json::Value` says it is), never built.
+struct Skip;
+
+impl<'de> DeserializeSeed<'de> for Skip {
+    type Value = ();
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for Skip {
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a JSON value")
+    }
+
+    fn visit_bool<E: de::Error>(self, _: bool) -> Result<(), E> {
+        Ok(())
+    }
+
+    fn visit_i64<E: de::Error>(self, _: i64) -> Result<(), E> {
+        Ok(())
+    }
+
+    fn visit_u64<E: de::Error>(self, _: u64) -> Result<(), E> {
+        Ok(())
+    }
+
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<(), E> {
+        if v.is_finite() { Ok(()) } else { Err(E::custom(ABANDON)) }
+    }
+
+    fn visit_str<E: de::Error>(self, _: &str) -> Result<(), E> {
+        Ok(())
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<(), E> {
+        Ok(())
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        while seq.next_element_seed(Skip)?.is_some() {}
+        Ok(())
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        while map.next_entry_seed(Skip, Skip)?.is_some() {}
+        Ok(())
+    }
 }
