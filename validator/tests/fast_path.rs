@@ -247,3 +247,29 @@ fn unconstrained_values_are_parsed_as_strictly_as_the_full_path_parses_them() {
         assert_eq!(fast.check(text), Verdict::Unknown, "{text}");
     }
 }
+
+/// Foreign material: the five public OpenAPI descriptions of
+/// `tests/fixtures/real-world/`, with their captures (valid and planted
+/// violations), give the same JSON report with the fast path on and off.
+#[test]
+fn public_descriptions_give_the_same_reports_with_and_without_the_fast_path() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures/real-world");
+    for api in ["petstore", "museum", "tictactoe", "discord", "twilio"] {
+        let dir = root.join(api);
+        let description = ["openapi.json", "openapi.yaml"].iter().map(|f| dir.join(f)).find(|p| p.exists()).unwrap();
+        let captures = [dir.join("valid.ndjson"), dir.join("violations.ndjson")];
+        let mut args = vec!["check".to_string(), "--format".into(), "json".into(), "--schemas".into()];
+        args.push(description.display().to_string());
+        args.extend(captures.iter().map(|c| c.display().to_string()));
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let (code, fast) = accord(&args);
+        let (slow_code, slow) = accord(&[args.as_slice(), &["--no-fast-path"]].concat());
+        assert_eq!(code, slow_code, "{api}");
+        assert!(fast == slow, "{api}: the reports differ with the fast path off");
+        let report: Value = serde_json::from_str(&fast).unwrap();
+        assert!(
+            report["summary"]["valid"].as_u64().unwrap() > 0 && report["summary"]["errors"].as_u64().unwrap() > 0,
+            "{api}"
+        );
+    }
+}
