@@ -84,7 +84,21 @@ impl HarEntryText {
 
 /// [`read_har`], handing over each entry's text unconverted.
 pub fn read_har_entries(reader: impl Read, sink: &mut dyn FnMut(HarEntryText)) -> Result<(), FormatError> {
-    let mut de = serde_json::Deserializer::from_reader(std::io::BufReader::with_capacity(1 << 16, reader));
+    let de = serde_json::Deserializer::from_reader(std::io::BufReader::with_capacity(1 << 16, reader));
+    entries_of(de, sink)
+}
+
+/// [`read_har_entries`] on a HAR already in memory: the same entries and
+/// errors, several times faster (serde_json tokenizes a slice without going
+/// through a reader byte by byte).
+pub fn read_har_entries_from_slice(bytes: &[u8], sink: &mut dyn FnMut(HarEntryText)) -> Result<(), FormatError> {
+    entries_of(serde_json::Deserializer::from_slice(bytes), sink)
+}
+
+fn entries_of<'de, R: serde_json::de::Read<'de>>(
+    mut de: serde_json::Deserializer<R>,
+    sink: &mut dyn FnMut(HarEntryText),
+) -> Result<(), FormatError> {
     let mut state = State { sink, next: 0, saw_entries: false };
     Root { state: &mut state }.deserialize(&mut de).map_err(|e| FormatError::from_json("not a valid HAR file", &e))?;
     de.end().map_err(|e| FormatError::from_json("trailing data after the HAR document", &e))?;
@@ -271,6 +285,11 @@ mod tests {
     fn read(text: &str) -> (Vec<CaptureItem>, Result<(), FormatError>) {
         let mut items = Vec::new();
         let result = read_har(text.as_bytes(), &mut |i| items.push(i));
+        // The in-memory reader gives the same entries and the same error.
+        let mut same = Vec::new();
+        let again = read_har_entries_from_slice(text.as_bytes(), &mut |e| same.push(e.read()));
+        assert_eq!(format!("{items:?}"), format!("{same:?}"));
+        assert_eq!(format!("{result:?}"), format!("{again:?}"));
         (items, result)
     }
 

@@ -12,7 +12,7 @@ mod ndjson;
 
 pub use detect::{InputKind, detect};
 pub use envelope::read_envelope;
-pub use har::{HarEntryText, read_har, read_har_entries};
+pub use har::{HarEntryText, read_har, read_har_entries, read_har_entries_from_slice};
 pub use ndjson::{Line, read_lines, read_ndjson};
 
 use std::sync::Arc;
