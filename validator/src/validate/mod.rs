@@ -162,15 +162,17 @@ impl<'c> Checker<'c> {
         };
         let mut diags = Vec::new();
         let fast = self.schema_uri.as_deref().and_then(|u| self.fast(u));
+        // A document the fast path judges valid needs no parse and gives no finding.
         let judged_valid = fast.is_some_and(|f| f.check(&body.text) == fast::Verdict::Valid);
-        match if judged_valid { Ok(Value::Null) } else { parse_body(&body) } {
-            _ if judged_valid => {}
-            Ok(value) => self.report_errors(validator, &value, &body, &make, true, &mut diags),
-            Err(BodyProblem { message, offset }) => {
-                let mut d = make(Severity::Error, "parse", format!("the document is not valid JSON: {message}"));
-                let span = (offset, offset.saturating_add(1));
-                self.place(&mut d, &body, span, &LineIndex::new(&text), &std::cell::OnceCell::new());
-                diags.push(d);
+        if !judged_valid {
+            match parse_body(&body) {
+                Ok(value) => self.report_errors(validator, &value, &body, &make, true, &mut diags),
+                Err(BodyProblem { message, offset }) => {
+                    let mut d = make(Severity::Error, "parse", format!("the document is not valid JSON: {message}"));
+                    let span = (offset, offset.saturating_add(1));
+                    self.place(&mut d, &body, span, &LineIndex::new(&text), &std::cell::OnceCell::new());
+                    diags.push(d);
+                }
             }
         }
         out.payloads = 1;
