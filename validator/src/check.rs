@@ -261,13 +261,7 @@ fn check_stream(
             && extension.is_some_and(|e| e.eq_ignore_ascii_case("ndjson") || e.eq_ignore_ascii_case("jsonl")));
     if checker.schema_uri().is_some() && json_lines {
         // Generic mode on JSON Lines: every line is one document.
-        let mut batch = Batch::new(checker, name, options, &mut report);
-        let result = lines(reader, options.max_document(), &mut batch, Pending::Document);
-        batch.flush();
-        if let Err(e) = result {
-            report.summary.files = 0;
-            unreadable(&mut report, name, &e.to_string());
-        }
+        check_lines(checker, name, reader, options, &mut report, Pending::Document);
         return report;
     }
     if checker.schema_uri().is_some() {
@@ -316,13 +310,7 @@ fn check_stream(
             }
         }
         InputKind::Ndjson => {
-            let mut batch = Batch::new(checker, name, options, &mut report);
-            let result = lines(reader, options.max_document(), &mut batch, Pending::Line);
-            batch.flush();
-            if let Err(e) = result {
-                report.summary.files = 0;
-                unreadable(&mut report, name, &e.to_string());
-            }
+            check_lines(checker, name, reader, options, &mut report, Pending::Line);
         }
         InputKind::Envelope | InputKind::Payload => {
             let Some(container) = read_text(name, reader, options.max_document(), &mut report) else { return report };
@@ -454,6 +442,25 @@ fn absorb(report: &mut Report, outcome: crate::validate::Outcome, record_cases: 
     }
     report.facts.extend(outcome.facts);
     report.extend(outcome.diagnostics);
+}
+
+/// Checks the lines of `reader` (NDJSON envelopes or JSON Lines documents,
+/// as `make` says); a reader that fails makes the file unreadable.
+fn check_lines<R: BufRead + Send>(
+    checker: &Checker<'_>,
+    name: &str,
+    reader: R,
+    options: &ReadOptions,
+    report: &mut Report,
+    make: fn(capture::Line) -> Pending,
+) {
+    let mut batch = Batch::new(checker, name, options, report);
+    let result = lines(reader, options.max_document(), &mut batch, make);
+    batch.flush();
+    if let Err(e) = result {
+        report.summary.files = 0;
+        unreadable(report, name, &e.to_string());
+    }
 }
 
 /// Splits `reader` into lines for `batch`; each line becomes `make(line)`.

@@ -273,3 +273,16 @@ fn public_descriptions_give_the_same_reports_with_and_without_the_fast_path() {
         );
     }
 }
+
+/// Positions in a state are 16-bit: a schema with more alternatives at one
+/// place than that gets no fast path (the full path judges it), never a wrong index.
+#[test]
+fn a_place_with_more_schemas_than_a_state_holds_gets_no_fast_path() {
+    let work = tempfile::tempdir().unwrap();
+    let schema = work.path().join("schema.json");
+    let members: Vec<Value> = (0..70_000).map(|i| serde_json::json!({"const": i})).collect();
+    std::fs::write(&schema, serde_json::json!({ "anyOf": members }).to_string()).unwrap();
+    let (catalog, uri) = Catalog::from_schema_file(RootBuilder::new(), &schema).unwrap();
+    let why = FastValidator::new(&catalog, &uri, false).unwrap_err();
+    assert!(why.0.contains("apply at one place"), "{}", why.0);
+}

@@ -488,6 +488,10 @@ fn states(nodes: &[Node], root: NodeId) -> Result<(Vec<State>, StateId), NotComp
         if states.len() >= MAX_STATES {
             return Err(NotCompiled(format!("more than {MAX_STATES} combinations of schemas")));
         }
+        // Positions in a state are u16 (and u16::MAX marks an empty key slot).
+        if closed.len() >= usize::from(u16::MAX) {
+            return Err(NotCompiled(format!("more than {} schemas apply at one place", u16::MAX - 1)));
+        }
         let id = states.len();
         states.push(ordered(nodes, &closed));
         by_set.insert(closed, id);
