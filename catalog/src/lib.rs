@@ -31,6 +31,7 @@
 mod error;
 mod location;
 pub mod openapi;
+pub mod reach;
 mod resolve;
 mod root;
 pub mod rules;
@@ -40,5 +41,5 @@ pub mod text;
 pub use error::CatalogError;
 pub use location::{Location, escape, pointer_fragment};
 pub use referencing::Draft;
-pub use root::{BASE_URI, RootBuilder, SchemaRoot};
+pub use root::{BASE_URI, LoadWarning, RootBuilder, SchemaRoot};
 pub use source::{Document, MAX_DOCUMENT_BYTES, Origin, is_openapi, parse};

@@ -5,6 +5,7 @@
 
 use crate::error::CatalogError;
 use crate::location::Location;
+use crate::reach;
 use crate::source::{self, Document, Origin};
 use referencing::{Draft, Registry, Retrieve, Uri};
 use serde_json::Value;
@@ -26,6 +27,24 @@ pub struct SchemaRoot {
     pub(crate) by_uri: HashMap<String, String>,
     label: String,
     read: Vec<PathBuf>,
+    warnings: Vec<LoadWarning>,
+}
+
+/// Something the loader left out or read leniently, which the user should
+/// hear about but which does not stop the catalog (a broken file that no
+/// OpenAPI document reaches).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LoadWarning {
+    /// The file, as shown to people.
+    pub path: String,
+    /// What happened.
+    pub message: String,
+}
+
+impl std::fmt::Display for LoadWarning {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.path, self.message)
+    }
 }
 
 impl std::fmt::Debug for SchemaRoot {
@@ -87,17 +106,79 @@ impl RootBuilder {
     }
 
     /// Every `.json`, `.yaml` and `.yml` document under `dir`, recursively.
+    ///
+    /// In a folder that holds OpenAPI documents, a file that neither they
+    /// nor a schema registered by its `$id` reach through `$ref`s is not part
+    /// of the contract: when it does not parse, or names a file that does not
+    /// exist, it is left out with a [`LoadWarning`] instead of stopping the load.
     pub fn dir(self, dir: &Path) -> Result<SchemaRoot, CatalogError> {
         let walked = source::walk(dir)?;
-        let mut docs = Vec::new();
         let mut read = walked.dirs;
+        let mut parsed: BTreeMap<String, (PathBuf, Result<Value, CatalogError>)> = BTreeMap::new();
         for (rel, path) in walked.files {
-            let value = source::read(&path, &path.display().to_string())?;
-            docs.push(root_document(&rel, path.display().to_string(), value));
-            read.push(path);
+            let value = source::read(&path, &path.display().to_string());
+            read.push(path.clone());
+            parsed.insert(rel, (path, value));
+        }
+        let mut warnings = Vec::new();
+        let openapi = parsed.values().any(|(_, v)| v.as_ref().is_ok_and(source::is_openapi));
+        if openapi {
+            let targets: BTreeMap<String, Vec<reach::Target>> = parsed
+                .iter()
+                .filter_map(|(rel, (_, v))| Some((rel.clone(), reach::targets(rel, v.as_ref().ok()?))))
+                .map(|(rel, t)| (rel, t.into_iter().map(|(_, t)| t).collect()))
+                .collect();
+            let starts = parsed.iter().filter_map(|(rel, (_, v))| {
+                let v = v.as_ref().ok()?;
+                (source::is_openapi(v) || root_id(v).is_some()).then(|| rel.clone())
+            });
+            let reached = reach::reached(starts, &targets);
+            let ids: std::collections::BTreeSet<String> = parsed
+                .values()
+                .filter_map(|(_, v)| root_id(v.as_ref().ok()?).map(|id| id.trim_end_matches('#').to_string()))
+                .collect();
+            let mut left_out = Vec::new();
+            for (rel, (path, value)) in &parsed {
+                if reached.contains(rel) {
+                    continue;
+                }
+                let why = match value {
+                    Err(e) => Some(e.to_string()),
+                    Ok(v) => reach::targets(rel, v).into_iter().find_map(|(pointer, t)| match t {
+                        reach::Target::File(f) if !parsed.contains_key(&f) => {
+                            Some(format!("#{pointer}: $ref names {f}, which does not exist"))
+                        }
+                        reach::Target::Elsewhere(uri)
+                            if !ids.contains(uri.split('#').next().unwrap_or(""))
+                                && known_metaschema(&uri).is_none() =>
+                        {
+                            Some(format!("#{pointer}: $ref names {uri}, which is not in the schema root"))
+                        }
+                        reach::Target::Outside => Some(format!("#{pointer}: $ref leaves the schema root")),
+                        _ => None,
+                    }),
+                };
+                if let Some(why) = why {
+                    let message = format!(
+                        "left out: no OpenAPI document of the folder reaches this file, and it cannot be read ({})",
+                        why.strip_prefix(&format!("{}", path.display())).unwrap_or(&why).trim_start_matches(':').trim()
+                    );
+                    warnings.push(LoadWarning { path: path.display().to_string(), message });
+                    left_out.push(rel.clone());
+                }
+            }
+            for rel in left_out {
+                parsed.remove(&rel);
+            }
+        }
+        let mut docs = Vec::new();
+        for (rel, (path, value)) in parsed {
+            docs.push(root_document(&rel, path.display().to_string(), value?));
         }
         let label = dir.display().to_string().trim_end_matches('/').to_string();
-        self.finish(docs, Some(dir.to_path_buf()), label, read)
+        let mut root = self.finish(docs, Some(dir.to_path_buf()), label, read)?;
+        root.warnings = warnings;
+        Ok(root)
     }
 
     /// One document (a schema or an OpenAPI description) whose folder is the
@@ -107,9 +188,34 @@ impl RootBuilder {
         let folder = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new(".")).to_path_buf();
         let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
         let value = source::read(path, &path.display().to_string())?;
-        let docs = vec![root_document(&name, path.display().to_string(), value)];
+        let mut read = vec![path.to_path_buf()];
+        let mut docs = Vec::new();
+        if source::is_openapi(&value) {
+            // An OpenAPI description split over files: every document it reaches
+            // through `$ref`s (path items, operations, responses, schemas) is
+            // read now, as part of the root, just as `--schemas DIR` reads them.
+            let mut stack = vec![(name.clone(), value)];
+            let mut seen = std::collections::BTreeSet::from([name.clone()]);
+            while let Some((rel, value)) = stack.pop() {
+                for (_, target) in reach::targets(&rel, &value) {
+                    let reach::Target::File(next) = target else { continue };
+                    let file = folder.join(&next);
+                    if !seen.insert(next.clone()) || !file.is_file() {
+                        continue; // a missing file is named by the resolver, with the $ref that names it
+                    }
+                    let shown = file.display().to_string();
+                    stack.push((next, source::read(&file, &shown)?));
+                    read.push(file);
+                }
+                let shown = if rel == name { path.display().to_string() } else { folder.join(&rel).display().to_string() };
+                docs.push(root_document(&rel, shown, value));
+            }
+            docs.sort_by(|a, b| (a.path != name, &a.path).cmp(&(b.path != name, &b.path)));
+        } else {
+            docs.push(root_document(&name, path.display().to_string(), value));
+        }
         let label = folder.display().to_string().trim_end_matches('/').to_string();
-        let root = self.finish(docs, Some(folder), label, vec![path.to_path_buf()])?;
+        let root = self.finish(docs, Some(folder), label, read)?;
         Ok((root, Location::document(name)))
     }
 
@@ -180,6 +286,13 @@ impl RootBuilder {
                 }
             }
         }
+        // OpenAPI's numeric formats (`int32`, ...) are ranges in an OpenAPI catalog.
+        if docs.iter().any(|d| d.origin == Origin::Root && d.is_openapi()) {
+            for doc in docs.iter_mut().filter(|d| d.origin == Origin::Root) {
+                // The documents were just parsed: nothing else holds them, so this copies nothing.
+                crate::openapi::formats::mark(Arc::make_mut(&mut doc.value));
+            }
+        }
         // A `$ref` to a draft's meta-schema is served from the copy `referencing` ships.
         let mut metas = Vec::new();
         for doc in &docs {
@@ -221,7 +334,7 @@ impl RootBuilder {
         }
         read.sort();
         read.dedup();
-        Ok(SchemaRoot { documents, registry, index, by_uri, label, read })
+        Ok(SchemaRoot { documents, registry, index, by_uri, label, read, warnings: Vec::new() })
     }
 }
 
@@ -231,12 +344,14 @@ fn root_id(value: &Value) -> Option<&str> {
     value.get(keyword).and_then(Value::as_str).filter(|id| !id.starts_with('#'))
 }
 
-fn root_document(rel: &str, shown: String, value: Value) -> Document {
+fn root_document(rel: &str, shown: String, mut value: Value) -> Document {
+    reach::encode_references(&mut value);
     let uri = format!("{BASE_URI}{}", percent_encoding::utf8_percent_encode(rel, PATH));
     Document { path: rel.to_string(), uri, shown, value: Arc::new(value), origin: Origin::Root }
 }
 
-fn extra_document(uri: String, shown: String, value: Value) -> Document {
+fn extra_document(uri: String, shown: String, mut value: Value) -> Document {
+    reach::encode_references(&mut value);
     Document { path: uri.clone(), uri, shown, value: Arc::new(value), origin: Origin::Extra }
 }
 
@@ -344,6 +459,7 @@ impl Retrieve for DiskRetriever {
         }
         let shown = path.display().to_string();
         let mut value = source::read(&path, &shown).map_err(|e| Box::new(Refused(e.to_string())))?;
+        reach::encode_references(&mut value);
         if let (Some(dialect), Some(map)) = (&self.dialect, value.as_object_mut()) {
             map.entry("$schema").or_insert_with(|| Value::String(dialect.clone()));
         }
@@ -467,6 +583,11 @@ impl SchemaRoot {
     /// Every file and directory read.
     pub fn files_read(&self) -> &[PathBuf] {
         &self.read
+    }
+
+    /// What the loader left out or read leniently (see [`RootBuilder::dir`]).
+    pub fn warnings(&self) -> &[LoadWarning] {
+        &self.warnings
     }
 
     /// The absolute URI of `location`.

@@ -119,6 +119,7 @@ pub fn run_with_progress(
         .par_iter()
         .map(|(name, path)| {
             let mut r = check_file(checker, name, path.as_deref(), options, progress);
+            r.merge_host_warnings();
             r.limit(options.limit);
             r
         })
@@ -127,10 +128,36 @@ pub fn run_with_progress(
     for r in reports {
         report.merge(r);
     }
+    report.extend(catalog_notes(checker.catalog()));
     report.judge_captures();
+    report.finish_host_warnings();
     report.sort();
     report.limit(options.limit);
     report
+}
+
+/// What the loader said about the catalog, as findings of the run (code
+/// `catalog`, on the schema file): files left out, operations declared by `$ref`.
+pub fn catalog_notes(catalog: &crate::catalog::Catalog) -> Vec<Diagnostic> {
+    let mut out: Vec<Diagnostic> = catalog
+        .root
+        .warnings()
+        .iter()
+        .map(|w| Diagnostic::new(Severity::Warning, "catalog", w.message.clone(), w.path.clone()))
+        .collect();
+    let by_ref: Vec<&str> = catalog.operations.iter().filter_map(|op| op.declared_by_ref.as_deref()).collect();
+    if let Some(first) = by_ref.first() {
+        let file = first.split('#').next().unwrap_or(first).to_string();
+        out.push(Diagnostic::new(Severity::Note, "catalog", by_ref_note(by_ref.len(), first), file));
+    }
+    out
+}
+
+/// The one note for operations declared by `$ref` (`count` of them, the first at `first`).
+pub fn by_ref_note(count: usize, first: &str) -> String {
+    format!(
+        "{count} operation(s) are declared as a `$ref` to an Operation Object (the first at {first}), which OpenAPI does not allow (only path items may be references); Accord follows them, as Redocly and swagger-parser do"
+    )
 }
 
 fn unreadable(report: &mut Report, name: &str, why: &str) {
@@ -403,6 +430,7 @@ fn check_payload(checker: &Checker<'_>, name: &str, container: Arc<str>, options
         text: Arc::from(&container[offset..]),
         embedded: Some(Embedded { container: container.clone(), offset, first_line: 1 }),
         decode_error: None,
+            bytes: None,
         literal: None,
     };
     let message = Message {

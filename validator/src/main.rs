@@ -86,12 +86,18 @@ struct CheckArgs {
     /// For plain response payloads: the HTTP status (default 200).
     #[arg(long, value_name = "N")]
     status: Option<u16>,
-    /// Treat exchanges that match no operation as errors.
+    /// Treat exchanges that match no operation as errors, and never route a request to a
+    /// host no server lists by its path alone.
     #[arg(long)]
     strict: bool,
+    /// A base URL the captures were recorded against (repeatable), such as a test host
+    /// `http://localhost:8080`: it stands in for every server of the contract, whose base
+    /// paths are kept (`https://api.example.com/v1` becomes `http://localhost:8080/v1`).
+    #[arg(long = "server", value_name = "URL")]
+    servers: Vec<String>,
     /// Generic mode: check each input as one JSON document against this JSON Schema
     /// (any draft its `$schema` names; 2020-12 by default). No catalog is needed.
-    #[arg(long, value_name = "FILE", conflicts_with_all = ["operation", "direction", "status", "input", "strict"])]
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["operation", "direction", "status", "input", "strict", "servers"])]
     schema: Option<PathBuf>,
     /// Generic mode: assert `format` (the drafts' default treats it as an annotation;
     /// the built-in catalog always asserts it).
@@ -379,7 +385,12 @@ fn check_command(args: CheckArgs) -> Result<ExitCode> {
     }
     let checker = Checker::new(
         &catalog,
-        CheckOptions { operation: args.operation.clone(), strict: args.strict, no_fast_path: args.no_fast_path },
+        CheckOptions {
+            operation: args.operation.clone(),
+            strict: args.strict,
+            servers: args.servers.clone(),
+            no_fast_path: args.no_fast_path,
+        },
     )
     .context("the catalog's schemas do not compile")?;
     run_checks(&checker, &args)
@@ -430,13 +441,27 @@ fn run_checks(checker: &Checker<'_>, args: &CheckArgs) -> Result<ExitCode> {
     for problem in &report.unreadable {
         eprintln!("accord: cannot read {problem}");
     }
-    let nothing_checked = report.summary.valid + report.summary.invalid == 0;
-    if nothing_checked && args.strict {
-        eprintln!("accord: nothing was checked against the contract (--strict)");
+    // Inputs that held exchanges of which not one message was judged: never a pass.
+    let s = &report.summary;
+    let nothing_checked = s.valid + s.invalid == 0 && (s.exchanges > 0 || s.payloads > 0 || args.strict);
+    if nothing_checked {
+        eprintln!(
+            "accord: nothing was checked against the contract: of {} exchange(s), {} matched no operation and {} message(s) could not be judged{}",
+            s.exchanges,
+            s.unrouted,
+            s.unchecked,
+            if args.servers.is_empty()
+                && report.diagnostics.iter().any(|d| d.code == "unrouted" && d.message.contains("servers do not allow"))
+            {
+                " (captures from a test host? declare it with --server URL)"
+            } else {
+                ""
+            }
+        );
     }
     Ok(if !report.unreadable.is_empty() {
         ExitCode::from(2)
-    } else if report.has_errors() || (nothing_checked && args.strict) {
+    } else if report.has_errors() || nothing_checked {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
@@ -661,9 +686,16 @@ fn git_checkout(rev: &str, path: &Path) -> Result<(tempfile::TempDir, PathBuf)> 
 fn list_command(args: ListArgs) -> Result<ExitCode> {
     let catalog = load(&args.catalog)?;
     let documents = accord_catalog::openapi::documents(&catalog.root);
-    let document_of = |op: &accord_validator::catalog::Operation| {
-        let file = op.source.split('#').next().unwrap_or_default();
-        documents.iter().find(|d| d.path == file)
+    let document_of =
+        |op: &accord_validator::catalog::Operation| documents.iter().find(|d| d.path == op.document);
+    for d in check::catalog_notes(&catalog) {
+        let severity = if d.severity == accord_validator::diagnostic::Severity::Warning { "warning" } else { "note" };
+        eprintln!("accord: {severity}: {}: {}", d.file, d.message);
+    }
+    // What each operation holds, so a hollow one (nothing read) shows.
+    let counts = |op: &accord_validator::catalog::Operation| {
+        let request_types = op.request_body.as_ref().map_or(0, |b| b.media.len());
+        (op.parameters.len(), request_types, op.responses.len())
     };
     let shown_path = |op: &accord_validator::catalog::Operation| match op.kind {
         accord_validator::catalog::OperationKind::Path => op.path.clone(),
@@ -676,11 +708,14 @@ fn list_command(args: ListArgs) -> Result<ExitCode> {
             .iter()
             .map(|op| {
                 let doc = document_of(op);
+                let (parameters, request_types, _) = counts(op);
                 json!({
                     "id": op.id,
                     "kind": op.kind,
                     "method": op.method,
                     "path": op.path,
+                    "parameters": parameters,
+                    "requestMediaTypes": request_types,
                     "statuses": op.responses.keys().collect::<Vec<_>>(),
                     "summary": op.summary,
                     "document": doc.map(|d| &d.path),
@@ -706,10 +741,18 @@ fn list_command(args: ListArgs) -> Result<ExitCode> {
         writeln!(out)?;
         let width = catalog.operations.iter().map(|o| o.id.len()).max().unwrap_or(2).max(2);
         let pwidth = catalog.operations.iter().map(|o| shown_path(o).len()).max().unwrap_or(4).max(4);
-        writeln!(out, "{:width$}  {:7}  {:pwidth$}  STATUSES", "ID", "METHOD", "PATH")?;
+        writeln!(out, "{:width$}  {:7}  {:pwidth$}  PARAMS  BODIES  STATUSES", "ID", "METHOD", "PATH")?;
         for op in &catalog.operations {
             let statuses: Vec<&str> = op.responses.keys().map(String::as_str).collect();
-            writeln!(out, "{:width$}  {:7}  {:pwidth$}  {}", op.id, op.method, shown_path(op), statuses.join(","))?;
+            let (parameters, request_types, n) = counts(op);
+            let statuses = if n == 0 { "(none)".to_string() } else { format!("{n}: {}", statuses.join(",")) };
+            writeln!(
+                out,
+                "{:width$}  {:7}  {:pwidth$}  {parameters:6}  {request_types:6}  {statuses}",
+                op.id,
+                op.method,
+                shown_path(op)
+            )?;
         }
     }
     Ok(ExitCode::SUCCESS)

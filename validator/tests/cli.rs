@@ -80,7 +80,8 @@ fn payload_without_direction_says_what_is_missing() {
         "dstore.syncStore",
         "tests/fixtures/dstore.syncStore/valid/request--sample-close-store.json",
     ]);
-    assert_eq!(o.status.code(), Some(0));
+    assert_eq!(o.status.code(), Some(1), "nothing was checked: never a pass");
+    assert!(String::from_utf8_lossy(&o.stderr).contains("nothing was checked"));
     assert!(stdout(&o).contains("does not say whether it is a request or a response body"), "{}", stdout(&o));
 }
 
@@ -130,8 +131,14 @@ fn strict_makes_unrouted_an_error() {
     let f = dir.path().join("x.ndjson");
     std::fs::write(&f, "{\"request\": {\"method\": \"GET\", \"url\": \"/nowhere\"}}\n{\"request\": {\"method\": \"GET\", \"url\": \"/elsewhere\"}}\n").unwrap();
     let path = f.display().to_string();
-    assert_eq!(accord(&["check", &path]).status.code(), Some(0));
-    assert_eq!(accord(&["check", "--strict", &path]).status.code(), Some(1));
+    // Nothing routed, so nothing checked: a failure with or without --strict, said on stderr.
+    let o = accord(&["check", &path]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("nothing was checked against the contract: of 2 exchange(s), 2 matched no operation"));
+    assert!(stdout(&o).contains("note[unrouted]"), "unrouted is a note without --strict");
+    let o = accord(&["check", "--strict", &path]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stdout(&o).contains("error[unrouted]"), "and an error with it");
 }
 
 #[test]
@@ -254,7 +261,15 @@ fn quiet_shows_errors_only_and_max_errors_caps_them() {
     assert_eq!(shown[..], full["diagnostics"].as_array().unwrap()[..shown.len()], "the first ones, in report order");
     assert_eq!(capped["summary"]["errors"], errors, "the summary counts everything found");
 
-    let o = accord(&["check", "--quiet", "tests/fixtures/dstore.syncStore/valid/request--sample-create-store.json"]);
+    let o = accord(&[
+        "check",
+        "--quiet",
+        "--operation",
+        "dstore.syncStore",
+        "--direction",
+        "request",
+        "tests/fixtures/dstore.syncStore/valid/request--sample-create-store.json",
+    ]);
     assert_eq!(o.status.code(), Some(0));
     assert!(o.stdout.is_empty() && o.stderr.is_empty(), "a quiet clean run prints nothing: {}", stdout(&o));
     let o = accord(&["check", "--quiet", "--max-errors", "1", "examples/captures"]);

@@ -6,6 +6,7 @@
 //! one is named by its method and path template, `<folder>.get:/pets/{petId}`. `$ref`s to path items, parameters, request bodies and
 //! responses are followed through the same resolver as schema references.
 
+pub mod formats;
 pub mod media;
 mod model;
 pub mod security;
@@ -146,12 +147,23 @@ fn document_operations(root: &SchemaRoot, doc: &Document) -> Result<Vec<Operatio
         for (path, item) in items {
             let item_loc = top.join(section).join(path);
             let (item_loc, item) = follow(root, &item_loc, item)?;
-            let Some(item_obj) = item.as_object() else { continue };
+            let Some(item_obj) = item.as_object() else {
+                return Err(invalid_at(root, &item_loc, "a path item must be an object"));
+            };
             let shared = item_obj.get("parameters");
             let item_servers = item_obj.get("servers").map(|s| server::servers(Some(s)));
             for method in METHODS {
-                let Some(op) = item_obj.get(*method).and_then(Value::as_object) else { continue };
-                let op_loc = item_loc.join(method);
+                let Some(op) = item_obj.get(*method) else { continue };
+                // An Operation Object given as a `$ref` is followed (OpenAPI allows
+                // `$ref` only for path items, but split descriptions use it here too).
+                let declared_by_ref = op.get("$ref").map(|_| root.shown(&item_loc.join(method)));
+                let (op_loc, op) = follow(root, &item_loc.join(method), op)?;
+                let Some(op) = op.as_object() else {
+                    return Err(invalid_at(root, &op_loc, &format!("the `{method}` operation must be an object")));
+                };
+                if op.get("responses").is_some_and(|r| !r.is_object() && !r.is_null()) {
+                    return Err(invalid_at(root, &op_loc.join("responses"), "`responses` must be an object"));
+                }
                 let generated_id = match kind {
                     OperationKind::Path => format!("{method}:{path}"),
                     OperationKind::Webhook => format!("webhook:{path}:{method}"),
@@ -241,13 +253,24 @@ fn document_operations(root: &SchemaRoot, doc: &Document) -> Result<Vec<Operatio
                     security,
                     discriminator: discriminator.transpose()?,
                     summary: op.get("summary").and_then(Value::as_str).map(str::to_string),
-                    source: format!("{}#{}", doc.path, op_loc.pointer),
+                    source: format!("{}#{}", op_loc.file, op_loc.pointer),
                     location: op_loc,
+                    declared_by_ref,
+                    document: doc.path.clone(),
                 });
             }
         }
     }
     Ok(out)
+}
+
+/// A load error at `at`, naming its file as shown to people.
+fn invalid_at(root: &SchemaRoot, at: &Location, message: &str) -> CatalogError {
+    CatalogError::Invalid {
+        path: root.document(&at.file).map_or(at.file.clone(), |d| d.shown.clone()),
+        pointer: at.pointer.clone(),
+        message: message.to_string(),
+    }
 }
 
 /// Follows `$ref`s (if `value` is one) to the referenced object.

@@ -50,6 +50,15 @@ pub struct Operation {
     pub location: Location,
     /// The `operationId` as written.
     pub operation_id: String,
+    /// Where the path item declared this operation as a `$ref` (which OpenAPI
+    /// does not allow, but large split descriptions use and Redocly follows):
+    /// that `$ref`'s place, shown as `file#pointer`. `None` when declared inline.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub declared_by_ref: Option<String>,
+    /// The key of the OpenAPI document whose `paths` or `webhooks` list the
+    /// operation (its object may sit in another file, through `$ref`s).
+    #[serde(skip)]
+    pub document: String,
 }
 
 /// Where a parameter travels.

@@ -76,6 +76,7 @@ pub fn read_envelope(container: &Arc<str>, first_line: usize, index: Option<usiz
                     text: Arc::from(text),
                     embedded: Some(Embedded { container: container.clone(), offset, first_line }),
                     decode_error: None,
+                    bytes: None,
                     literal: None,
                 })
             }

@@ -44,6 +44,8 @@ struct HarPair {
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
 struct HarContent {
+    #[serde(rename = "mimeType")]
+    mime_type: Option<String>,
     text: Option<String>,
     encoding: Option<String>,
     size: Option<i64>,
@@ -254,24 +256,14 @@ fn body(content: HarContent) -> Option<BodyText> {
     }
     if content.encoding.as_deref().is_some_and(|e| e.eq_ignore_ascii_case("base64")) {
         let cleaned: String = text.chars().filter(|c| !c.is_ascii_whitespace()).collect();
+        // Judged later by the media type: a binary type by the bytes' size, a
+        // text or JSON type by its text in the declared charset.
+        let charset = content.mime_type.as_deref().and_then(|m| accord_catalog::openapi::media::parameter(m, "charset"));
         return Some(match base64::engine::general_purpose::STANDARD.decode(cleaned.as_bytes()) {
-            Ok(bytes) => match String::from_utf8(bytes) {
-                Ok(decoded) => BodyText::standalone(decoded),
-                Err(e) => BodyText {
-                    text: "".into(),
-                    embedded: None,
-                    decode_error: Some(format!(
-                        "base64 body decodes to bytes that are not UTF-8 (at byte {})",
-                        e.utf8_error().valid_up_to()
-                    )),
-                    literal: None,
-                },
-            },
+            Ok(bytes) => BodyText::decoded(bytes, charset.as_deref()),
             Err(e) => BodyText {
-                text: "".into(),
-                embedded: None,
                 decode_error: Some(format!("body is marked base64 but does not decode: {e}")),
-                literal: None,
+                ..BodyText::standalone("")
             },
         });
     }

@@ -73,8 +73,12 @@ pub struct BodyText {
     pub text: Arc<str>,
     /// Set when the text is a slice of a larger text in the input file.
     pub embedded: Option<Embedded>,
-    /// Set when the body could not be decoded (bad base64); `text` is then empty.
+    /// Set when the body could not be decoded (bad base64, or bytes that are
+    /// not text in the declared charset); `text` is then empty.
     pub decode_error: Option<String>,
+    /// The bytes of a body that was carried as base64 (a HAR's
+    /// `encoding: "base64"`): what a binary media type is judged by.
+    pub bytes: Option<Arc<[u8]>>,
     /// Set when the text is a JSON string literal in the input file (an
     /// envelope's `bodyText`), so payload positions can be mapped to file positions.
     pub literal: Option<Literal>,
@@ -92,9 +96,55 @@ pub struct Literal {
 }
 
 impl BodyText {
+    /// The size of the body in bytes: of its decoded bytes when it was
+    /// carried as base64, else of its text.
+    pub fn size(&self) -> usize {
+        self.bytes.as_ref().map_or(self.text.len(), |b| b.len())
+    }
+
+    /// Bytes decoded from base64, read as text in `charset` (a WHATWG label;
+    /// UTF-8 when `None`). Bytes that are not text in it keep the reason in
+    /// [`BodyText::decode_error`]; they are kept either way, so a binary media
+    /// type can still be judged by its size.
+    pub fn decoded(bytes: Vec<u8>, charset: Option<&str>) -> Self {
+        let encoding = match charset {
+            Some(label) => match encoding_rs::Encoding::for_label(label.trim().as_bytes()) {
+                Some(e) => e,
+                None => {
+                    return BodyText {
+                        decode_error: Some(format!("the body declares charset `{label}`, which is not a known encoding")),
+                        bytes: Some(bytes.into()),
+                        ..Self::standalone("")
+                    };
+                }
+            },
+            None => encoding_rs::UTF_8,
+        };
+        let problem = if encoding == encoding_rs::UTF_8 {
+            match std::str::from_utf8(&bytes) {
+                Ok(text) => return BodyText { bytes: None, ..Self::standalone(text) }.with_bytes(bytes),
+                Err(e) => format!("base64 body decodes to bytes that are not UTF-8 (at byte {})", e.valid_up_to()),
+            }
+        } else {
+            match encoding.decode_without_bom_handling_and_without_replacement(&bytes) {
+                Some(text) => {
+                    let text = text.into_owned();
+                    return Self::standalone(text).with_bytes(bytes);
+                }
+                None => format!("base64 body decodes to bytes that are not {} text", encoding.name()),
+            }
+        };
+        BodyText { decode_error: Some(problem), bytes: Some(bytes.into()), ..Self::standalone("") }
+    }
+
+    fn with_bytes(mut self, bytes: Vec<u8>) -> Self {
+        self.bytes = Some(bytes.into());
+        self
+    }
+
     /// A body that stands on its own (positions count in the body text).
     pub fn standalone(text: impl Into<Arc<str>>) -> Self {
-        BodyText { text: text.into(), embedded: None, decode_error: None, literal: None }
+        BodyText { text: text.into(), embedded: None, decode_error: None, bytes: None, literal: None }
     }
 }
 

@@ -61,6 +61,10 @@ pub struct Report {
     /// What capture rules need from each exchange, in input order (judged at the end of a run).
     #[serde(skip)]
     pub facts: Vec<crate::validate::capture_rules::Fact>,
+    /// Requests routed by path alone to a host no server lists, by the
+    /// message of their warning (see [`Report::merge_host_warnings`]).
+    #[serde(skip)]
+    pub unlisted_hosts: std::collections::BTreeMap<String, usize>,
 }
 
 /// Which diagnostics a report keeps. Counts in the summary always cover
@@ -100,6 +104,48 @@ impl Report {
         self.unreadable.extend(other.unreadable);
         self.cases.extend(other.cases);
         self.facts.extend(other.facts);
+        for (message, n) in other.unlisted_hosts {
+            *self.unlisted_hosts.entry(message).or_default() += n;
+        }
+    }
+
+    /// Keeps one `server` warning per unlisted host, the first in report
+    /// order, and counts the ones dropped. Safe to call on partial reports
+    /// (before merging them) and again on the merged one.
+    pub fn merge_host_warnings(&mut self) {
+        let mut first: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+        let mut keep = vec![true; self.diagnostics.len()];
+        for (i, d) in self.diagnostics.iter().enumerate().filter(|(_, d)| d.code == "server") {
+            let dropped = match first.get(&d.message) {
+                Some(&j) if self.diagnostics[j].sort_key() <= d.sort_key() => i,
+                Some(&j) => {
+                    first.insert(d.message.clone(), i);
+                    j
+                }
+                None => {
+                    first.insert(d.message.clone(), i);
+                    continue;
+                }
+            };
+            keep[dropped] = false;
+            *self.unlisted_hosts.entry(d.message.clone()).or_default() += 1;
+        }
+        let dropped = keep.iter().filter(|k| !**k).count();
+        let mut it = keep.iter();
+        self.diagnostics.retain(|_| *it.next().unwrap_or(&true));
+        self.summary.warnings -= dropped.min(self.summary.warnings);
+    }
+
+    /// Ends [`Report::merge_host_warnings`]: the one warning kept per host
+    /// says how many requests went there.
+    pub fn finish_host_warnings(&mut self) {
+        self.merge_host_warnings();
+        for d in self.diagnostics.iter_mut().filter(|d| d.code == "server") {
+            let n = 1 + self.unlisted_hosts.get(&d.message).copied().unwrap_or(0);
+            let requests = if n == 1 { "1 request".to_string() } else { format!("{n} requests") };
+            d.message = format!("{} ({requests} in this run)", d.message);
+        }
+        self.unlisted_hosts.clear();
     }
 
     /// Judges the capture rules over every exchange read (see

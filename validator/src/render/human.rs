@@ -125,7 +125,7 @@ impl HumanRenderer {
         if s.valid + s.invalid == 0 && s.files > 0 {
             writeln!(
                 out,
-                "nothing was checked against the contract: every message was unrouted or unchecked (--strict makes this a failure)"
+                "nothing was checked against the contract: every message was unrouted or unchecked, so the run fails"
             )?;
         }
         Ok(())

@@ -12,6 +12,18 @@ pub fn describe(code: &str) -> (&'static str, &'static str) {
             "Exchange matches no operation",
             "Check the method and path against `accord list`, or name the operation with --operation or the envelope's `operation` field.",
         ),
+        "catalog" => (
+            "The contract was read with a warning",
+            "A file of the schema folder was left out, or read more leniently than OpenAPI allows; fix or remove it.",
+        ),
+        "server" => (
+            "Request sent to a host no server lists",
+            "Declare the host the captures were recorded against with --server URL (a test host such as http://localhost:8080), or add it to the contract's `servers`.",
+        ),
+        "discriminator" => (
+            "Discriminator value names no schema",
+            "Send one of the values the discriminator maps (its `mapping` keys, or the names of the schemas it chooses from).",
+        ),
         "unknown-operation" => ("Named operation is not in the catalog", "Use an id shown by `accord list`."),
         "content-type" => {
             ("Content-Type differs from the contract", "Send one of the media types the operation declares.")
@@ -23,7 +35,7 @@ pub fn describe(code: &str) -> (&'static str, &'static str) {
             "Security requirement not met",
             "Send the credentials the operation's security scheme requires (e.g. `Authorization: Bearer <token>`).",
         ),
-        "encoding" => ("Body cannot be decoded", "A HAR body marked base64 must be valid base64 of UTF-8 text."),
+        "encoding" => ("Body cannot be decoded", "A base64 body must be valid base64; a text or JSON body must decode in its declared charset (UTF-8 by default)."),
         "capture" => (
             "Capture entry is malformed",
             "Each HAR entry needs a request and a response; each NDJSON line must be a capture envelope.",

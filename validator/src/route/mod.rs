@@ -1,16 +1,22 @@
 //! Matching a captured request to an operation of the catalog.
 //!
-//! By method and URL path against the path templates (any host; server base
-//! paths such as `/chef` stripped), then by a body discriminator where the
-//! catalog declares one. Literal segments beat template segments, so
-//! `/orders/latest` wins over `/orders/{id}`.
+//! By method and URL path against the path templates, under one of the
+//! operation's servers (its host, when the capture has one, and its base
+//! path such as `/chef`, which is stripped), then by a body discriminator
+//! where the catalog declares one. Literal segments beat template segments,
+//! so `/orders/latest` wins over `/orders/{id}`.
+//!
+//! Test hosts: each `--server URL` stands in for every server of the catalog
+//! (its host replaces theirs, its path goes before their base paths). Without
+//! one, a request to a host no server lists is routed by its path alone when
+//! exactly one operation fits, and the route says so ([`Route::unlisted_host`]).
 
 mod template;
 
 pub use template::PathTemplate;
 
 use crate::capture::Message;
-use crate::catalog::{Catalog, Operation, OperationKind};
+use crate::catalog::{Catalog, Operation, OperationKind, Server};
 use serde_json::Value;
 use std::collections::BTreeMap;
 
@@ -21,6 +27,9 @@ pub struct Route<'c> {
     pub operation: &'c Operation,
     /// Path parameters by name (as sent, still percent-encoded).
     pub path_params: BTreeMap<String, String>,
+    /// Set when the request went to a host that no server of the operation
+    /// (nor any `--server`) lists, and was routed by its path alone: the host.
+    pub unlisted_host: Option<String>,
 }
 
 /// Why a request matched no operation.
@@ -35,12 +44,36 @@ pub struct Miss {
 #[derive(Debug)]
 pub struct Router<'c> {
     entries: Vec<(PathTemplate, &'c Operation)>,
+    /// Test hosts (`--server`), each standing in for every operation's servers.
+    test_servers: Vec<Server>,
+    /// Whether a request to an unlisted host may be routed by its path alone.
+    by_path_alone: bool,
+}
+
+/// How a [`Router`] treats hosts the catalog's servers do not list.
+#[derive(Debug, Clone, Default)]
+pub struct HostPolicy {
+    /// Base URLs the captures were recorded against (`--server`): each stands
+    /// in for every server of every document, base paths kept.
+    pub test_servers: Vec<String>,
+    /// Refuse requests to unlisted hosts instead of routing them by path (`--strict`).
+    pub strict: bool,
 }
 
 impl<'c> Router<'c> {
     /// Prepares the templates of every operation of `catalog` (webhooks are
     /// never routed by URL: they are called on the consumer's servers).
     pub fn new(catalog: &'c Catalog) -> Self {
+        Self::with_hosts(catalog, &HostPolicy { test_servers: Vec::new(), strict: true })
+    }
+
+    /// A router with test hosts and a policy for unlisted ones.
+    pub fn with_hosts(catalog: &'c Catalog, hosts: &HostPolicy) -> Self {
+        let test_servers = hosts
+            .test_servers
+            .iter()
+            .flat_map(|u| accord_catalog::openapi::server::servers(Some(&serde_json::json!([{ "url": u }]))))
+            .collect();
         Router {
             entries: catalog
                 .operations
@@ -48,6 +81,8 @@ impl<'c> Router<'c> {
                 .filter(|op| op.kind == OperationKind::Path)
                 .map(|op| (PathTemplate::parse(&op.path), op))
                 .collect(),
+            test_servers,
+            by_path_alone: !hosts.strict,
         }
     }
 
@@ -59,27 +94,49 @@ impl<'c> Router<'c> {
         let method = method.to_ascii_uppercase();
         let authority = url_authority(url).or_else(|| request.header("host"));
         let mut best: Option<(usize, Route<'c>)> = None;
+        // Operations whose path fits when the host is not held to their servers.
+        let mut by_path: Vec<(&'c Operation, BTreeMap<String, String>)> = Vec::new();
+        let discriminated = |op: &Operation| match &op.discriminator {
+            Some(d) => body().and_then(|b| b.pointer(&d.pointer)) == Some(&d.value),
+            None => true,
+        };
         for (template, op) in &self.entries {
             if op.method != method {
                 continue;
             }
-            let Some(params) = match_path(template, op, url, authority) else {
-                if match_path(template, op, url, None).is_some() || template.matches(&url_path(url)).is_some() {
+            let matched = match_path(template, op, url, authority)
+                .or_else(|| self.test_servers.iter().find_map(|t| via_test_server(t, template, op, url, authority)));
+            let Some(params) = matched else {
+                if let Some(params) = match_path(template, op, url, None) {
+                    if discriminated(op) {
+                        by_path.push((op, params));
+                    }
+                    miss.wrong_server.push((op.id.clone(), op.servers.iter().map(|s| s.url.clone()).collect()));
+                } else if template.matches(&url_path(url)).is_some() {
                     miss.wrong_server.push((op.id.clone(), op.servers.iter().map(|s| s.url.clone()).collect()));
                 }
                 continue;
             };
-            if let Some(d) = &op.discriminator {
-                if body().and_then(|b| b.pointer(&d.pointer)) != Some(&d.value) {
-                    continue;
-                }
+            if !discriminated(op) {
+                continue;
             }
             let score = template.literal_count() * 2 + usize::from(op.discriminator.is_some());
             if best.as_ref().is_none_or(|(s, _)| score > *s) {
-                best = Some((score, Route { operation: op, path_params: params }));
+                best = Some((score, Route { operation: op, path_params: params, unlisted_host: None }));
             }
         }
-        best.map(|(_, r)| r).ok_or(miss)
+        if let Some((_, route)) = best {
+            return Ok(route);
+        }
+        // A host no server lists (a test host): routed by path when exactly one operation fits.
+        match (self.by_path_alone, authority, by_path.as_slice()) {
+            (true, Some(host), [(op, params)]) => Ok(Route {
+                operation: op,
+                path_params: params.clone(),
+                unlisted_host: Some(host.to_ascii_lowercase()),
+            }),
+            _ => Err(miss),
+        }
     }
 }
 
@@ -100,6 +157,25 @@ fn match_path(
         .iter()
         .filter(|s| s.allows_host(authority))
         .flat_map(|s| s.strip_base(&path))
+        .find_map(|rest| template.matches(rest))
+}
+
+/// The path parameters of `url` sent to the test server `test`: its host in
+/// place of the operation's servers' hosts, its path before their base paths.
+fn via_test_server(
+    test: &Server,
+    template: &PathTemplate,
+    op: &Operation,
+    url: &str,
+    authority: Option<&str>,
+) -> Option<BTreeMap<String, String>> {
+    if !test.allows_host(authority) {
+        return None;
+    }
+    let path = url_path(url);
+    test.strip_base(&path)
+        .into_iter()
+        .flat_map(|rest| op.servers.iter().flat_map(move |s| s.strip_base(rest)))
         .find_map(|rest| template.matches(rest))
 }
 

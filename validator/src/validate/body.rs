@@ -55,7 +55,8 @@ pub fn form(text: &str, media: &MediaType) -> Result<Value, String> {
 }
 
 /// A `multipart/form-data` body as an object of its parts, each read by its
-/// own `Content-Type` (or the media type's `encoding`): JSON parts as JSON,
+/// own `Content-Type`, else the media type's `encoding`, else by OpenAPI's
+/// default for its property (an object part is JSON): JSON parts as JSON,
 /// text parts typed by the schema, files as strings.
 pub fn multipart(text: &str, content_type: Option<&str>, media: &MediaType) -> Result<Value, String> {
     let boundary = content_type
@@ -107,8 +108,14 @@ pub fn multipart(text: &str, content_type: Option<&str>, media: &MediaType) -> R
 fn field(name: &str, values: Vec<String>, part_type: Option<&str>, media: &MediaType) -> Result<Value, String> {
     let shape = media.shape.property(name).cloned().unwrap_or_default();
     let declared = media.encoding.get(name).map(String::as_str);
-    let json = part_type.or(declared).is_some_and(is_json_media);
     let item_shape = if shape.is_array() { shape.items.as_deref().cloned().unwrap_or_default() } else { shape.clone() };
+    // The part's own `Content-Type`, else the `encoding`'s, else OpenAPI's default
+    // (§4.8.15.1): an object is `application/json`; a primitive `text/plain`;
+    // binary data `application/octet-stream` (read as text, judged as a string).
+    let json = match part_type.or(declared) {
+        Some(t) => is_json_media(t),
+        None => item_shape.names("object") && !item_shape.admits("string"),
+    };
     let read = |text: &str| -> Result<Value, String> {
         if json {
             serde_json::from_str(text).map_err(|e| {
@@ -197,6 +204,14 @@ mod tests {
         let v = multipart(body, Some("multipart/form-data; boundary=XyZ"), &m).unwrap();
         assert_eq!(v, json!({"n": 7, "doc": {"a": [1]}, "file": "hello"}));
         assert!(multipart(body, Some("multipart/form-data"), &m).unwrap_err().contains("boundary"));
+        // A part without its own Content-Type takes OpenAPI's default for its
+        // property: an object is JSON, a string stays text.
+        let upload = media("multipart/form-data", &[("attributes", "object"), ("file", "string")], &[]);
+        let body = "--B\r\nContent-Disposition: form-data; name=\"attributes\"\r\n\r\n{\"name\": \"a.png\", \"parent\": {\"id\": \"0\"}}\r\n--B\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.png\"\r\n\r\n{not json}\r\n--B--\r\n";
+        let v = multipart(body, Some("multipart/form-data; boundary=B"), &upload).unwrap();
+        assert_eq!(v, json!({"attributes": {"name": "a.png", "parent": {"id": "0"}}, "file": "{not json}"}));
+        let broken = body.replace("\"parent\"", "parent");
+        assert!(multipart(&broken, Some("multipart/form-data; boundary=B"), &upload).unwrap_err().contains("`attributes`"));
         assert!(
             multipart(&body[..body.len() - 9], Some("multipart/form-data; boundary=XyZ"), &m)
                 .unwrap_err()

@@ -4,7 +4,7 @@
 //! the schema's own wording (`x-accord-message`).
 
 use super::keywords::rules::Failure;
-use super::keywords::{KNOWN_VALUES, MAX_SERIALIZED_LENGTH, RULES, serialized_length};
+use super::keywords::{KNOWN_VALUES, MAX_SERIALIZED_LENGTH, OPENAPI_FORMAT, RULES, serialized_length};
 use crate::catalog::Catalog;
 use crate::diagnostic::{Redactor, Severity};
 use jsonschema::ValidationError;
@@ -223,7 +223,15 @@ fn findings_skipping(
     skip: &BTreeSet<String>,
 ) -> Vec<Finding> {
     let instance_path = error.instance_path().as_str().to_string();
-    let schema_uri = error.absolute_keyword_location().map(|u| u.as_str().to_string());
+    // The numeric OpenAPI format is judged by a keyword the catalog adds beside
+    // `format`: the location shown is the `format` the author wrote.
+    let schema_uri = error.absolute_keyword_location().map(|u| {
+        let u = u.as_str();
+        match u.strip_suffix(OPENAPI_FORMAT) {
+            Some(base) => format!("{base}format"),
+            None => u.to_string(),
+        }
+    });
     let site = schema_uri.as_deref().and_then(|u| SchemaSite::parse(catalog, u));
     let sensitive = redactor.is_sensitive_pointer(&instance_path);
     let instance: &Value = error.instance();
@@ -432,6 +440,12 @@ fn findings_skipping(
             let limit = site.as_ref().and_then(SchemaSite::keyword_value).and_then(Value::as_u64).unwrap_or(0);
             let _ = message;
             format!("{name} serializes to {} characters; the limit is {limit}", serialized_length(instance))
+        }
+        ValidationErrorKind::Custom { keyword, .. } if keyword == OPENAPI_FORMAT => {
+            // Reported as the `format` keyword the schema's author wrote.
+            code = "format".to_string();
+            let format = site.as_ref().and_then(SchemaSite::keyword_value).and_then(Value::as_str).unwrap_or("");
+            format!("{name} is {shown}, which is not {format} ({})", super::keywords::openapi_format::describe(format))
         }
         ValidationErrorKind::Custom { keyword, .. } if keyword == KNOWN_VALUES => {
             severity = Severity::Warning;

@@ -32,8 +32,13 @@ use std::collections::{BTreeMap, HashMap};
 pub struct CheckOptions {
     /// Check every exchange against this operation instead of routing.
     pub operation: Option<String>,
-    /// Make unrouted exchanges errors instead of notes.
+    /// Make unrouted exchanges errors instead of notes, and never route a
+    /// request to a host no server lists by its path alone.
     pub strict: bool,
+    /// Base URLs the captures were recorded against (`--server`, a test host
+    /// such as `http://localhost:8080`): each stands in for every server of
+    /// the catalog, base paths kept.
+    pub servers: Vec<String>,
     /// Judge every JSON body on the full path (the fast path off): the same
     /// verdicts and findings, slower; for comparison.
     pub no_fast_path: bool,
@@ -98,9 +103,10 @@ impl<'c> Checker<'c> {
     /// Compiles every schema of `catalog` (once) and prepares the router.
     pub fn new(catalog: &'c Catalog, options: CheckOptions) -> Result<Self, crate::error::CatalogError> {
         let compiled = CompiledSchemas::new(catalog)?;
+        let hosts = crate::route::HostPolicy { test_servers: options.servers.clone(), strict: options.strict };
         Ok(Checker {
             catalog,
-            router: Router::new(catalog),
+            router: Router::with_hosts(catalog, &hosts),
             compiled,
             options,
             schema_uri: None,
@@ -153,6 +159,7 @@ impl<'c> Checker<'c> {
             text: if offset == 0 { text.clone() } else { std::sync::Arc::from(&text[offset..]) },
             embedded: Some(crate::capture::Embedded { container: text.clone(), offset, first_line }),
             decode_error: None,
+            bytes: None,
             literal: None,
         };
         let make = |severity: Severity, code: &str, message: String| {
@@ -269,7 +276,12 @@ impl<'c> Checker<'c> {
                     None => Err(crate::route::Miss::default()),
                 };
                 match routed {
-                    Ok(route) => (route.operation, Some(route.path_params)),
+                    Ok(route) => {
+                        if let Some(host) = &route.unlisted_host {
+                            out.diagnostics.push(unlisted_host(file, exchange, host));
+                        }
+                        (route.operation, Some(route.path_params))
+                    }
                     Err(miss) => {
                         out.unrouted = 1;
                         out.diagnostics.push(self.unrouted(file, exchange, &miss));
@@ -307,6 +319,9 @@ impl<'c> Checker<'c> {
     }
 
     fn unrouted(&self, file: &str, exchange: &Exchange, miss: &crate::route::Miss) -> Diagnostic {
+        let strict_hint = |help: String| {
+            if self.options.strict { format!("{help} (--strict refuses such hosts; pass --server URL)") } else { help }
+        };
         let severity = if self.options.strict { Severity::Error } else { Severity::Note };
         let (message, help) = match &exchange.request {
             Some(Message { method: Some(m), url: Some(u), .. }) => {
@@ -314,7 +329,7 @@ impl<'c> Checker<'c> {
                 match miss.wrong_server.first() {
                     Some((id, servers)) => (
                         format!("{m} {path} matches `{id}` only on a host or base path its servers do not allow"),
-                        Some(format!("`{id}` is served at {}", servers.join(", "))),
+                        Some(strict_hint(format!("`{id}` is served at {}", servers.join(", ")))),
                     ),
                     None => (
                         format!("{m} {path} matches no operation in the catalog"),
@@ -589,14 +604,25 @@ impl<'c> Checker<'c> {
             out.push(d);
             return true;
         };
-        if let Some(problem) = &body.decode_error {
-            out.push(site.diagnostic(Severity::Error, "encoding", problem.clone(), Part::Body));
-            return true;
-        }
+        let kind = body::kind(media, content_type);
+        // Bytes that are not text in their charset are wrong only where text is
+        // due: a binary body is judged by its size, a multipart body part by part.
+        let lossy;
+        let body = match (&body.decode_error, &body.bytes, kind) {
+            (Some(_), Some(_), BodyKind::Binary) => body,
+            (Some(_), Some(bytes), BodyKind::Multipart) => {
+                lossy = BodyText::standalone(String::from_utf8_lossy(bytes).into_owned());
+                &lossy
+            }
+            (Some(problem), _, _) => {
+                out.push(site.diagnostic(Severity::Error, "encoding", problem.clone(), Part::Body));
+                return true;
+            }
+            (None, _, _) => body,
+        };
         let make =
             |severity: Severity, code: &str, message: String| site.diagnostic(severity, code, message, Part::Body);
         let validator = media.schema_uri.as_deref().and_then(|u| self.compiled.get(u));
-        let kind = body::kind(media, content_type);
         let unchecked = |out: &mut Vec<Diagnostic>, why: String| {
             let mut d = site.diagnostic(Severity::Warning, "unchecked", why, Part::Body);
             d.help = Some("declare a schema for this media type to have it checked".into());
@@ -667,7 +693,7 @@ impl<'c> Checker<'c> {
             BodyKind::Binary => {
                 let schema = media.schema.as_ref().and_then(|l| self.catalog.root.get(l));
                 let (min, max) = body::size_limits(schema);
-                let size = body.text.len() as u64;
+                let size = body.size() as u64;
                 let (code, bound) = match (min, max) {
                     (Some(min), _) if size < min => ("minLength", format!("at least {min}")),
                     (_, Some(max)) if size > max => ("maxLength", format!("at most {max}")),
@@ -906,6 +932,25 @@ fn redact_message(message: &str, raw: &str, shown: &str) -> String {
     } else {
         message.replace(&serde_json::to_string(raw).unwrap_or_default(), shown).replace(raw, shown)
     }
+}
+
+/// The warning for a request routed by its path alone because its host is
+/// one no server lists. Every exchange gets one; the run keeps the first per
+/// host (see [`crate::Report::merge_host_warnings`]), which counts the rest.
+fn unlisted_host(file: &str, exchange: &Exchange, host: &str) -> Diagnostic {
+    let mut d = Diagnostic::new(
+        Severity::Warning,
+        "server",
+        format!("`{host}` is a host no server of the contract lists: its requests were routed by their path alone"),
+        file,
+    )
+    .with_entry(exchange.index)
+    .with_help(Some(format!(
+        "if it is a test host, declare it: --server http://{host} (--strict refuses such requests instead)"
+    )));
+    d.direction = Some(Direction::Request);
+    d.part = Some(Part::Path);
+    d
 }
 
 #[cfg(test)]

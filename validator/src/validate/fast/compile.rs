@@ -15,7 +15,7 @@
 
 use super::{ARRAY, BOOLEAN, INTEGER, NULL, NUMBER, OBJECT, STRING, TypeMask};
 use crate::catalog::Catalog;
-use crate::validate::keywords::{KNOWN_VALUES, MAX_SERIALIZED_LENGTH, RULES};
+use crate::validate::keywords::{KNOWN_VALUES, MAX_SERIALIZED_LENGTH, OPENAPI_FORMAT, RULES, string_formats};
 use accord_catalog::{Draft, Location};
 use jsonschema::Validator;
 use serde_json::{Map, Value, json};
@@ -285,6 +285,7 @@ impl Builder<'_> {
     fn keywords(&mut self, node: &mut Node, location: &Location, schema: &Map<String, Value>) {
         let number_keywords = ["minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "multipleOf"];
         let mut number_schema = Map::new();
+        let mut format_bounds: Vec<Value> = Vec::new();
         for (keyword, value) in schema {
             match keyword.as_str() {
                 "type" => match type_mask(value) {
@@ -320,7 +321,7 @@ impl Builder<'_> {
                 },
                 // Formats are annotations unless asserted.
                 "format" if self.assert_formats => {
-                    match jsonschema::options()
+                    match string_formats(jsonschema::options())
                         .with_draft(jsonschema::Draft::Draft202012)
                         .should_validate_formats(true)
                         .build(&json!({ "format": value }))
@@ -412,13 +413,22 @@ impl Builder<'_> {
                 "uniqueItems" if value != &Value::Bool(false) => node.unknown(ARRAY, keyword),
                 "contentMediaType" | "contentEncoding" | "contentSchema" => node.unknown(STRING, keyword),
                 "$dynamicRef" | "$recursiveRef" | MAX_SERIALIZED_LENGTH | RULES => node.unknown(ALL, keyword),
+                // OpenAPI's numeric formats, as the bounds they are (an integer format is a multiple of 1).
+                OPENAPI_FORMAT => match value.as_str() {
+                    Some("int32") => format_bounds.push(json!({"minimum": i32::MIN, "maximum": i32::MAX, "multipleOf": 1})),
+                    Some("int64") => format_bounds.push(json!({"minimum": i64::MIN, "maximum": i64::MAX, "multipleOf": 1})),
+                    Some("float") => format_bounds.push(json!({"minimum": -f64::from(f32::MAX), "maximum": f64::from(f32::MAX)})),
+                    Some("double") => {}
+                    _ => node.unknown(INTEGER | NUMBER, keyword),
+                },
                 // Annotations, identifiers and unknown keywords: jsonschema does not judge them either.
                 _ => {}
             }
         }
-        if !number_schema.is_empty() || !node.enums.is_empty() {
+        if !number_schema.is_empty() || !node.enums.is_empty() || !format_bounds.is_empty() {
             // `enum` and `const` lists each as an `allOf` member, so none replaces another.
-            let lists: Vec<Value> = node.enums.iter().map(|values| json!({ "enum": values })).collect();
+            let mut lists: Vec<Value> = node.enums.iter().map(|values| json!({ "enum": values })).collect();
+            lists.extend(format_bounds);
             if !lists.is_empty() {
                 number_schema.insert("allOf".into(), Value::Array(lists));
             }

@@ -7,6 +7,7 @@
 
 mod known_values;
 mod max_serialized_length;
+pub mod openapi_format;
 pub mod rules;
 
 use jsonschema::ValidationOptions;
@@ -15,15 +16,31 @@ use jsonschema::ValidationOptions;
 pub const MAX_SERIALIZED_LENGTH: &str = "x-accord-maxSerializedLength";
 /// The keyword listing the known values of an open list.
 pub const KNOWN_VALUES: &str = "x-accord-knownValues";
+/// The keyword the catalog sets beside a numeric OpenAPI `format` (`int32`, ...).
+pub const OPENAPI_FORMAT: &str = accord_catalog::openapi::formats::KEYWORD;
 /// The keyword holding CEL rules.
 pub const RULES: &str = accord_catalog::rules::RULES;
 
 /// Registers every custom keyword on `options`; `rules` are the catalog's compiled message rules.
 pub fn register(options: ValidationOptions<'_>, rules: rules::ByAddress) -> ValidationOptions<'_> {
-    options
+    string_formats(options)
         .with_keyword(MAX_SERIALIZED_LENGTH, max_serialized_length::factory)
         .with_keyword(KNOWN_VALUES, known_values::factory)
+        .with_keyword(OPENAPI_FORMAT, openapi_format::factory)
+
         .with_keyword(RULES, rules::factory(rules))
 }
 
 pub use max_serialized_length::serialized_length;
+
+/// OpenAPI's string formats beside JSON Schema's: `byte` is base64;
+/// `binary` and `password` are annotations.
+pub fn string_formats(options: ValidationOptions<'_>) -> ValidationOptions<'_> {
+    options.with_format("byte", is_base64).with_format("binary", |_: &str| true).with_format("password", |_: &str| true)
+}
+
+/// Whether `text` is base64 (RFC 4648, padded), as OpenAPI's `byte` format says.
+fn is_base64(text: &str) -> bool {
+    use base64::Engine as _;
+    base64::engine::general_purpose::STANDARD.decode(text).is_ok()
+}
