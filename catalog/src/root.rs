@@ -207,7 +207,8 @@ impl RootBuilder {
                     stack.push((next, source::read(&file, &shown)?));
                     read.push(file);
                 }
-                let shown = if rel == name { path.display().to_string() } else { folder.join(&rel).display().to_string() };
+                let shown =
+                    if rel == name { path.display().to_string() } else { folder.join(&rel).display().to_string() };
                 docs.push(root_document(&rel, shown, value));
             }
             docs.sort_by(|a, b| (a.path != name, &a.path).cmp(&(b.path != name, &b.path)));

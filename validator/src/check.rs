@@ -128,7 +128,20 @@ pub fn run_with_progress(
     for r in reports {
         report.merge(r);
     }
-    report.extend(catalog_notes(checker.catalog()));
+    if checker.schema_uri().is_none() {
+        report.extend(catalog_notes(checker.catalog()));
+        report.extend(checker.broken_schemas().values().map(|why| {
+            let file = why.split(['#', ':']).next().unwrap_or(why).to_string();
+            Diagnostic::new(
+                Severity::Warning,
+                "catalog",
+                format!(
+                    "{why}; what this schema describes is reported unchecked (--strict refuses the catalog instead)"
+                ),
+                file,
+            )
+        }));
+    }
     report.judge_captures();
     report.finish_host_warnings();
     report.sort();
@@ -430,7 +443,7 @@ fn check_payload(checker: &Checker<'_>, name: &str, container: Arc<str>, options
         text: Arc::from(&container[offset..]),
         embedded: Some(Embedded { container: container.clone(), offset, first_line: 1 }),
         decode_error: None,
-            bytes: None,
+        bytes: None,
         literal: None,
     };
     let message = Message {

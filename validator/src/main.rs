@@ -390,6 +390,7 @@ fn check_command(args: CheckArgs) -> Result<ExitCode> {
             strict: args.strict,
             servers: args.servers.clone(),
             no_fast_path: args.no_fast_path,
+            lenient_schemas: !args.strict,
         },
     )
     .context("the catalog's schemas do not compile")?;
@@ -686,8 +687,7 @@ fn git_checkout(rev: &str, path: &Path) -> Result<(tempfile::TempDir, PathBuf)> 
 fn list_command(args: ListArgs) -> Result<ExitCode> {
     let catalog = load(&args.catalog)?;
     let documents = accord_catalog::openapi::documents(&catalog.root);
-    let document_of =
-        |op: &accord_validator::catalog::Operation| documents.iter().find(|d| d.path == op.document);
+    let document_of = |op: &accord_validator::catalog::Operation| documents.iter().find(|d| d.path == op.document);
     for d in check::catalog_notes(&catalog) {
         let severity = if d.severity == accord_validator::diagnostic::Severity::Warning { "warning" } else { "note" };
         eprintln!("accord: {severity}: {}: {}", d.file, d.message);

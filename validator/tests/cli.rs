@@ -134,7 +134,10 @@ fn strict_makes_unrouted_an_error() {
     // Nothing routed, so nothing checked: a failure with or without --strict, said on stderr.
     let o = accord(&["check", &path]);
     assert_eq!(o.status.code(), Some(1));
-    assert!(String::from_utf8_lossy(&o.stderr).contains("nothing was checked against the contract: of 2 exchange(s), 2 matched no operation"));
+    assert!(
+        String::from_utf8_lossy(&o.stderr)
+            .contains("nothing was checked against the contract: of 2 exchange(s), 2 matched no operation")
+    );
     assert!(stdout(&o).contains("note[unrouted]"), "unrouted is a note without --strict");
     let o = accord(&["check", "--strict", &path]);
     assert_eq!(o.status.code(), Some(1));

@@ -258,7 +258,8 @@ fn body(content: HarContent) -> Option<BodyText> {
         let cleaned: String = text.chars().filter(|c| !c.is_ascii_whitespace()).collect();
         // Judged later by the media type: a binary type by the bytes' size, a
         // text or JSON type by its text in the declared charset.
-        let charset = content.mime_type.as_deref().and_then(|m| accord_catalog::openapi::media::parameter(m, "charset"));
+        let charset =
+            content.mime_type.as_deref().and_then(|m| accord_catalog::openapi::media::parameter(m, "charset"));
         return Some(match base64::engine::general_purpose::STANDARD.decode(cleaned.as_bytes()) {
             Ok(bytes) => BodyText::decoded(bytes, charset.as_deref()),
             Err(e) => BodyText {

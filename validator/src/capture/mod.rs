@@ -112,7 +112,9 @@ impl BodyText {
                 Some(e) => e,
                 None => {
                     return BodyText {
-                        decode_error: Some(format!("the body declares charset `{label}`, which is not a known encoding")),
+                        decode_error: Some(format!(
+                            "the body declares charset `{label}`, which is not a known encoding"
+                        )),
                         bytes: Some(bytes.into()),
                         ..Self::standalone("")
                     };

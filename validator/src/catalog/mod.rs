@@ -38,6 +38,8 @@ pub struct Catalog {
     pub rules: Arc<Rules>,
     /// The message rule lists by the address of their `x-accord-rules` value.
     rule_index: ByAddress,
+    /// What each OpenAPI `discriminator` allows, by the address of its value.
+    discriminators: crate::validate::keywords::discriminator::ByAddress,
 }
 
 impl Catalog {
@@ -84,12 +86,30 @@ impl Catalog {
         let rules = accord_catalog::rules::read(&root, &operations)?;
         let rule_index: HashMap<usize, Arc<RuleSet>> =
             rules.messages.iter().filter_map(|(at, set)| Some((address(root.get(at)?), Arc::clone(set)))).collect();
-        Ok(Catalog { root, operations, redactor, rules: Arc::new(rules), rule_index: Arc::new(rule_index) })
+        // Only an OpenAPI catalog's discriminators are assertions; a plain JSON Schema's are annotations.
+        let discriminators = if root.documents().any(|d| d.is_openapi()) {
+            crate::validate::keywords::discriminator::index(&root)
+        } else {
+            HashMap::new()
+        };
+        Ok(Catalog {
+            root,
+            operations,
+            redactor,
+            rules: Arc::new(rules),
+            rule_index: Arc::new(rule_index),
+            discriminators: Arc::new(discriminators),
+        })
     }
 
     /// The compiled message rules, for the `x-accord-rules` keyword.
     pub fn rule_index(&self) -> ByAddress {
         Arc::clone(&self.rule_index)
+    }
+
+    /// What each OpenAPI `discriminator` allows, for the `discriminator` keyword.
+    pub fn discriminators(&self) -> crate::validate::keywords::discriminator::ByAddress {
+        Arc::clone(&self.discriminators)
     }
 
     /// The operation with this id.

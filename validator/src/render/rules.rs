@@ -35,7 +35,10 @@ pub fn describe(code: &str) -> (&'static str, &'static str) {
             "Security requirement not met",
             "Send the credentials the operation's security scheme requires (e.g. `Authorization: Bearer <token>`).",
         ),
-        "encoding" => ("Body cannot be decoded", "A base64 body must be valid base64; a text or JSON body must decode in its declared charset (UTF-8 by default)."),
+        "encoding" => (
+            "Body cannot be decoded",
+            "A base64 body must be valid base64; a text or JSON body must decode in its declared charset (UTF-8 by default).",
+        ),
         "capture" => (
             "Capture entry is malformed",
             "Each HAR entry needs a request and a response; each NDJSON line must be a capture envelope.",

@@ -130,11 +130,9 @@ impl<'c> Router<'c> {
         }
         // A host no server lists (a test host): routed by path when exactly one operation fits.
         match (self.by_path_alone, authority, by_path.as_slice()) {
-            (true, Some(host), [(op, params)]) => Ok(Route {
-                operation: op,
-                path_params: params.clone(),
-                unlisted_host: Some(host.to_ascii_lowercase()),
-            }),
+            (true, Some(host), [(op, params)]) => {
+                Ok(Route { operation: op, path_params: params.clone(), unlisted_host: Some(host.to_ascii_lowercase()) })
+            }
             _ => Err(miss),
         }
     }

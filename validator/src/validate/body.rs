@@ -211,7 +211,9 @@ mod tests {
         let v = multipart(body, Some("multipart/form-data; boundary=B"), &upload).unwrap();
         assert_eq!(v, json!({"attributes": {"name": "a.png", "parent": {"id": "0"}}, "file": "{not json}"}));
         let broken = body.replace("\"parent\"", "parent");
-        assert!(multipart(&broken, Some("multipart/form-data; boundary=B"), &upload).unwrap_err().contains("`attributes`"));
+        assert!(
+            multipart(&broken, Some("multipart/form-data; boundary=B"), &upload).unwrap_err().contains("`attributes`")
+        );
         assert!(
             multipart(&body[..body.len() - 9], Some("multipart/form-data; boundary=XyZ"), &m)
                 .unwrap_err()

@@ -23,12 +23,14 @@ pub fn alternatives<'e>(error: &'e ValidationError<'_>) -> Option<&'e [Vec<Valid
 }
 
 /// A chosen alternative: its index and whether a tag or discriminator chose it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Choice {
     /// Index of the alternative.
     pub index: usize,
     /// Whether a discriminator or a tag selected it (rather than a closeness score).
     pub selected: bool,
+    /// The discriminator's property and the value that selected it, when one did.
+    pub by: Option<(String, String)>,
 }
 
 /// The alternative that fits `error`'s instance best, or `None` when the
@@ -41,8 +43,8 @@ pub fn best(error: &ValidationError<'_>, catalog: &Catalog) -> Option<Choice> {
     let base = error.instance_path().as_str();
     let depth = |e: &ValidationError<'_>| e.instance_path().as_str().matches('/').count();
     let base_depth = base.matches('/').count();
-    if let Some(index) = discriminated(error, catalog).filter(|i| *i < context.len()) {
-        return Some(Choice { index, selected: true });
+    if let Some((index, by)) = discriminated(error, catalog).filter(|(i, _)| *i < context.len()) {
+        return Some(Choice { index, selected: true, by: Some(by) });
     }
     // A tag: `const`/`enum` failing on a direct property of the value.
     let tag_failed = |errors: &Vec<ValidationError<'static>>| {
@@ -53,7 +55,7 @@ pub fn best(error: &ValidationError<'_>, catalog: &Catalog) -> Option<Choice> {
     };
     let untagged: Vec<usize> = (0..context.len()).filter(|&i| !tag_failed(&context[i])).collect();
     if untagged.len() == 1 && context.len() > 1 {
-        return Some(Choice { index: untagged[0], selected: true });
+        return Some(Choice { index: untagged[0], selected: true, by: None });
     }
     // Closest: not failing on the value's own type, fewest errors, deepest.
     let type_at_root = |errors: &Vec<ValidationError<'static>>| {
@@ -64,11 +66,11 @@ pub fn best(error: &ValidationError<'_>, catalog: &Catalog) -> Option<Choice> {
             let errors = &context[i];
             (errors.len(), std::cmp::Reverse(errors.iter().map(depth).max().unwrap_or(0)))
         })?;
-    Some(Choice { index, selected: false })
+    Some(Choice { index, selected: false, by: None })
 }
 
 /// The branch an OpenAPI `discriminator` beside the `oneOf`/`anyOf` selects.
-fn discriminated(error: &ValidationError<'_>, catalog: &Catalog) -> Option<usize> {
+fn discriminated(error: &ValidationError<'_>, catalog: &Catalog) -> Option<(usize, (String, String))> {
     let at = keyword_location(error, catalog)?;
     let (parent, _) = at.pointer.rsplit_once('/')?;
     let owner = catalog.root.get_at(&at.file, parent)?;
@@ -81,9 +83,14 @@ fn discriminated(error: &ValidationError<'_>, catalog: &Catalog) -> Option<usize
         .and_then(Value::as_str)
         .map_or_else(|| format!("/{tag}"), str::to_string);
     let branches = catalog.root.get_at(&at.file, &at.pointer)?.as_array()?;
-    branches.iter().position(|b| {
-        b.get("$ref").and_then(Value::as_str).is_some_and(|r| r == target || r.ends_with(&format!("/{tag}")))
-    })
+    let index = branches.iter().position(|b| {
+        b.get("$ref").and_then(Value::as_str).is_some_and(|r| {
+            r == target
+                || r.ends_with(&format!("/{tag}"))
+                || r.rsplit('/').next().and_then(|f| f.split('.').next()) == Some(tag)
+        })
+    })?;
+    Some((index, (property.to_string(), tag.to_string())))
 }
 
 fn keyword_location(error: &ValidationError<'_>, catalog: &Catalog) -> Option<Location> {

@@ -17,6 +17,9 @@ pub struct CompiledSchemas {
     fast: HashMap<String, FastValidator>,
     /// Schemas without a fast path, and why.
     slow: Vec<(String, String)>,
+    /// Schemas that do not compile (lenient loading), by URI: the compiler's
+    /// message. What they describe is reported unchecked.
+    broken: std::collections::BTreeMap<String, String>,
 }
 
 impl std::fmt::Debug for CompiledSchemas {
@@ -42,7 +45,7 @@ pub fn compile(
         .with_draft(Draft::Draft202012)
         .with_registry(registry(catalog))
         .should_validate_formats(assert_formats);
-    keywords::register(options, catalog.rule_index()).build(&json!({ "$ref": uri }))
+    keywords::register(options, catalog.rule_index(), catalog.discriminators()).build(&json!({ "$ref": uri }))
 }
 
 /// Compiles the schema at `uri` for generic mode: its own `$schema` picks
@@ -58,7 +61,7 @@ pub fn compile_generic(
     assert_formats: bool,
 ) -> Result<Validator, jsonschema::ValidationError<'static>> {
     let options = jsonschema::options().with_registry(registry(catalog)).should_validate_formats(assert_formats);
-    let options = keywords::register(options, catalog.rule_index());
+    let options = keywords::register(options, catalog.rule_index(), catalog.discriminators());
     match catalog.root.locate_uri(uri).and_then(|at| Some((catalog.root.get(&at)?, at))) {
         Some((schema, at)) if at.pointer.is_empty() => {
             let base = uri.split('#').next().unwrap_or(uri).to_string();
@@ -81,8 +84,17 @@ impl CompiledSchemas {
         Ok(compiled)
     }
 
-    /// Compiles every schema referenced by the catalog's operations.
+    /// Compiles every schema referenced by the catalog's operations; the
+    /// first that does not compile is an error.
     pub fn new(catalog: &Catalog) -> Result<Self, CatalogError> {
+        Self::compile_all(catalog, false)
+    }
+
+    /// Compiles every schema referenced by the catalog's operations. With
+    /// `lenient`, a schema that does not compile (an author's mistake in one
+    /// operation of a large description) is set aside in [`Self::broken`]
+    /// instead of failing the whole catalog.
+    pub fn compile_all(catalog: &Catalog, lenient: bool) -> Result<Self, CatalogError> {
         let mut uris: Vec<&str> = Vec::new();
         for op in &catalog.operations {
             uris.extend(op.parameters.iter().filter_map(|p| p.schema_uri.as_deref()));
@@ -95,14 +107,29 @@ impl CompiledSchemas {
         uris.dedup();
         let mut compiled = CompiledSchemas::default();
         for uri in uris {
-            let validator = compile(catalog, uri, true).map_err(|e| CatalogError::Compile {
-                location: catalog.display_uri(uri),
-                message: shown_message(catalog, &e),
-            })?;
-            compiled.validators.insert(uri.to_string(), validator);
-            compiled.add_fast(catalog, uri, true);
+            match compile(catalog, uri, true) {
+                Ok(validator) => {
+                    compiled.validators.insert(uri.to_string(), validator);
+                    compiled.add_fast(catalog, uri, true);
+                }
+                Err(e) => {
+                    let error = CatalogError::Compile {
+                        location: catalog.display_uri(uri),
+                        message: shown_message(catalog, &e),
+                    };
+                    if !lenient {
+                        return Err(error);
+                    }
+                    compiled.broken.insert(uri.to_string(), error.to_string());
+                }
+            }
         }
         Ok(compiled)
+    }
+
+    /// Schemas that did not compile (lenient loading): URI to the message naming its file and pointer.
+    pub fn broken(&self) -> &std::collections::BTreeMap<String, String> {
+        &self.broken
     }
 
     fn add_fast(&mut self, catalog: &Catalog, uri: &str, assert_formats: bool) {

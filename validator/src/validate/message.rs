@@ -4,7 +4,7 @@
 //! the schema's own wording (`x-accord-message`).
 
 use super::keywords::rules::Failure;
-use super::keywords::{KNOWN_VALUES, MAX_SERIALIZED_LENGTH, OPENAPI_FORMAT, RULES, serialized_length};
+use super::keywords::{DISCRIMINATOR, KNOWN_VALUES, MAX_SERIALIZED_LENGTH, OPENAPI_FORMAT, RULES, serialized_length};
 use crate::catalog::Catalog;
 use crate::diagnostic::{Redactor, Severity};
 use jsonschema::ValidationError;
@@ -314,11 +314,22 @@ fn findings_skipping(
         ValidationErrorKind::AnyOf { .. } | ValidationErrorKind::OneOfNotValid { .. }
             if rule.is_none() && super::branch::best(error, catalog).is_some() =>
         {
-            let choice =
-                super::branch::best(error, catalog).unwrap_or(super::branch::Choice { index: 0, selected: false });
+            let choice = super::branch::best(error, catalog).unwrap_or(super::branch::Choice {
+                index: 0,
+                selected: false,
+                by: None,
+            });
             let context = super::branch::alternatives(error).unwrap_or_default();
             let forms = context.len();
-            let why = if choice.selected { "the form its tag selects" } else { "the closest form" };
+            let why = match (&choice.by, choice.selected) {
+                (Some((property, value)), _) => {
+                    let path = format!("{instance_path}/{}", property.replace('~', "~0").replace('/', "~1"));
+                    let shown = show_value(&Value::String(value.clone()), redactor.is_sensitive_pointer(&path));
+                    format!("the form its discriminator `{property}` = {shown} selects")
+                }
+                (None, true) => "the form its tag selects".to_string(),
+                (None, false) => "the closest form".to_string(),
+            };
             let note = format!(
                 "{name} matches none of the {forms} allowed forms ({code}); these are the errors of {why}, #{}",
                 choice.index + 1
@@ -440,6 +451,27 @@ fn findings_skipping(
             let limit = site.as_ref().and_then(SchemaSite::keyword_value).and_then(Value::as_u64).unwrap_or(0);
             let _ = message;
             format!("{name} serializes to {} characters; the limit is {limit}", serialized_length(instance))
+        }
+        ValidationErrorKind::Custom { keyword, message } if keyword == DISCRIMINATOR => {
+            let Ok(unknown) = serde_json::from_str::<super::keywords::discriminator::Unknown>(message) else {
+                return Vec::new();
+            };
+            let path = format!("{instance_path}/{}", unknown.property.replace('~', "~0").replace('/', "~1"));
+            let sensitive = redactor.is_sensitive_pointer(&path);
+            let shown = show_value(&Value::String(unknown.value.clone()), sensitive);
+            let owner = if instance_path.is_empty() { String::new() } else { format!(" in {name}") };
+            let listed: Vec<String> = unknown.allowed.iter().map(|v| format!("\"{v}\"")).collect();
+            let help =
+                match did_you_mean(&unknown.value, unknown.allowed.iter().map(String::as_str)).filter(|_| !sensitive) {
+                    Some(s) => format!("did you mean \"{s}\"?"),
+                    None => format!("the discriminator `{}` chooses the schema by this value", unknown.property),
+                };
+            let message = format!(
+                "`{}`{owner} is {shown}, which names no schema of its discriminator; it names one of: {}",
+                unknown.property,
+                listed.join(", ")
+            );
+            return vec![finding(Severity::Error, "discriminator".into(), message, Some(help), path)];
         }
         ValidationErrorKind::Custom { keyword, .. } if keyword == OPENAPI_FORMAT => {
             // Reported as the `format` keyword the schema's author wrote.

@@ -42,6 +42,9 @@ pub struct CheckOptions {
     /// Judge every JSON body on the full path (the fast path off): the same
     /// verdicts and findings, slower; for comparison.
     pub no_fast_path: bool,
+    /// Let a schema that does not compile leave the messages it describes
+    /// unchecked, with a warning, instead of refusing the whole catalog.
+    pub lenient_schemas: bool,
 }
 
 /// What checking one exchange produced.
@@ -101,8 +104,11 @@ impl Site<'_> {
 
 impl<'c> Checker<'c> {
     /// Compiles every schema of `catalog` (once) and prepares the router.
+    /// With `options.lenient_schemas`, a schema that does not compile leaves
+    /// what it describes unchecked (see [`Checker::broken_schemas`]) instead
+    /// of failing.
     pub fn new(catalog: &'c Catalog, options: CheckOptions) -> Result<Self, crate::error::CatalogError> {
-        let compiled = CompiledSchemas::new(catalog)?;
+        let compiled = CompiledSchemas::compile_all(catalog, options.lenient_schemas)?;
         let hosts = crate::route::HostPolicy { test_servers: options.servers.clone(), strict: options.strict };
         Ok(Checker {
             catalog,
@@ -203,6 +209,17 @@ impl<'c> Checker<'c> {
     /// The fast path for the schema at `uri`, unless it is off or the schema has none.
     fn fast(&self, uri: &str) -> Option<&fast::FastValidator> {
         if self.options.no_fast_path { None } else { self.compiled.fast(uri) }
+    }
+
+    /// Schemas of the catalog that did not compile (lenient loading): URI to
+    /// the compiler's message, naming the file and pointer.
+    pub fn broken_schemas(&self) -> &std::collections::BTreeMap<String, String> {
+        self.compiled.broken()
+    }
+
+    /// Why the schema at `uri` has no validator, when it did not compile.
+    fn not_compiled(&self, uri: Option<&str>) -> Option<&str> {
+        uri.and_then(|u| self.compiled.broken().get(u)).map(String::as_str)
     }
 
     /// Whether unrouted inputs are errors in this run.
@@ -453,7 +470,19 @@ impl<'c> Checker<'c> {
                 return;
             }
         };
-        let Some(validator) = param.schema_uri.as_deref().and_then(|u| self.compiled.get(u)) else { return };
+        let Some(validator) = param.schema_uri.as_deref().and_then(|u| self.compiled.get(u)) else {
+            if let Some(why) = self.not_compiled(param.schema_uri.as_deref()) {
+                let mut d = site.diagnostic(
+                    Severity::Warning,
+                    "unchecked",
+                    format!("{kind} `{}` was not checked: its schema does not compile ({why})", param.name),
+                    part,
+                );
+                d.instance_path = Some(pointer);
+                out.push(d);
+            }
+            return;
+        };
         if validator.is_valid(&value) {
             return;
         }
@@ -633,6 +662,12 @@ impl<'c> Checker<'c> {
             return unchecked(
                 out,
                 format!("the {direction} body ({}) is of a media type Accord does not read: not checked", media.name),
+            );
+        }
+        if let Some(why) = self.not_compiled(media.schema_uri.as_deref()) {
+            return unchecked(
+                out,
+                format!("the {direction} body ({}) was not checked: its schema does not compile ({why})", media.name),
             );
         }
         if validator.is_none() && kind != BodyKind::Binary {
@@ -828,6 +863,7 @@ impl Outcome {
     fn tally(&mut self, site: &Site<'_>, diags: Vec<Diagnostic>, checked: bool) {
         self.payloads += 1;
         let valid = !diags.iter().any(|d| d.severity == Severity::Error);
+        let checked = checked && !diags.iter().any(|d| d.code == "unchecked");
         if !valid {
             self.invalid += 1;
         } else if checked {

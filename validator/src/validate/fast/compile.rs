@@ -15,7 +15,9 @@
 
 use super::{ARRAY, BOOLEAN, INTEGER, NULL, NUMBER, OBJECT, STRING, TypeMask};
 use crate::catalog::Catalog;
-use crate::validate::keywords::{KNOWN_VALUES, MAX_SERIALIZED_LENGTH, OPENAPI_FORMAT, RULES, string_formats};
+use crate::validate::keywords::{
+    DISCRIMINATOR, KNOWN_VALUES, MAX_SERIALIZED_LENGTH, OPENAPI_FORMAT, RULES, string_formats,
+};
 use accord_catalog::{Draft, Location};
 use jsonschema::Validator;
 use serde_json::{Map, Value, json};
@@ -413,11 +415,25 @@ impl Builder<'_> {
                 "uniqueItems" if value != &Value::Bool(false) => node.unknown(ARRAY, keyword),
                 "contentMediaType" | "contentEncoding" | "contentSchema" => node.unknown(STRING, keyword),
                 "$dynamicRef" | "$recursiveRef" | MAX_SERIALIZED_LENGTH | RULES => node.unknown(ALL, keyword),
+                // An OpenAPI discriminator is asserted on the full path.
+                DISCRIMINATOR
+                    if self.catalog.root.get(&location.join(keyword)).is_some_and(|d| {
+                        self.catalog.discriminators().contains_key(&crate::validate::keywords::rules::address(d))
+                    }) =>
+                {
+                    node.unknown(OBJECT, keyword)
+                }
                 // OpenAPI's numeric formats, as the bounds they are (an integer format is a multiple of 1).
                 OPENAPI_FORMAT => match value.as_str() {
-                    Some("int32") => format_bounds.push(json!({"minimum": i32::MIN, "maximum": i32::MAX, "multipleOf": 1})),
-                    Some("int64") => format_bounds.push(json!({"minimum": i64::MIN, "maximum": i64::MAX, "multipleOf": 1})),
-                    Some("float") => format_bounds.push(json!({"minimum": -f64::from(f32::MAX), "maximum": f64::from(f32::MAX)})),
+                    Some("int32") => {
+                        format_bounds.push(json!({"minimum": i32::MIN, "maximum": i32::MAX, "multipleOf": 1}))
+                    }
+                    Some("int64") => {
+                        format_bounds.push(json!({"minimum": i64::MIN, "maximum": i64::MAX, "multipleOf": 1}))
+                    }
+                    Some("float") => {
+                        format_bounds.push(json!({"minimum": -f64::from(f32::MAX), "maximum": f64::from(f32::MAX)}))
+                    }
                     Some("double") => {}
                     _ => node.unknown(INTEGER | NUMBER, keyword),
                 },

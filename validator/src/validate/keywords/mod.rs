@@ -5,6 +5,7 @@
 //! `x-accord-source`, `x-accord-type`) need no validator: tools read them from
 //! the schema documents.
 
+pub mod discriminator;
 mod known_values;
 mod max_serialized_length;
 pub mod openapi_format;
@@ -21,13 +22,21 @@ pub const OPENAPI_FORMAT: &str = accord_catalog::openapi::formats::KEYWORD;
 /// The keyword holding CEL rules.
 pub const RULES: &str = accord_catalog::rules::RULES;
 
-/// Registers every custom keyword on `options`; `rules` are the catalog's compiled message rules.
-pub fn register(options: ValidationOptions<'_>, rules: rules::ByAddress) -> ValidationOptions<'_> {
+/// The keyword of OpenAPI's discriminator, asserted (see [`discriminator`]).
+pub const DISCRIMINATOR: &str = "discriminator";
+
+/// Registers every custom keyword on `options`; `rules` are the catalog's
+/// compiled message rules, `discriminators` what each discriminator allows.
+pub fn register(
+    options: ValidationOptions<'_>,
+    rules: rules::ByAddress,
+    discriminators: discriminator::ByAddress,
+) -> ValidationOptions<'_> {
     string_formats(options)
+        .with_keyword(DISCRIMINATOR, discriminator::factory(discriminators))
         .with_keyword(MAX_SERIALIZED_LENGTH, max_serialized_length::factory)
         .with_keyword(KNOWN_VALUES, known_values::factory)
         .with_keyword(OPENAPI_FORMAT, openapi_format::factory)
-
         .with_keyword(RULES, rules::factory(rules))
 }
 
