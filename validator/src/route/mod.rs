@@ -95,7 +95,7 @@ impl<'c> Router<'c> {
         let authority = url_authority(url).or_else(|| request.header("host"));
         let mut best: Option<(usize, Route<'c>)> = None;
         // Operations whose path fits when the host is not held to their servers.
-        let mut by_path: Vec<(&'c Operation, BTreeMap<String, String>)> = Vec::new();
+        let mut by_path: Vec<(usize, &'c Operation, BTreeMap<String, String>)> = Vec::new();
         let discriminated = |op: &Operation| match &op.discriminator {
             Some(d) => body().and_then(|b| b.pointer(&d.pointer)) == Some(&d.value),
             None => true,
@@ -109,7 +109,8 @@ impl<'c> Router<'c> {
             let Some(params) = matched else {
                 if let Some(params) = match_path(template, op, url, None) {
                     if discriminated(op) {
-                        by_path.push((op, params));
+                        let score = template.literal_count() * 2 + usize::from(op.discriminator.is_some());
+                        by_path.push((score, op, params));
                     }
                     miss.wrong_server.push((op.id.clone(), op.servers.iter().map(|s| s.url.clone()).collect()));
                 } else if template.matches(&url_path(url)).is_some() {
@@ -128,10 +129,13 @@ impl<'c> Router<'c> {
         if let Some((_, route)) = best {
             return Ok(route);
         }
-        // A host no server lists (a test host): routed by path when exactly one operation fits.
-        match (self.by_path_alone, authority, by_path.as_slice()) {
-            (true, Some(host), [(op, params)]) => {
-                Ok(Route { operation: op, path_params: params.clone(), unlisted_host: Some(host.to_ascii_lowercase()) })
+        // A host no server lists (a test host): routed by path when exactly one
+        // operation fits best (literal segments preferred, as above).
+        let top = by_path.iter().map(|(score, _, _)| *score).max();
+        let mut fits = by_path.into_iter().filter(|(score, _, _)| Some(*score) == top);
+        match (self.by_path_alone, authority, fits.next(), fits.next()) {
+            (true, Some(host), Some((_, op, params)), None) => {
+                Ok(Route { operation: op, path_params: params, unlisted_host: Some(host.to_ascii_lowercase()) })
             }
             _ => Err(miss),
         }
