@@ -58,6 +58,10 @@ pub(crate) const FRAGMENT: &percent_encoding::AsciiSet = &percent_encoding::CONT
     .add(b']')
     .add(b'#');
 
+/// Characters of a relative path that must be percent-encoded in a URI:
+/// those of a fragment, and `?`.
+pub(crate) const PATH: &percent_encoding::AsciiSet = &FRAGMENT.add(b'?');
+
 /// A JSON pointer written as a URI fragment (percent-encoded).
 pub fn pointer_fragment(pointer: &str) -> String {
     percent_encoding::utf8_percent_encode(pointer, FRAGMENT).to_string()

@@ -30,19 +30,33 @@ const NOT_IN_URI: &percent_encoding::AsciiSet = &percent_encoding::CONTROLS
     .add(b'[')
     .add(b']');
 
-/// A `$ref` with what a URI reference cannot hold percent-encoded
-/// (non-ASCII characters as their UTF-8 bytes); unchanged when it needs nothing.
+/// A `$ref` written the one way the root registers documents: a relative
+/// reference is percent-decoded and encoded again as document URIs are (so
+/// `users@{id}.yaml`, `users%40%7Bid%7D.yaml` and `users@%7Bid%7D.yaml` name
+/// one file, as do `café.yaml` and `caf%C3%A9.yaml`); in an absolute one only
+/// what a URI cannot hold is encoded. The fragment is treated the same way.
 pub fn encode_reference(reference: &str) -> String {
     let (resource, fragment) = match reference.split_once('#') {
         Some((r, f)) => (r, Some(f)),
         None => (reference, None),
     };
-    let mut out = percent_encoding::utf8_percent_encode(resource, NOT_IN_URI).to_string();
+    let relative = !resource.split('/').next().unwrap_or("").contains(':');
+    let mut out = if relative {
+        canonical(resource, crate::location::PATH)
+    } else {
+        percent_encoding::utf8_percent_encode(resource, NOT_IN_URI).to_string()
+    };
     if let Some(fragment) = fragment {
         out.push('#');
-        out.push_str(&percent_encoding::utf8_percent_encode(fragment, NOT_IN_URI).to_string());
+        out.push_str(&canonical(fragment, crate::location::FRAGMENT));
     }
     out
+}
+
+/// `text` percent-decoded, then encoded with `set`.
+fn canonical(text: &str, set: &'static percent_encoding::AsciiSet) -> String {
+    let decoded = percent_encoding::percent_decode_str(text).decode_utf8_lossy();
+    percent_encoding::utf8_percent_encode(&decoded, set).to_string()
 }
 
 /// Encodes every `$ref` of `value` with [`encode_reference`].
@@ -173,6 +187,9 @@ mod tests {
         assert_eq!(encode_reference("a b.yaml#/x y"), "a%20b.yaml#/x%20y");
         assert_eq!(encode_reference("café.yaml"), "caf%C3%A9.yaml");
         assert_eq!(encode_reference("users@%7Bid%7D.yaml"), "users@%7Bid%7D.yaml", "already encoded: unchanged");
+        assert_eq!(encode_reference("users%40%7Bid%7D.yaml"), "users@%7Bid%7D.yaml", "one spelling per file");
+        assert_eq!(encode_reference("caf%C3%A9.yaml"), encode_reference("café.yaml"));
+        assert_eq!(encode_reference("https://e.example/a b.json"), "https://e.example/a%20b.json");
         assert_eq!(encode_reference("#/paths/~1a~1{b}"), "#/paths/~1a~1%7Bb%7D");
     }
 

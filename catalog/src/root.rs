@@ -28,6 +28,8 @@ pub struct SchemaRoot {
     label: String,
     read: Vec<PathBuf>,
     warnings: Vec<LoadWarning>,
+    /// The document given as the root (`--schemas FILE`): only its operations are read.
+    entry: Option<String>,
 }
 
 /// Something the loader left out or read leniently, which the user should
@@ -216,7 +218,8 @@ impl RootBuilder {
             docs.push(root_document(&name, path.display().to_string(), value));
         }
         let label = folder.display().to_string().trim_end_matches('/').to_string();
-        let root = self.finish(docs, Some(folder), label, read)?;
+        let mut root = self.finish(docs, Some(folder), label, read)?;
+        root.entry = Some(name.clone());
         Ok((root, Location::document(name)))
     }
 
@@ -335,7 +338,7 @@ impl RootBuilder {
         }
         read.sort();
         read.dedup();
-        Ok(SchemaRoot { documents, registry, index, by_uri, label, read, warnings: Vec::new() })
+        Ok(SchemaRoot { documents, registry, index, by_uri, label, read, warnings: Vec::new(), entry: None })
     }
 }
 
@@ -356,9 +359,7 @@ fn extra_document(uri: String, shown: String, mut value: Value) -> Document {
     Document { path: uri.clone(), uri, shown, value: Arc::new(value), origin: Origin::Extra }
 }
 
-/// Characters of a relative path that must be percent-encoded in a URI:
-/// those of a fragment, and `?`.
-const PATH: &percent_encoding::AsciiSet = &crate::location::FRAGMENT.add(b'?');
+use crate::location::PATH;
 
 fn file_uri(path: &Path) -> Result<String, CatalogError> {
     let absolute =
@@ -584,6 +585,15 @@ impl SchemaRoot {
     /// Every file and directory read.
     pub fn files_read(&self) -> &[PathBuf] {
         &self.read
+    }
+
+    /// The OpenAPI documents whose operations make the contract: every one of
+    /// a folder, or only the file given as the root (the OpenAPI documents it
+    /// references, for their components, are not read for operations).
+    pub fn openapi_documents(&self) -> impl Iterator<Item = &Document> {
+        self.documents
+            .values()
+            .filter(|d| d.origin == Origin::Root && d.is_openapi() && self.entry.as_ref().is_none_or(|e| *e == d.path))
     }
 
     /// What the loader left out or read leniently (see [`RootBuilder::dir`]).

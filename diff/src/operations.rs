@@ -2,8 +2,8 @@
 
 use crate::schema::{Area, Comparison, Side};
 use crate::{Contract, Emit};
+use accord_catalog::Location;
 use accord_catalog::openapi::{Body, Operation, OperationKind, Parameter, ParameterIn};
-use accord_catalog::{Location, Origin};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// How an operation is matched across versions: kind, method, and its path
@@ -64,7 +64,7 @@ pub fn compare(old: &Contract, new: &Contract, emit: &mut Emit) {
 /// document, by name: where each is declared.
 fn declared_schemes(c: &Contract) -> BTreeMap<String, Location> {
     let mut out = BTreeMap::new();
-    for d in c.root.documents().filter(|d| d.origin == Origin::Root && d.is_openapi()) {
+    for d in c.root.openapi_documents() {
         let schemes = d.value.pointer("/components/securitySchemes").and_then(serde_json::Value::as_object);
         for name in schemes.into_iter().flat_map(|m| m.keys()) {
             let at = Location { file: d.path.clone(), pointer: "/components/securitySchemes".into() }.join(name);

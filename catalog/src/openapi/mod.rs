@@ -25,7 +25,7 @@ pub use shape::Shape;
 use crate::error::CatalogError;
 use crate::location::Location;
 use crate::root::SchemaRoot;
-use crate::source::{Document, Origin};
+use crate::source::Document;
 use serde_json::Value;
 use std::collections::BTreeMap;
 
@@ -36,7 +36,7 @@ pub const METHODS: &[&str] = &["get", "put", "post", "delete", "options", "head"
 /// id. Two operations with one id are an error.
 pub fn read(root: &SchemaRoot) -> Result<Vec<Operation>, CatalogError> {
     let mut operations = Vec::new();
-    for doc in root.documents().filter(|d| d.origin == Origin::Root && d.is_openapi()) {
+    for doc in root.openapi_documents() {
         if let Some(version) = doc.value.get("swagger") {
             return Err(CatalogError::Invalid {
                 path: doc.shown.clone(),
@@ -119,8 +119,7 @@ pub struct DocumentInfo {
 /// The OpenAPI documents of the root, in path order.
 pub fn documents(root: &SchemaRoot) -> Vec<DocumentInfo> {
     let mut out: Vec<DocumentInfo> = root
-        .documents()
-        .filter(|d| d.origin == Origin::Root && d.is_openapi())
+        .openapi_documents()
         .map(|d| {
             let text = |p: &str| d.value.pointer(p).and_then(Value::as_str).map(str::to_string);
             DocumentInfo {
