@@ -86,8 +86,13 @@
 //! * `pattern` is ECMA-262: translated by jsonschema's own translator and run
 //!   by fancy-regex, as the validator runs it.
 //! * `type: integer` is `i64`, read as JSON Schema reads integers: `1.0` is 1.
-//! * `format` is asserted as the dialect says (up to draft-07; not in 2019-09
-//!   and 2020-12), or as [`Generator::assert_formats`] says.
+//! * `format` follows the validator's one policy for the schema root: a
+//!   catalog (a root holding OpenAPI documents) asserts the formats the
+//!   generated code knows, as `accord check` does; plain JSON Schema asserts
+//!   as its dialect says (up to draft-07; not in 2019-09 and 2020-12);
+//!   [`Generator::assert_formats`] overrides both. In a catalog, OpenAPI's
+//!   `int32` and `float` are range checks (`int64` is the `i64` the type
+//!   already is), and `byte` is base64.
 //! * `x-accord-type: decimal` becomes an exact decimal kept as written
 //!   (`"19.99"` and `12345678901234567.89` serialize back digit for digit);
 //!   `x-accord-knownValues` on a string becomes an open enum with an
@@ -188,9 +193,11 @@ impl Generator {
         self
     }
 
-    /// Whether `format` is checked by the generated code. By default it follows
-    /// each schema's dialect, as the validator's generic mode does: asserted up
-    /// to draft-07, an annotation in 2019-09 and 2020-12. `true` asserts the
+    /// Whether `format` is checked by the generated code. By default it is, in
+    /// a catalog (a root holding OpenAPI documents), as `accord check` checks
+    /// it; in plain JSON Schema it follows each schema's dialect, as the
+    /// validator's generic mode does: asserted up to draft-07, an annotation
+    /// in 2019-09 and 2020-12. `true` asserts the
     /// formats the generated code knows (and lists the others in
     /// [`Generated::validator_only`]); `false` never asserts.
     pub fn assert_formats(mut self, assert: bool) -> Self {

@@ -239,6 +239,8 @@ pub enum Format {
     Uuid,
     /// Absolute URI.
     Uri,
+    /// OpenAPI's `byte`: base64 (RFC 4648, padded).
+    Byte,
 }
 
 impl Format {
@@ -250,6 +252,7 @@ impl Format {
             "time" => Format::Time,
             "uuid" => Format::Uuid,
             "uri" => Format::Uri,
+            "byte" => Format::Byte,
             _ => return None,
         })
     }
@@ -262,6 +265,7 @@ impl Format {
             Format::Time => "time",
             Format::Uuid => "uuid",
             Format::Uri => "uri",
+            Format::Byte => "byte",
         }
     }
 }

@@ -58,7 +58,8 @@ pub(crate) fn is_annotation(key: &str) -> bool {
         || (key.starts_with("x-")
             && key != "x-accord-maxSerializedLength"
             && key != "x-accord-type"
-            && key != "x-accord-rules")
+            && key != "x-accord-rules"
+            && key != accord_catalog::openapi::formats::KEYWORD)
 }
 
 /// Whether a schema holds only rules between properties (and annotations).
@@ -368,6 +369,19 @@ impl Converter<'_> {
                     f.prim.push(PrimCheck::Pattern(self.pattern(loc, p)?));
                 }
                 "format" if !dialect.assert_formats => {}
+                // OpenAPI's numeric formats: enforced by the range the catalog marks beside them.
+                "format" if m.contains_key(accord_catalog::openapi::formats::KEYWORD) => {}
+                accord_catalog::openapi::formats::KEYWORD if !dialect.assert_formats => {}
+                accord_catalog::openapi::formats::KEYWORD => match v.as_str() {
+                    Some("int32") => f
+                        .prim
+                        .extend([PrimCheck::Minimum(f64::from(i32::MIN)), PrimCheck::Maximum(f64::from(i32::MAX))]),
+                    Some("float") => f
+                        .prim
+                        .extend([PrimCheck::Minimum(-f64::from(f32::MAX)), PrimCheck::Maximum(f64::from(f32::MAX))]),
+                    // `int64` is the range of the generated `i64`; `double`, of any JSON number.
+                    _ => {}
+                },
                 "format" => {
                     let name = v.as_str().ok_or_else(|| loc.keyword_error(key, "expected a string"))?;
                     match Format::parse(name) {

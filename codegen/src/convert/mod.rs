@@ -115,6 +115,11 @@ impl<'s> Converter<'s> {
 
     /// Converts every schema and operation of `set`.
     pub fn convert(set: &'s SchemaRoot, assert_formats: Option<bool>) -> Result<TypeSpace, Error> {
+        // One format policy per schema root, the validator's: a catalog (a root
+        // holding OpenAPI documents) asserts the formats it knows; plain JSON
+        // Schema follows its dialect.
+        let catalog = set.documents().any(|d| d.origin == accord_catalog::Origin::Root && d.is_openapi());
+        let assert_formats = assert_formats.or(catalog.then_some(true));
         let mut c = Converter {
             set,
             assert_formats,

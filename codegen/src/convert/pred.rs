@@ -172,6 +172,20 @@ impl Converter<'_> {
                 prim(PrimCheck::Pattern(self.pattern(loc, p)?))
             }
             "format" if !dialect.assert_formats => Ok(None),
+            // OpenAPI's numeric formats: enforced by the range the catalog marks beside them.
+            "format" if m.contains_key(accord_catalog::openapi::formats::KEYWORD) => Ok(None),
+            accord_catalog::openapi::formats::KEYWORD if !dialect.assert_formats => Ok(None),
+            accord_catalog::openapi::formats::KEYWORD => Ok(match v.as_str() {
+                Some("int32") => Some(all_of(vec![
+                    Pred::Prim(PrimCheck::Minimum(f64::from(i32::MIN))),
+                    Pred::Prim(PrimCheck::Maximum(f64::from(i32::MAX))),
+                ])),
+                Some("float") => Some(all_of(vec![
+                    Pred::Prim(PrimCheck::Minimum(-f64::from(f32::MAX))),
+                    Pred::Prim(PrimCheck::Maximum(f64::from(f32::MAX))),
+                ])),
+                _ => None,
+            }),
             "format" => match v.as_str().and_then(Format::parse) {
                 Some(f) => prim(PrimCheck::Format(f)),
                 None => {

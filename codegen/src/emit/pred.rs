@@ -104,6 +104,7 @@ fn format_fn(f: Format) -> TokenStream {
         Format::Time => quote!(is_time),
         Format::Uuid => quote!(is_uuid),
         Format::Uri => quote!(is_uri),
+        Format::Byte => quote!(is_base64),
     }
 }
 

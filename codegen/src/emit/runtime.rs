@@ -174,6 +174,15 @@ pub fn is_uuid(s: &str) -> bool {
             .all(|(i, c)| if [8, 13, 18, 23].contains(&i) { *c == b'-' } else { c.is_ascii_hexdigit() })
 }
 
+/// Base64 (RFC 4648, standard alphabet, padded), as OpenAPI's `byte` format says.
+pub fn is_base64(s: &str) -> bool {
+    let b = s.as_bytes();
+    let pad = b.iter().rev().take_while(|c| **c == b'=').count();
+    b.len() % 4 == 0
+        && pad <= 2
+        && b[..b.len() - pad].iter().all(|c| c.is_ascii_alphanumeric() || *c == b'+' || *c == b'/')
+}
+
 /// An absolute URI (RFC 3986): a scheme, `:`, then only characters a URI may hold.
 pub fn is_uri(s: &str) -> bool {
     let Some((scheme, rest)) = s.split_once(':') else { return false };

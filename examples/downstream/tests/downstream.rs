@@ -127,3 +127,45 @@ fn an_operation_without_id_or_responses_is_named_by_method_and_path() {
     // No response is documented, so none parses.
     assert!(ShopGetHealth::parse_response(200, "{}").is_err());
 }
+
+/// One format policy for one schema root: the types generated with the
+/// default policy accept exactly the pets `accord check` accepts, formats
+/// included (JSON Schema's `date`, `date-time`; OpenAPI's `int32`, `float`, `byte`).
+#[test]
+fn formats_agree_with_the_validator() {
+    use accord_validator::capture::{BodyText, Exchange, Message};
+    use accord_validator::catalog::Catalog;
+    use accord_validator::diagnostic::Severity;
+    use accord_validator::validate::{CheckOptions, Checker};
+    let schemas = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("schemas");
+    let catalog = Catalog::load(&schemas).unwrap();
+    let options = CheckOptions { operation: Some("shop.putPet".into()), strict: true, ..CheckOptions::default() };
+    let checker = Checker::new(&catalog, options).unwrap();
+    let validator_accepts = |v: &Value| {
+        let message = Message { body: Some(BodyText::standalone(v.to_string())), ..Message::default() };
+        let exchange = Exchange { request: Some(message), ..Exchange::default() };
+        !checker.check("pet", &exchange).diagnostics.iter().any(|d| d.severity == Severity::Error)
+    };
+    let base = json!({"id": 1, "name": "Rex", "species": "dog"});
+    let cases = [
+        ("born", json!("2024-02-29"), true),
+        ("born", json!("2023-02-29"), false),
+        ("born", json!("yesterday"), false),
+        ("checkedAt", json!("2024-02-29T10:00:00Z"), true),
+        ("checkedAt", json!("2024-02-29 10:00"), false),
+        ("age", json!(2147483647), true),
+        ("age", json!(2147483648_u64), false),
+        ("age", json!(-2147483649_i64), false),
+        ("weight", json!(12.5), true),
+        ("weight", json!(3.5e38), false),
+        ("chip", json!("aGVsbG8="), true),
+        ("chip", json!("not base64!"), false),
+        ("chip", json!("aGVsbG8"), false),
+    ];
+    for (field, value, valid) in cases {
+        let mut payload = base.clone();
+        payload[field] = value.clone();
+        assert_eq!(validator_accepts(&payload), valid, "validator on {field} = {value}");
+        assert_eq!(pet(payload).is_ok(), valid, "generated type on {field} = {value}");
+    }
+}
