@@ -3,7 +3,8 @@
 //!
 //! Both sides are followed through `$ref` (so a schema moved into
 //! `components` or another file is no change); properties, items,
-//! `allOf`/`oneOf`/`anyOf` members (by position) and
+//! `allOf`/`oneOf`/`anyOf` members (paired by meaning: resolved structural
+//! equality, then `$ref` target, then position) and
 //! `additionalProperties` are compared recursively. A keyword that changed
 //! and that no rule judges is reported as `…-changed-compatibility-unknown`,
 //! never dropped.
@@ -928,7 +929,27 @@ impl<'a, 'e> Comparison<'a, 'e> {
             let mut pairs: Vec<(usize, usize)> = Vec::new();
             let mut used_new = vec![false; b.len()];
             let mut used_old = vec![false; a.len()];
-            for (i, x) in a.iter().enumerate() {
+            // First by meaning: members whose resolved schemas are equal (an inline
+            // member moved into `components` and referenced, or back, is no change).
+            if !a.is_empty() && !b.is_empty() {
+                let meaning = |root: &SchemaRoot, at: &Location, len: usize| -> Vec<Value> {
+                    (0..len)
+                        .map(|i| {
+                            let at = at.join(k).join(&i.to_string());
+                            root.get(&at).map_or(Value::Null, |v| resolved(root, &at, v, 0))
+                        })
+                        .collect()
+                };
+                let (ma, mb) = (meaning(self.old, ol, a.len()), meaning(self.new, nl, b.len()));
+                for (i, x) in ma.iter().enumerate() {
+                    if let Some(j) = (0..b.len()).find(|&j| !used_new[j] && mb[j] == *x) {
+                        pairs.push((i, j));
+                        used_new[j] = true;
+                        used_old[i] = true;
+                    }
+                }
+            }
+            for (i, x) in a.iter().enumerate().filter(|(i, _)| !used_old[*i]) {
                 if let Some(t) = target_old(x) {
                     if let Some(j) = (0..b.len()).find(|&j| !used_new[j] && target_new(&b[j]).as_ref() == Some(&t)) {
                         pairs.push((i, j));
@@ -976,6 +997,42 @@ impl<'a, 'e> Comparison<'a, 'e> {
                 self.compare(&ol.join(k).join(&i.to_string()), &nl.join(k).join(&j.to_string()), name, path);
             }
         }
+    }
+}
+
+/// What a schema means, for pairing composition members: the schema with
+/// every `$ref` replaced by what it lands on and annotations left out.
+/// Recursion stops after a few levels at a marker naming the place.
+fn resolved(root: &SchemaRoot, at: &Location, value: &Value, depth: usize) -> Value {
+    match value {
+        Value::Object(m) => {
+            if let Some(r) = m.get("$ref").and_then(Value::as_str) {
+                let target = match root.follow(at, r) {
+                    Ok((loc, v)) if depth < 12 => resolved(root, &loc, v, depth + 1),
+                    Ok((loc, _)) => serde_json::json!({ "$recursive": loc.display() }),
+                    Err(_) => Value::String(r.to_string()),
+                };
+                let siblings: Map<String, Value> = m
+                    .iter()
+                    .filter(|(k, _)| *k != "$ref" && !ANNOTATIONS.contains(&k.as_str()))
+                    .map(|(k, v)| (k.clone(), resolved(root, &at.join(k), v, depth)))
+                    .collect();
+                if siblings.is_empty() {
+                    return target;
+                }
+                return serde_json::json!({ "allOf": [target, Value::Object(siblings)] });
+            }
+            Value::Object(
+                m.iter()
+                    .filter(|(k, _)| !ANNOTATIONS.contains(&k.as_str()))
+                    .map(|(k, v)| (k.clone(), resolved(root, &at.join(k), v, depth)))
+                    .collect(),
+            )
+        }
+        Value::Array(items) => Value::Array(
+            items.iter().enumerate().map(|(i, v)| resolved(root, &at.join(&i.to_string()), v, depth)).collect(),
+        ),
+        other => other.clone(),
     }
 }
 

@@ -1296,3 +1296,52 @@ fn the_readme_lists_every_rule_id() {
     let count = table.lines().filter(|l| l.starts_with("| `")).count();
     assert!(readme.contains(&format!("All rule ids ({count})")), "{count} rules");
 }
+
+/// Composition members pair by meaning: an inline member moved into
+/// `components` and referenced (or back) changes no message, under `allOf`,
+/// `oneOf` and `anyOf`, in either direction; a member whose meaning changes
+/// is still found.
+#[test]
+fn composition_members_pair_by_meaning() {
+    let doc = |schema: Value| {
+        serde_json::json!({
+            "openapi": "3.1.0", "info": {"title": "t", "version": "1"},
+            "paths": {"/pets": {"post": {"operationId": "addPet",
+                "requestBody": {"content": {"application/json": {"schema": schema}}},
+                "responses": {"200": {"description": "ok", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Pet"}}}}}}}},
+            "components": {"schemas": {
+                "Base": {"type": "object", "required": ["id"], "properties": {"id": {"type": "integer"}}},
+                "Named": {"description": "moved here", "type": "object", "required": ["name"], "properties": {"name": {"type": "string", "maxLength": 20}}},
+                "Pet": {"type": "object"}
+            }}
+        })
+    };
+    let inline = serde_json::json!({"type": "object", "required": ["name"], "properties": {"name": {"type": "string", "maxLength": 20}}});
+    let dir = tempfile::tempdir().unwrap();
+    let write = |name: &str, v: &Value| {
+        let path = dir.path().join(name);
+        std::fs::write(&path, serde_json::to_string_pretty(v).unwrap()).unwrap();
+        path.to_str().unwrap().to_string()
+    };
+    for k in ["allOf", "oneOf", "anyOf"] {
+        let before = doc(serde_json::json!({ k: [{"$ref": "#/components/schemas/Base"}, inline.clone()] }));
+        let after = doc(serde_json::json!({ k: [{"$ref": "#/components/schemas/Base"}, {"$ref": "#/components/schemas/Named"}] }));
+        let reordered = doc(serde_json::json!({ k: [{"$ref": "#/components/schemas/Named"}, {"$ref": "#/components/schemas/Base"}] }));
+        let (old, new, moved) = (write("old.json", &before), write("new.json", &after), write("moved.json", &reordered));
+        for (a, b) in [(&old, &new), (&new, &old), (&old, &moved)] {
+            let o = accord_in(dir.path(), &["diff", "--format", "json", a, b]);
+            let report: Value = serde_json::from_slice(&o.stdout).unwrap();
+            assert_eq!(report["changes"].as_array().map(Vec::len), Some(0), "{k}: {a} -> {b}: {report}");
+            assert_eq!(o.status.code(), Some(0), "{k}");
+        }
+        // A member whose meaning changed is still a change.
+        let mut tighter = inline.clone();
+        tighter["properties"]["name"]["maxLength"] = serde_json::json!(10);
+        let changed = doc(serde_json::json!({ k: [{"$ref": "#/components/schemas/Base"}, tighter] }));
+        let changed = write("changed.json", &changed);
+        let o = accord_in(dir.path(), &["diff", "--format", "json", &new, &changed]);
+        let report: Value = serde_json::from_slice(&o.stdout).unwrap();
+        let ids: Vec<&str> = report["changes"].as_array().unwrap().iter().filter_map(|f| f["rule"].as_str()).collect();
+        assert!(ids.iter().any(|id| id.contains("max-length")), "{k}: {ids:?}");
+    }
+}
