@@ -949,7 +949,10 @@ impl<'a, 'e> Comparison<'a, 'e> {
                     }
                 }
             }
-            for (i, x) in a.iter().enumerate().filter(|(i, _)| !used_old[*i]) {
+            for (i, x) in a.iter().enumerate() {
+                if used_old[i] {
+                    continue;
+                }
                 if let Some(t) = target_old(x) {
                     if let Some(j) = (0..b.len()).find(|&j| !used_new[j] && target_new(&b[j]).as_ref() == Some(&t)) {
                         pairs.push((i, j));
@@ -958,11 +961,21 @@ impl<'a, 'e> Comparison<'a, 'e> {
                     }
                 }
             }
-            let (rest_old, rest_new): (Vec<usize>, Vec<usize>) = (
-                (0..a.len()).filter(|i| !used_old[*i] && target_old(&a[*i]).is_none()).collect(),
-                (0..b.len()).filter(|j| !used_new[*j] && target_new(&b[*j]).is_none()).collect(),
-            );
-            pairs.extend(rest_old.iter().zip(rest_new.iter()).map(|(i, j)| (*i, *j)));
+            // Then by position: what is left, except two members that both name a
+            // target (a `$ref`, or a discriminator tag) and differ in it: one removed,
+            // another added. An inline member and a reference pair, so a member moved
+            // into `components` and changed on the way shows what changed.
+            for i in 0..a.len() {
+                if used_old[i] {
+                    continue;
+                }
+                let named = target_old(&a[i]).is_some();
+                if let Some(j) = (0..b.len()).find(|&j| !used_new[j] && !(named && target_new(&b[j]).is_some())) {
+                    pairs.push((i, j));
+                    used_new[j] = true;
+                    used_old[i] = true;
+                }
+            }
             let paired_old: Vec<usize> = pairs.iter().map(|p| p.0).collect();
             let paired_new: Vec<usize> = pairs.iter().map(|p| p.1).collect();
             let what = what(name, path);

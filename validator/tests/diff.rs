@@ -1325,9 +1325,14 @@ fn composition_members_pair_by_meaning() {
     };
     for k in ["allOf", "oneOf", "anyOf"] {
         let before = doc(serde_json::json!({ k: [{"$ref": "#/components/schemas/Base"}, inline.clone()] }));
-        let after = doc(serde_json::json!({ k: [{"$ref": "#/components/schemas/Base"}, {"$ref": "#/components/schemas/Named"}] }));
-        let reordered = doc(serde_json::json!({ k: [{"$ref": "#/components/schemas/Named"}, {"$ref": "#/components/schemas/Base"}] }));
-        let (old, new, moved) = (write("old.json", &before), write("new.json", &after), write("moved.json", &reordered));
+        let after = doc(
+            serde_json::json!({ k: [{"$ref": "#/components/schemas/Base"}, {"$ref": "#/components/schemas/Named"}] }),
+        );
+        let reordered = doc(
+            serde_json::json!({ k: [{"$ref": "#/components/schemas/Named"}, {"$ref": "#/components/schemas/Base"}] }),
+        );
+        let (old, new, moved) =
+            (write("old.json", &before), write("new.json", &after), write("moved.json", &reordered));
         for (a, b) in [(&old, &new), (&new, &old), (&old, &moved)] {
             let o = accord_in(dir.path(), &["diff", "--format", "json", a, b]);
             let report: Value = serde_json::from_slice(&o.stdout).unwrap();
