@@ -970,7 +970,7 @@ impl<'a, 'e> Comparison<'a, 'e> {
                     continue;
                 }
                 let named = target_old(&a[i]).is_some();
-                if let Some(j) = (0..b.len()).find(|&j| !used_new[j] && !(named && target_new(&b[j]).is_some())) {
+                if let Some(j) = (0..b.len()).find(|&j| !(used_new[j] || named && target_new(&b[j]).is_some())) {
                     pairs.push((i, j));
                     used_new[j] = true;
                     used_old[i] = true;
