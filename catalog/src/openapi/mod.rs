@@ -401,7 +401,20 @@ fn body<'r>(root: &'r SchemaRoot, at: &Location, value: &'r Value) -> Result<(Lo
                 .flatten()
                 .filter_map(|(field, e)| Some((field.clone(), e.get("contentType")?.as_str()?.to_string())))
                 .collect();
+            let encoding_styles = mt
+                .get("encoding")
+                .and_then(Value::as_object)
+                .into_iter()
+                .flatten()
+                .filter(|(_, e)| e.get("style").is_some() || e.get("explode").is_some())
+                .map(|(field, e)| {
+                    let style = e.get("style").and_then(Value::as_str).and_then(Style::parse).unwrap_or(Style::Form);
+                    let explode = e.get("explode").and_then(Value::as_bool).unwrap_or(style == Style::Form);
+                    (field.clone(), (style, explode))
+                })
+                .collect();
             media.push(MediaType {
+                encoding_styles,
                 name: name.clone(),
                 schema_uri: schema.as_ref().map(|l| root.uri_of(l)),
                 shape: schema.as_ref().map(|l| shape::shape_at(root, l)).unwrap_or_default(),

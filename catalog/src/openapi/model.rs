@@ -234,6 +234,11 @@ pub struct MediaType {
     /// `encoding` of form and multipart bodies: field name to its `contentType`.
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     pub encoding: BTreeMap<String, String>,
+    /// `encoding` of a form body that sets `style` or `explode`: field name to
+    /// the style and explode it is serialized with, as a query parameter
+    /// would be (the field's `contentType` is then ignored, as OpenAPI says).
+    #[serde(skip)]
+    pub encoding_styles: BTreeMap<String, (Style, bool)>,
 }
 
 impl MediaType {

@@ -28,7 +28,8 @@ pub struct Route<'c> {
     /// Path parameters by name (as sent, still percent-encoded).
     pub path_params: BTreeMap<String, String>,
     /// Set when the request went to a host that no server of the operation
-    /// (nor any `--server`) lists, and was routed by its path alone: the host.
+    /// (nor any `--server`) lists, and was routed by its path alone: its
+    /// origin (`http://localhost:8080`).
     pub unlisted_host: Option<String>,
 }
 
@@ -135,7 +136,9 @@ impl<'c> Router<'c> {
         let mut fits = by_path.into_iter().filter(|(score, _, _)| Some(*score) == top);
         match (self.by_path_alone, authority, fits.next(), fits.next()) {
             (true, Some(host), Some((_, op, params)), None) => {
-                Ok(Route { operation: op, path_params: params, unlisted_host: Some(host.to_ascii_lowercase()) })
+                let scheme = url.split_once("://").map_or("http", |(s, _)| s).to_ascii_lowercase();
+                let origin = format!("{scheme}://{}", host.to_ascii_lowercase());
+                Ok(Route { operation: op, path_params: params, unlisted_host: Some(origin) })
             }
             _ => Err(miss),
         }

@@ -4,7 +4,7 @@
 //! anything else as bytes judged by size. Plus the choice of the declared
 //! media type a `Content-Type` selects (RFC 6838: most specific range wins).
 
-use crate::catalog::{Body, MediaType};
+use crate::catalog::{Body, MediaType, Parameter, ParameterIn, Style};
 use accord_catalog::openapi::media::{BodyKind, covers, is_json_media, parameter};
 use serde_json::{Map, Value};
 
@@ -37,16 +37,59 @@ pub fn kind(media: &MediaType, content_type: Option<&str>) -> BodyKind {
 
 /// An `application/x-www-form-urlencoded` body as an object: fields typed by
 /// the schema's properties, repeated fields as arrays, fields whose `encoding`
-/// is JSON parsed as JSON.
+/// is JSON (or, without one, whose property is an object) parsed as JSON. A
+/// field whose `encoding` sets `style` or `explode` is read as a query
+/// parameter of that style is (OpenAPI 3.1 §4.8.15): `deepObject`
+/// `addr[city]=Oslo`, exploded `form` objects spread over the body's own
+/// fields, `a,b` lists, `spaceDelimited` and `pipeDelimited` arrays.
 pub fn form(text: &str, media: &MediaType) -> Result<Value, String> {
+    let mut object = Map::new();
+    let mut consumed: Vec<String> = Vec::new();
+    if !media.encoding_styles.is_empty() {
+        let query = format!("?{}", text.trim());
+        let carried = super::parameter::Carried::new(Some(&query), None, None);
+        for (name, (style, explode)) in &media.encoding_styles {
+            let shape = media.shape.property(name).cloned().unwrap_or_default();
+            match style {
+                Style::DeepObject => consumed.extend(
+                    carried.query.iter().filter(|(k, _)| k.starts_with(&format!("{name}["))).map(|(k, _)| k.clone()),
+                ),
+                Style::Form if *explode && shape.is_object() => consumed.extend(shape.properties.keys().cloned()),
+                _ => consumed.push(name.clone()),
+            }
+            let field = Parameter {
+                name: name.clone(),
+                location: ParameterIn::Query,
+                required: false,
+                schema_uri: None,
+                schema: None,
+                sensitive: false,
+                style: *style,
+                explode: *explode,
+                allow_reserved: true,
+                allow_empty_value: true,
+                content: None,
+                shape,
+            };
+            match super::parameter::read(&field, &carried) {
+                Ok(super::parameter::Read::Value(v)) => {
+                    object.insert(name.clone(), v);
+                }
+                Ok(_) => {}
+                Err(problem) => return Err(format!("field `{name}`: {}", problem.message)),
+            }
+        }
+    }
     let mut fields: Vec<(String, Vec<String>)> = Vec::new();
     for (k, v) in url::form_urlencoded::parse(text.trim().as_bytes()) {
+        if consumed.iter().any(|c| *c == k) || object.contains_key(k.as_ref()) {
+            continue;
+        }
         match fields.iter_mut().find(|(name, _)| *name == k) {
             Some((_, values)) => values.push(v.into_owned()),
             None => fields.push((k.into_owned(), vec![v.into_owned()])),
         }
     }
-    let mut object = Map::new();
     for (name, values) in fields {
         let value = field(&name, values, None, media)?;
         object.insert(name, value);
@@ -168,6 +211,7 @@ mod tests {
             schema: None,
             shape,
             encoding: encoding.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect::<BTreeMap<_, _>>(),
+            encoding_styles: BTreeMap::new(),
         }
     }
 
@@ -195,6 +239,32 @@ mod tests {
         let v = form("n=5&ids=1&ids=2&name=a+b&meta=%7B%22x%22%3A1%7D", &m).unwrap();
         assert_eq!(v, json!({"n": 5, "ids": [1, 2], "name": "a b", "meta": {"x": 1}}));
         assert!(form("meta=%7B", &m).unwrap_err().contains("`meta`"));
+    }
+
+    #[test]
+    fn form_fields_follow_their_encoding_style() {
+        let mut m = media("application/x-www-form-urlencoded", &[("n", "integer"), ("ids", "array")], &[]);
+        let object = |props: &[(&str, &str)]| Shape {
+            types: ["object".to_string()].into(),
+            properties: props
+                .iter()
+                .map(|(k, t)| (k.to_string(), Shape { types: [t.to_string()].into(), ..Shape::default() }))
+                .collect(),
+            ..Shape::default()
+        };
+        m.shape.properties.insert("addr".into(), object(&[("city", "string"), ("zip", "integer")]));
+        m.shape.properties.insert("size".into(), object(&[("w", "integer"), ("h", "integer")]));
+        m.shape.properties.insert("meta".into(), object(&[("x", "integer")]));
+        m.encoding_styles.insert("addr".into(), (Style::DeepObject, true));
+        m.encoding_styles.insert("size".into(), (Style::Form, true));
+        m.encoding_styles.insert("ids".into(), (Style::PipeDelimited, false));
+        let v = form("n=5&addr%5Bcity%5D=Oslo&addr[zip]=150&w=3&h=4&ids=1|2|3&meta=%7B%22x%22%3A1%7D", &m).unwrap();
+        assert_eq!(
+            v,
+            json!({"addr": {"city": "Oslo", "zip": 150}, "size": {"w": 3, "h": 4}, "ids": [1, 2, 3], "n": 5, "meta": {"x": 1}}),
+            "deepObject, exploded form object, pipeDelimited; an object without a style is JSON"
+        );
+        assert!(form("addr[city][x]=1", &m).unwrap_err().contains("`addr`"));
     }
 
     #[test]

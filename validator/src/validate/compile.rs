@@ -91,9 +91,10 @@ impl CompiledSchemas {
     }
 
     /// Compiles every schema referenced by the catalog's operations. With
-    /// `lenient`, a schema that does not compile (an author's mistake in one
-    /// operation of a large description) is set aside in [`Self::broken`]
-    /// instead of failing the whole catalog.
+    /// `lenient`, a schema that breaks its meta-schema (an author's slip in
+    /// one operation of a large description) is set aside in [`Self::broken`]
+    /// instead of failing the whole catalog; a `$ref` that does not resolve
+    /// always fails it.
     pub fn compile_all(catalog: &Catalog, lenient: bool) -> Result<Self, CatalogError> {
         let mut uris: Vec<&str> = Vec::new();
         for op in &catalog.operations {
@@ -117,7 +118,10 @@ impl CompiledSchemas {
                         location: catalog.display_uri(uri),
                         message: shown_message(catalog, &e),
                     };
-                    if !lenient {
+                    // A reference that does not resolve is never set aside: the
+                    // contract names a document the root does not hold.
+                    let unresolved = matches!(e.kind(), jsonschema::error::ValidationErrorKind::Referencing(_));
+                    if !lenient || unresolved {
                         return Err(error);
                     }
                     compiled.broken.insert(uri.to_string(), error.to_string());

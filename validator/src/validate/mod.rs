@@ -420,6 +420,7 @@ impl<'c> Checker<'c> {
                     schema: None,
                     shape: crate::catalog::Shape::default(),
                     encoding: BTreeMap::new(),
+                    encoding_styles: BTreeMap::new(),
                 }],
             };
             let before = out.len();
@@ -973,7 +974,8 @@ fn redact_message(message: &str, raw: &str, shown: &str) -> String {
 /// The warning for a request routed by its path alone because its host is
 /// one no server lists. Every exchange gets one; the run keeps the first per
 /// host (see [`crate::Report::merge_host_warnings`]), which counts the rest.
-fn unlisted_host(file: &str, exchange: &Exchange, host: &str) -> Diagnostic {
+fn unlisted_host(file: &str, exchange: &Exchange, origin: &str) -> Diagnostic {
+    let host = origin.split_once("://").map_or(origin, |(_, h)| h);
     let mut d = Diagnostic::new(
         Severity::Warning,
         "server",
@@ -982,7 +984,7 @@ fn unlisted_host(file: &str, exchange: &Exchange, host: &str) -> Diagnostic {
     )
     .with_entry(exchange.index)
     .with_help(Some(format!(
-        "if it is a test host, declare it: --server http://{host} (--strict refuses such requests instead)"
+        "if it is a test host, declare it: --server {origin} (--strict refuses such requests instead)"
     )));
     d.direction = Some(Direction::Request);
     d.part = Some(Part::Path);
