@@ -12,23 +12,10 @@ use crate::root::BASE_URI;
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
 
-/// Characters a URI reference may not hold unencoded (RFC 3986), which file
-/// names may: they are percent-encoded in every `$ref`, so the reference
-/// resolves to the file as the file system names it. `%` is left alone: a
-/// reference already percent-encoded resolves to the same file.
-const NOT_IN_URI: &percent_encoding::AsciiSet = &percent_encoding::CONTROLS
-    .add(b' ')
-    .add(b'"')
-    .add(b'<')
-    .add(b'>')
-    .add(b'`')
-    .add(b'{')
-    .add(b'}')
-    .add(b'|')
-    .add(b'\\')
-    .add(b'^')
-    .add(b'[')
-    .add(b']');
+/// Characters an absolute URI reference may not hold unencoded (RFC 3986):
+/// a fragment's, but `%` (a reference already percent-encoded stays as it is)
+/// and `#` (the fragment's own delimiter).
+const NOT_IN_URI: &percent_encoding::AsciiSet = &crate::location::FRAGMENT.remove(b'%').remove(b'#');
 
 /// A `$ref` written the one way the root registers documents: a relative
 /// reference is percent-decoded and encoded again as document URIs are (so

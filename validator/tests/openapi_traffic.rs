@@ -117,6 +117,16 @@ fn ndjson(dir: &Path, name: &str, lines: &[Value]) -> String {
     path.to_str().unwrap().to_string()
 }
 
+/// The JSON report of `accord check` on `file`, with the fast path and without it.
+fn on_both_paths(schemas: &str, file: &str) -> [(bool, Value); 2] {
+    let run = |extra: &[&str]| {
+        let mut args = vec!["check", "--format", "json", "--schemas", schemas, file];
+        args.extend_from_slice(extra);
+        report(&accord(&args))
+    };
+    [(true, run(&[])), (false, run(&["--no-fast-path"]))]
+}
+
 fn get_photo(url: &str) -> Value {
     json!({"request": {"method": "GET", "url": url}, "response": {"status": 200, "headers": {"Content-Type": "application/json"}, "body": {"small": 1}}})
 }
@@ -329,12 +339,7 @@ fn discriminator_values_must_name_a_schema() {
             shape(json!({"kind": "Squar"})),
         ],
     );
-    for fast in [true, false] {
-        let mut args = vec!["check", "--format", "json", "--schemas", &schemas, &path];
-        if !fast {
-            args.push("--no-fast-path");
-        }
-        let r = report(&accord(&args));
+    for (fast, r) in on_both_paths(&schemas, &path) {
         assert_eq!(
             found(&r, "error"),
             [
@@ -377,12 +382,7 @@ fn openapi_formats_are_ranges_and_base64() {
             json!({"request": {"method": "GET", "url": "https://api.shop.example/v1/pets/4294967296/photo"}}),
         ],
     );
-    for fast in [true, false] {
-        let mut args = vec!["check", "--format", "json", "--schemas", &schemas, &path];
-        if !fast {
-            args.push("--no-fast-path");
-        }
-        let r = report(&accord(&args));
+    for (fast, r) in on_both_paths(&schemas, &path) {
         assert_eq!(
             found(&r, "error"),
             [
