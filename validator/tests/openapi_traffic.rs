@@ -53,6 +53,11 @@ paths:
                 tags: {type: array, items: {$ref: "#/components/schemas/Meta"}}
                 count: {type: integer}
                 photo: {type: string, contentMediaType: image/png}
+            encoding:
+              photo:
+                headers:
+                  X-Checksum: {required: true, schema: {type: string, pattern: "^[0-9a-f]{8}$"}}
+                  Content-Type: {required: true, schema: {type: string, enum: [image/gif]}}
       responses:
         "201":
           description: created
@@ -296,7 +301,14 @@ fn multipart_parts_follow_openapi_defaults() {
             upload(&[
                 part("meta", "", r#"{"name": "x"}"#),
                 part("count", "", "two"),
-                part("photo", "; filename=\"a.png\"\r\nContent-Type: image/png", "\u{fffd}PNG"),
+                part("photo", "; filename=\"a.png\"\r\nContent-Type: image/png\r\nX-Checksum: 0badf00d", "\u{fffd}PNG"),
+            ]),
+            // `encoding.headers`: a part without the header it requires, and one whose
+            // header breaks its schema (a `Content-Type` there is ignored, as OpenAPI says).
+            upload(&[part("meta", "", r#"{"name": "x"}"#), part("photo", "; filename=\"a.png\"", "x")]),
+            upload(&[
+                part("meta", "", r#"{"name": "x"}"#),
+                part("photo", "; filename=\"a.png\"\r\nx-checksum: NOT-HEX", "x"),
             ]),
         ],
     );
@@ -309,9 +321,14 @@ fn multipart_parts_follow_openapi_defaults() {
             (1, "type".to_string(), "/tags/0/name".to_string()),
             (2, "type".to_string(), "/meta".to_string()),
             (3, "type".to_string(), "/count".to_string()),
+            (4, "required".to_string(), "/photo".to_string()),
+            (5, "pattern".to_string(), "/photo".to_string()),
         ],
         "{r}"
     );
+    let messages: Vec<&str> =
+        r["diagnostics"].as_array().unwrap().iter().map(|d| d["message"].as_str().unwrap()).collect();
+    assert!(messages.contains(&"part `photo` has no `X-Checksum` header, which it requires"), "{messages:?}");
 }
 
 fn add_pet(body: Value) -> Value {

@@ -413,8 +413,22 @@ fn body<'r>(root: &'r SchemaRoot, at: &Location, value: &'r Value) -> Result<(Lo
                     (field.clone(), (style, explode))
                 })
                 .collect();
+            let mut encoding_headers = BTreeMap::new();
+            for (field, e) in mt.get("encoding").and_then(Value::as_object).into_iter().flatten() {
+                let at = bloc.join("content").join(name).join("encoding").join(field).join("headers");
+                let mut headers = Vec::new();
+                for (header_name, h) in e.get("headers").and_then(Value::as_object).into_iter().flatten() {
+                    if !header_name.eq_ignore_ascii_case("content-type") {
+                        headers.push(header(root, &at.join(header_name), header_name, h)?);
+                    }
+                }
+                if !headers.is_empty() {
+                    encoding_headers.insert(field.clone(), headers);
+                }
+            }
             media.push(MediaType {
                 encoding_styles,
+                encoding_headers,
                 name: name.clone(),
                 schema_uri: schema.as_ref().map(|l| root.uri_of(l)),
                 shape: schema.as_ref().map(|l| shape::shape_at(root, l)).unwrap_or_default(),

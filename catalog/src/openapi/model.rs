@@ -239,6 +239,10 @@ pub struct MediaType {
     /// would be (the field's `contentType` is then ignored, as OpenAPI says).
     #[serde(skip)]
     pub encoding_styles: BTreeMap<String, (Style, bool)>,
+    /// `encoding.headers` of a multipart body: field name to the headers its
+    /// part may carry (`Content-Type` left out: the part's media type says it).
+    #[serde(skip)]
+    pub encoding_headers: BTreeMap<String, Vec<Parameter>>,
 }
 
 impl MediaType {

@@ -97,11 +97,26 @@ pub fn form(text: &str, media: &MediaType) -> Result<Value, String> {
     Ok(Value::Object(object))
 }
 
+/// The value of a `multipart/form-data` body alone (see [`multipart_parts`]).
+#[cfg(test)]
+pub fn multipart(text: &str, content_type: Option<&str>, media: &MediaType) -> Result<Value, String> {
+    multipart_parts(text, content_type, media).map(|(value, _)| value)
+}
+
+/// The headers of one multipart part: its field name and each header line.
+pub type PartHeaders = (String, Vec<(String, String)>);
+
 /// A `multipart/form-data` body as an object of its parts, each read by its
 /// own `Content-Type`, else the media type's `encoding`, else by OpenAPI's
 /// default for its property (an object part is JSON): JSON parts as JSON,
-/// text parts typed by the schema, files as strings.
-pub fn multipart(text: &str, content_type: Option<&str>, media: &MediaType) -> Result<Value, String> {
+/// text parts typed by the schema, files as strings; with the headers of
+/// every part, in order, for `encoding.headers`.
+pub fn multipart_parts(
+    text: &str,
+    content_type: Option<&str>,
+    media: &MediaType,
+) -> Result<(Value, Vec<PartHeaders>), String> {
+    let mut headers_of: Vec<PartHeaders> = Vec::new();
     let boundary = content_type
         .and_then(|ct| parameter(ct, "boundary"))
         .ok_or("a multipart body needs `boundary` in its Content-Type, and there is none")?;
@@ -123,8 +138,10 @@ pub fn multipart(text: &str, content_type: Option<&str>, media: &MediaType) -> R
         let content = content.strip_suffix("\r\n").or_else(|| content.strip_suffix('\n')).unwrap_or(content);
         let mut name = None;
         let mut part_type = None;
+        let mut headers = Vec::new();
         for line in head.lines() {
             let Some((k, v)) = line.split_once(':') else { continue };
+            headers.push((k.trim().to_string(), v.trim().to_string()));
             if k.trim().eq_ignore_ascii_case("content-disposition") {
                 name = parameter(v, "name");
             } else if k.trim().eq_ignore_ascii_case("content-type") {
@@ -132,6 +149,7 @@ pub fn multipart(text: &str, content_type: Option<&str>, media: &MediaType) -> R
             }
         }
         let name = name.ok_or("a multipart part has no `Content-Disposition: form-data; name=...`")?;
+        headers_of.push((name.clone(), headers));
         match parts.iter_mut().find(|(n, _, _)| *n == name) {
             Some((_, values, _)) => values.push(content.to_string()),
             None => parts.push((name, vec![content.to_string()], part_type)),
@@ -145,7 +163,7 @@ pub fn multipart(text: &str, content_type: Option<&str>, media: &MediaType) -> R
         let value = field(&name, values, part_type.as_deref(), media)?;
         object.insert(name, value);
     }
-    Ok(Value::Object(object))
+    Ok((Value::Object(object), headers_of))
 }
 
 fn field(name: &str, values: Vec<String>, part_type: Option<&str>, media: &MediaType) -> Result<Value, String> {
@@ -212,6 +230,7 @@ mod tests {
             shape,
             encoding: encoding.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect::<BTreeMap<_, _>>(),
             encoding_styles: BTreeMap::new(),
+            encoding_headers: BTreeMap::new(),
         }
     }
 

@@ -102,7 +102,10 @@ impl CompiledSchemas {
             uris.extend(op.request_schema.as_deref());
             uris.extend(op.responses.values().flat_map(|r| &r.headers).filter_map(|h| h.schema_uri.as_deref()));
             let bodies = op.request_body.iter().chain(op.responses.values().filter_map(|r| r.body.as_ref()));
-            uris.extend(bodies.flat_map(|b| &b.media).filter_map(|m| m.schema_uri.as_deref()));
+            let media: Vec<_> = bodies.flat_map(|b| &b.media).collect();
+            uris.extend(media.iter().filter_map(|m| m.schema_uri.as_deref()));
+            let part_headers = media.iter().flat_map(|m| m.encoding_headers.values().flatten());
+            uris.extend(part_headers.filter_map(|h| h.schema_uri.as_deref()));
         }
         uris.sort_unstable();
         uris.dedup();

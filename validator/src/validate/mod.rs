@@ -421,6 +421,7 @@ impl<'c> Checker<'c> {
                     shape: crate::catalog::Shape::default(),
                     encoding: BTreeMap::new(),
                     encoding_styles: BTreeMap::new(),
+                    encoding_headers: BTreeMap::new(),
                 }],
             };
             let before = out.len();
@@ -710,12 +711,15 @@ impl<'c> Checker<'c> {
             BodyKind::Text => Value::String(body.text.to_string()),
             BodyKind::Form | BodyKind::Multipart => {
                 let read = if kind == BodyKind::Form {
-                    body::form(&body.text, media)
+                    body::form(&body.text, media).map(|v| (v, Vec::new()))
                 } else {
-                    body::multipart(&body.text, content_type, media)
+                    body::multipart_parts(&body.text, content_type, media)
                 };
                 match read {
-                    Ok(v) => v,
+                    Ok((v, parts)) => {
+                        self.check_part_headers(site, media, &parts, body, out);
+                        v
+                    }
                     Err(problem) => {
                         let mut d = make(Severity::Error, "parse", format!("the {direction} body: {problem}"));
                         let container = body.embedded.as_ref().map_or(&*body.text, |e| &*e.container);
@@ -751,6 +755,59 @@ impl<'c> Checker<'c> {
             self.report_errors(validator, &value, body, &make, show_text, out);
         }
         true
+    }
+
+    /// `encoding.headers` of a multipart body: each part whose field declares
+    /// headers carries the required ones, and each header's value (typed by its
+    /// schema, as a response header's is) is valid. Findings are at the field.
+    fn check_part_headers(
+        &self,
+        site: &Site<'_>,
+        media: &crate::catalog::MediaType,
+        parts: &[body::PartHeaders],
+        body: &BodyText,
+        out: &mut Vec<Diagnostic>,
+    ) {
+        let container = body.embedded.as_ref().map_or(&*body.text, |e| &*e.container);
+        for (field, declared) in &media.encoding_headers {
+            let pointer = format!("/{}", field.replace('~', "~0").replace('/', "~1"));
+            for (_, headers) in parts.iter().filter(|(name, _)| name == field) {
+                for spec in declared {
+                    let mut push = |code: &str, message: String| {
+                        let mut d = site.diagnostic(Severity::Error, code, message, Part::Body);
+                        d.instance_path = Some(pointer.clone());
+                        d.schema_path = spec.schema_uri.as_deref().map(|u| self.catalog.display_uri(u));
+                        self.place(&mut d, body, (0, 1), &LineIndex::new(container), &std::cell::OnceCell::new());
+                        // Multipart text is not JSON the redactor can mask: no snippet of it.
+                        d.snippet = None;
+                        out.push(d);
+                    };
+                    let Some((_, raw)) = headers.iter().find(|(k, _)| k.eq_ignore_ascii_case(&spec.name)) else {
+                        if spec.required {
+                            push(
+                                "required",
+                                format!("part `{field}` has no `{}` header, which it requires", spec.name),
+                            );
+                        }
+                        continue;
+                    };
+                    let Some(validator) = spec.schema_uri.as_deref().and_then(|u| self.compiled.get(u)) else {
+                        continue;
+                    };
+                    let value = parameter::scalar(raw, &spec.shape);
+                    let redactor = &self.catalog.redactor;
+                    for f in all_findings(validator.iter_errors(&value), self.catalog, redactor) {
+                        let detail = if spec.sensitive {
+                            redact_message(&f.message, raw, &show_value(&Value::String(raw.clone()), true))
+                        } else {
+                            f.message.clone()
+                        };
+                        let detail = detail.replace("the body", &format!("header `{}` of part `{field}`", spec.name));
+                        push(&f.code, detail);
+                    }
+                }
+            }
+        }
     }
 
     /// Whether an empty body is acceptable for `media`: a text type whose schema accepts `""`.
