@@ -91,8 +91,8 @@
 //!   generated code knows, as `accord check` does; plain JSON Schema asserts
 //!   as its dialect says (up to draft-07; not in 2019-09 and 2020-12);
 //!   [`Generator::assert_formats`] overrides both. In a catalog, OpenAPI's
-//!   `int32` and `float` are range checks (`int64` is the `i64` the type
-//!   already is), and `byte` is base64.
+//!   `int32` on an integer is an `i32`, `float` a range check (`int64` is the
+//!   `i64` an integer already is), and `byte` is base64.
 //! * `x-accord-type: decimal` becomes an exact decimal kept as written
 //!   (`"19.99"` and `12345678901234567.89` serialize back digit for digit);
 //!   `x-accord-knownValues` on a string becomes an open enum with an

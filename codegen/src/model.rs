@@ -97,6 +97,8 @@ pub enum TypeRef {
     String,
     /// `i64`.
     Integer,
+    /// `i32`: OpenAPI's `format: int32` in a catalog.
+    Int32,
     /// `serde_json::Number` (keeps integers integers).
     Number,
     /// `bool`.
@@ -211,6 +213,8 @@ pub enum Prim {
     String,
     /// `i64`.
     Integer,
+    /// `i32`: OpenAPI's `format: int32` in a catalog.
+    Int32,
     /// `serde_json::Number`.
     Number,
 }

@@ -130,6 +130,8 @@ pub(crate) struct Facets {
     pub known_values: Option<Vec<Value>>,
     /// `x-accord-type: decimal`.
     pub decimal: bool,
+    /// OpenAPI's `format: int32` on an integer, in a catalog: the Rust type is `i32`.
+    pub int32: bool,
     /// The first `anyOf`/`oneOf` over types.
     pub union: Option<(UnionKind, Loc, Vec<Part>)>,
     /// `if`/`then`/`else` whose branches are types.
@@ -373,6 +375,8 @@ impl Converter<'_> {
                 "format" if m.contains_key(accord_catalog::openapi::formats::KEYWORD) => {}
                 accord_catalog::openapi::formats::KEYWORD if !dialect.assert_formats => {}
                 accord_catalog::openapi::formats::KEYWORD => match v.as_str() {
+                    // An integer's range is its type's: `i32` reads only values that fit.
+                    Some("int32") if m.get("type").and_then(Value::as_str) == Some("integer") => f.int32 = true,
                     Some("int32") => f
                         .prim
                         .extend([PrimCheck::Minimum(f64::from(i32::MIN)), PrimCheck::Maximum(f64::from(i32::MAX))]),

@@ -218,6 +218,9 @@ impl<'s> Converter<'s> {
                 Decision::Inline(TypeRef::Integer) => {
                     Shape::Newtype(NewtypeShape { prim: Prim::Integer, checks: Vec::new(), sensitive: false })
                 }
+                Decision::Inline(TypeRef::Int32) => {
+                    Shape::Newtype(NewtypeShape { prim: Prim::Int32, checks: Vec::new(), sensitive: false })
+                }
                 Decision::Inline(t) => Shape::Alias(t),
                 Decision::Shape(s) => s,
             }
@@ -469,9 +472,10 @@ impl<'s> Converter<'s> {
                     Decision::Inline(TypeRef::String)
                 }
             }
+            "integer" if number_checks.is_empty() && f.int32 => Decision::Inline(TypeRef::Int32),
             "integer" if number_checks.is_empty() => Decision::Inline(TypeRef::Integer),
             "integer" => Decision::Shape(Shape::Newtype(NewtypeShape {
-                prim: Prim::Integer,
+                prim: if f.int32 { Prim::Int32 } else { Prim::Integer },
                 checks: number_checks,
                 sensitive: f.sensitive,
             })),

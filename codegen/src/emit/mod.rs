@@ -123,6 +123,7 @@ impl<'a> Emitter<'a> {
             }
             TypeRef::String => quote!(::std::string::String),
             TypeRef::Integer => quote!(i64),
+            TypeRef::Int32 => quote!(i32),
             TypeRef::Number => quote!(::serde_json::Number),
             TypeRef::Bool => quote!(bool),
             TypeRef::Null => quote!(()),

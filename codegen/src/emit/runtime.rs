@@ -82,6 +82,12 @@ impl ToF64 for i64 {
     }
 }
 
+impl ToF64 for i32 {
+    fn to_f64(&self) -> f64 {
+        f64::from(*self)
+    }
+}
+
 impl ToF64 for ::serde_json::Number {
     fn to_f64(&self) -> f64 {
         self.as_f64().unwrap_or(f64::NAN)

@@ -346,6 +346,7 @@ impl Emitter<'_> {
         let (inner, string) = match n.prim {
             Prim::String => (quote!(::std::string::String), true),
             Prim::Integer => (quote!(i64), false),
+            Prim::Int32 => (quote!(i32), false),
             Prim::Number => (quote!(::serde_json::Number), false),
         };
         let checks = self.prim_checks(&n.checks, m, string);
@@ -376,6 +377,10 @@ impl Emitter<'_> {
             Prim::Integer => quote! {
                 /// The integer.
                 pub fn get(&self) -> i64 { self.0 }
+            },
+            Prim::Int32 => quote! {
+                /// The integer.
+                pub fn get(&self) -> i32 { self.0 }
             },
             Prim::Number => quote! {
                 /// The number.
@@ -713,7 +718,7 @@ impl Emitter<'_> {
 /// own fields leniently.
 fn plain_integer(t: &TypeRef) -> bool {
     match t {
-        TypeRef::Integer => true,
+        TypeRef::Integer | TypeRef::Int32 => true,
         TypeRef::Vec(inner) | TypeRef::Option(inner) | TypeRef::Map(inner) => plain_integer(inner),
         _ => false,
     }
