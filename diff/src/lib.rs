@@ -26,6 +26,7 @@
 //! ```
 
 mod change;
+pub mod ignore;
 mod keywords;
 mod operations;
 mod place;

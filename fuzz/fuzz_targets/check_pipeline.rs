@@ -3,18 +3,16 @@
 //! The first byte picks how the input is named (.har, .ndjson, .json).
 #![no_main]
 
-use accord_validator::catalog::Catalog;
-use accord_validator::check::{ReadOptions, check_bytes};
 use accord_validator::render::{Format, render};
-use accord_validator::validate::{CheckOptions, Checker};
+use accord_validator::run::check_bytes;
+use accord_validator::{Catalog, CheckOptions, Checker, ReadOptions};
 use libfuzzer_sys::fuzz_target;
 use std::sync::OnceLock;
 
-fn checker() -> &'static Checker<'static> {
-    static CHECKER: OnceLock<Checker<'static>> = OnceLock::new();
+fn checker() -> &'static Checker {
+    static CHECKER: OnceLock<Checker> = OnceLock::new();
     CHECKER.get_or_init(|| {
-        let catalog: &'static Catalog = Box::leak(Box::new(Catalog::builtin().expect("built-in catalog")));
-        Checker::new(catalog, CheckOptions::default()).expect("schemas compile")
+        Checker::new(Catalog::builtin().expect("built-in catalog"), CheckOptions::default()).expect("schemas compile")
     })
 }
 

@@ -1,50 +1,53 @@
-//! The fast path against jsonschema on any text: the first byte picks one of
-//! the built-in catalog's JSON body schemas, the rest is the document.
-//! Whenever the fast path answers, it must be jsonschema's answer: `Valid`
-//! only for text that parses and is valid, `Invalid` only for text that
-//! parses and is invalid. (`Unknown` is always allowed: the full path decides.)
+//! The fast path against the full path on any text, through the engine's
+//! public API: the first byte picks a message of the built-in catalog (an
+//! operation's request, or one of its documented responses), the rest is the
+//! body. A checker with the fast path and one without it must give the same
+//! verdict and the same findings, whatever the text (the full path is
+//! jsonschema's judgement).
 #![no_main]
 
-use accord_validator::catalog::Catalog;
-use accord_validator::validate::compile;
-use accord_validator::validate::fast::{FastValidator, Verdict};
+use accord_validator::{Catalog, CheckOptions, Checker, Exchange, Message};
 use libfuzzer_sys::fuzz_target;
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
-fn pairs() -> &'static [(String, FastValidator, jsonschema::Validator)] {
-    static PAIRS: OnceLock<Vec<(String, FastValidator, jsonschema::Validator)>> = OnceLock::new();
-    PAIRS.get_or_init(|| {
-        let catalog: &'static Catalog = Box::leak(Box::new(Catalog::builtin().expect("built-in catalog")));
-        let mut uris: Vec<String> = Vec::new();
+struct Setup {
+    fast: Checker,
+    full: Checker,
+    /// (operation, `None` for the request or `Some(status)` for a response).
+    messages: Vec<(String, Option<u16>)>,
+}
+
+fn setup() -> &'static Setup {
+    static SETUP: OnceLock<Setup> = OnceLock::new();
+    SETUP.get_or_init(|| {
+        let catalog = Arc::new(Catalog::builtin().expect("built-in catalog"));
+        let mut messages = Vec::new();
         for op in &catalog.operations {
-            uris.extend(op.request_schema.clone());
-            let bodies = op.request_body.iter().chain(op.responses.values().filter_map(|r| r.body.as_ref()));
-            uris.extend(bodies.flat_map(|b| &b.media).filter_map(|m| m.schema_uri.clone()));
+            messages.push((op.id.clone(), None));
+            messages.extend(op.responses.keys().filter_map(|s| s.parse().ok()).map(|s| (op.id.clone(), Some(s))));
         }
-        uris.sort();
-        uris.dedup();
-        uris.into_iter()
-            .map(|uri| {
-                let fast = FastValidator::new(catalog, &uri, true).expect("a fast path");
-                let full = compile(catalog, &uri, true).expect("compiles");
-                (uri, fast, full)
-            })
-            .collect()
+        let fast = Checker::new(catalog.clone(), CheckOptions::default()).expect("schemas compile");
+        let full = Checker::new(catalog, CheckOptions { no_fast_path: true, ..CheckOptions::default() })
+            .expect("schemas compile");
+        Setup { fast, full, messages }
     })
 }
 
 fuzz_target!(|data: &[u8]| {
     let Some((&first, rest)) = data.split_first() else { return };
     let Ok(text) = std::str::from_utf8(rest) else { return };
-    let pairs = pairs();
-    let (uri, fast, full) = &pairs[first as usize % pairs.len()];
-    let verdict = fast.check(text);
-    if verdict == Verdict::Unknown {
-        return;
-    }
-    let value: serde_json::Value = match serde_json::from_str(text) {
-        Ok(v) => v,
-        Err(e) => panic!("{uri}: the fast path says {verdict:?} on text that does not parse: {e}"),
+    let setup = setup();
+    let (operation, status) = &setup.messages[first as usize % setup.messages.len()];
+    let message = match status {
+        None => Message::request("POST", "/").with_body(text),
+        Some(s) => Message::response(*s).with_body(text),
     };
-    assert_eq!(full.is_valid(&value), verdict == Verdict::Valid, "{uri}: the fast path says {verdict:?}");
+    let exchange = match status {
+        None => Exchange::new(Some(message), None),
+        Some(_) => Exchange::new(None, Some(message)),
+    };
+    let exchange = Exchange { operation: Some(operation.clone()), ..exchange };
+    let (fast, full) = (setup.fast.check("fuzz", &exchange), setup.full.check("fuzz", &exchange));
+    assert_eq!((fast.valid, fast.invalid), (full.valid, full.invalid), "{operation} {status:?}: verdicts differ");
+    assert_eq!(fast.diagnostics, full.diagnostics, "{operation} {status:?}: findings differ");
 });

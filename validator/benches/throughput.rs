@@ -14,10 +14,11 @@
 //! `cargo bench -p accord-validator --bench throughput [-- MEGABYTES [PAYLOAD_MEGABYTES [KEYS]]]`
 
 use accord_validator::catalog::Catalog;
-use accord_validator::check::{self, ReadOptions};
 use accord_validator::diagnostic::Limit;
+use accord_validator::run::{self, ReadOptions};
 use accord_validator::validate::{CheckOptions, Checker};
 use std::io::{BufRead, BufWriter, Write};
+use std::sync::Arc;
 use std::time::Instant;
 
 fn reset_peak() {
@@ -133,11 +134,11 @@ fn main() {
         base_peak
     );
 
-    let catalog = Catalog::builtin().unwrap();
-    let checker = Checker::new(&catalog, CheckOptions::default()).unwrap();
+    let catalog = Arc::new(Catalog::builtin().unwrap());
+    let checker = Checker::new(catalog.clone(), CheckOptions::default()).unwrap();
     reset_peak();
     let start = Instant::now();
-    let report = check::run(&checker, &[path.display().to_string()], &ReadOptions::default());
+    let report = run::run(&checker, &[path.display().to_string()], &ReadOptions::default());
     let full = start.elapsed().as_secs_f64();
     let full_peak = peak_mib();
     assert_eq!(report.summary.exchanges, count);
@@ -157,7 +158,7 @@ fn main() {
     let start = Instant::now();
     let limit = Limit { errors_only: false, max_errors: Some(100) };
     let options = ReadOptions { limit, ..ReadOptions::default() };
-    let report = check::run(&checker, &[path.display().to_string()], &options);
+    let report = run::run(&checker, &[path.display().to_string()], &options);
     let capped = start.elapsed().as_secs_f64();
     let capped_peak = peak_mib();
     assert_eq!(report.summary.exchanges, count);
@@ -177,7 +178,7 @@ fn main() {
 }
 
 /// A copy of the built-in catalog with `keywords` removed everywhere.
-fn catalog_without(dir: &tempfile::TempDir, keywords: &[&str]) -> Catalog {
+fn catalog_without(dir: &tempfile::TempDir, keywords: &[&str]) -> Arc<Catalog> {
     fn strip(v: &mut serde_json::Value, keywords: &[&str]) {
         match v {
             serde_json::Value::Object(m) => {
@@ -201,19 +202,19 @@ fn catalog_without(dir: &tempfile::TempDir, keywords: &[&str]) -> Catalog {
             std::fs::write(to.join(f.file_name()), serde_json::to_vec_pretty(&v).unwrap()).unwrap();
         }
     }
-    Catalog::load(&out).unwrap()
+    Arc::new(Catalog::load(&out).unwrap())
 }
 
 /// The corpus checked with the catalog's rules and with them stripped, in the same run.
-fn rules_cost(dir: &tempfile::TempDir, path: &std::path::Path, catalog: &Catalog, mb: f64, count: usize) {
+fn rules_cost(dir: &tempfile::TempDir, path: &std::path::Path, catalog: &Arc<Catalog>, mb: f64, count: usize) {
     let bare = catalog_without(dir, &["x-accord-rules"]);
     assert!(bare.rules.is_empty() || bare.rules.messages.is_empty());
     let mut times = Vec::new();
     for (label, cat) in [("without rules", &bare), ("with rules   ", catalog)] {
-        let checker = Checker::new(cat, CheckOptions::default()).unwrap();
+        let checker = Checker::new(cat.clone(), CheckOptions::default()).unwrap();
         reset_peak();
         let start = Instant::now();
-        let report = check::run(&checker, &[path.display().to_string()], &ReadOptions::default());
+        let report = run::run(&checker, &[path.display().to_string()], &ReadOptions::default());
         let t = start.elapsed().as_secs_f64();
         assert_eq!(report.summary.exchanges, count);
         println!(
@@ -245,13 +246,13 @@ fn idempotency_keys(dir: &tempfile::TempDir, keys: usize) {
     let mb = std::fs::metadata(&path).unwrap().len() as f64 / 1e6;
     println!("idempotency keys: {keys} distinct keys, {mb:.1} MB");
     let bare = catalog_without(dir, &["x-accord-idempotency-key"]);
-    let keyed = Catalog::builtin().unwrap();
+    let keyed = Arc::new(Catalog::builtin().unwrap());
     let mut peaks = Vec::new();
     for (label, cat) in [("without the key rule", &bare), ("with the key rule   ", &keyed)] {
-        let checker = Checker::new(cat, CheckOptions::default()).unwrap();
+        let checker = Checker::new(cat.clone(), CheckOptions::default()).unwrap();
         reset_peak();
         let start = Instant::now();
-        let report = check::run(&checker, &[path.display().to_string()], &ReadOptions::default());
+        let report = run::run(&checker, &[path.display().to_string()], &ReadOptions::default());
         let t = start.elapsed().as_secs_f64();
         assert_eq!(report.summary.exchanges, keys);
         let peak = peak_mib();
@@ -263,7 +264,7 @@ fn idempotency_keys(dir: &tempfile::TempDir, keys: usize) {
 }
 
 /// One large payload: a Zonos order list of `megabytes`, with one invalid order at the end.
-fn single_payload(dir: &tempfile::TempDir, catalog: &Catalog, megabytes: usize) {
+fn single_payload(dir: &tempfile::TempDir, catalog: &Arc<Catalog>, megabytes: usize) {
     let path = dir.path().join("large-payload.json");
     let mut count = 0usize;
     {
@@ -293,7 +294,7 @@ fn single_payload(dir: &tempfile::TempDir, catalog: &Catalog, megabytes: usize) 
     println!("serde_json read + parse into a Value (baseline): {:6.2} s  peak {:7.1} MiB", base, base_peak);
 
     let checker = Checker::new(
-        catalog,
+        catalog.clone(),
         CheckOptions { operation: Some("zonos.orderNumbers".into()), strict: false, ..CheckOptions::default() },
     )
     .unwrap();
@@ -306,7 +307,7 @@ fn single_payload(dir: &tempfile::TempDir, catalog: &Catalog, megabytes: usize) 
     };
     reset_peak();
     let start = Instant::now();
-    let report = check::run(&checker, &[path.display().to_string()], &options);
+    let report = run::run(&checker, &[path.display().to_string()], &options);
     let full = start.elapsed().as_secs_f64();
     let peak = peak_mib();
     assert_eq!(report.summary.invalid, 1, "the one bad order is found");
@@ -322,13 +323,13 @@ fn single_payload(dir: &tempfile::TempDir, catalog: &Catalog, megabytes: usize) 
     // The same payload with the catalog's rules stripped: what the `OrderList` rules cost here.
     let bare = catalog_without(dir, &["x-accord-rules"]);
     let checker = Checker::new(
-        &bare,
+        bare.clone(),
         CheckOptions { operation: Some("zonos.orderNumbers".into()), strict: false, ..CheckOptions::default() },
     )
     .unwrap();
     reset_peak();
     let start = Instant::now();
-    let report = check::run(&checker, &[path.display().to_string()], &options);
+    let report = run::run(&checker, &[path.display().to_string()], &options);
     let t = start.elapsed().as_secs_f64();
     println!(
         "the same without rules:                          {:6.2} s  peak {:7.1} MiB  ({} errors; {:.2}x the time of the baseline)",

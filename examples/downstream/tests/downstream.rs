@@ -140,7 +140,7 @@ fn formats_agree_with_the_validator() {
     let schemas = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("schemas");
     let catalog = Catalog::load(&schemas).unwrap();
     let options = CheckOptions { operation: Some("shop.putPet".into()), strict: true, ..CheckOptions::default() };
-    let checker = Checker::new(&catalog, options).unwrap();
+    let checker = Checker::new(catalog, options).unwrap();
     let validator_accepts = |v: &Value| {
         let message = Message { body: Some(BodyText::standalone(v.to_string())), ..Message::default() };
         let exchange = Exchange { request: Some(message), ..Exchange::default() };

@@ -38,7 +38,7 @@ struct PerFile {
 fn validator_verdicts(group: &Group, cases: &[Value]) -> Vec<bool> {
     let builder = RootBuilder::new().map("http://localhost:1234/", suite().join("remotes"));
     let (catalog, uri) = Catalog::from_schema_file(builder, Path::new(group.schema)).expect("the schema loads");
-    let checker = Checker::for_schema(&catalog, &uri, false).expect("the schema compiles");
+    let checker = Checker::for_schema(catalog, &uri, false).expect("the schema compiles");
     cases
         .iter()
         .map(|case| {

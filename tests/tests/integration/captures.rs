@@ -4,9 +4,9 @@
 //! Between them they produce every diagnostic code.
 
 use super::report_schema::assert_valid_report;
-use accord_validator::check::{self, ReadOptions};
 use accord_validator::diagnostic::{Direction, Report};
 use accord_validator::render::{Format, render};
+use accord_validator::run::{self, ReadOptions};
 use accord_validator::validate::{CheckOptions, Checker};
 use std::collections::BTreeSet;
 
@@ -24,14 +24,14 @@ fn shared_report() -> Report {
     let checker = Checker::new(super::catalog(), CheckOptions::default()).unwrap();
     let inputs: Vec<String> = CAPTURES.iter().map(|s| s.to_string()).collect();
     let options = ReadOptions { record_cases: true, ..ReadOptions::default() };
-    let mut report = check::run(&checker, &inputs, &options);
+    let mut report = run::run(&checker, &inputs, &options);
     let forced = Checker::new(
         super::catalog(),
         CheckOptions { operation: Some("dstore.inquireOrderDetail".into()), strict: false, ..CheckOptions::default() },
     )
     .unwrap();
     let payload = ReadOptions { direction: Some(Direction::Request), ..options };
-    report.merge(check::run(&forced, &["fixtures/captures/payload.json".to_string()], &payload));
+    report.merge(run::run(&forced, &["fixtures/captures/payload.json".to_string()], &payload));
     report.sort();
     report
 }

@@ -61,8 +61,8 @@ fn pairs() -> &'static BTreeMap<String, Pair> {
         }
         uris.into_iter()
             .map(|uri| {
-                let fast = FastValidator::new(catalog, &uri, true).expect("every catalog schema has a fast path");
-                let full = compile(catalog, &uri, true).unwrap();
+                let fast = FastValidator::new(&catalog, &uri, true).expect("every catalog schema has a fast path");
+                let full = compile(&catalog, &uri, true).unwrap();
                 (uri, Pair { fast, full })
             })
             .collect()
@@ -70,7 +70,8 @@ fn pairs() -> &'static BTreeMap<String, Pair> {
 }
 
 fn schema_of(operation: &str, status: Option<u16>) -> Option<String> {
-    let op = catalog().operation(operation)?;
+    let catalog = catalog();
+    let op = catalog.operation(operation)?;
     let body = match status {
         None => op.request_body.as_ref(),
         Some(s) => op.response_for(s)?.1.body.as_ref(),

@@ -4,8 +4,8 @@
 //! `request--name.json`, `response-404--name.json`.
 
 use accord_tests::{files_with_extension, repo_root};
-use accord_validator::check::{self, ReadOptions};
 use accord_validator::diagnostic::{Direction, Severity};
+use accord_validator::run::{self, ReadOptions};
 use accord_validator::validate::{CheckOptions, Checker};
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
@@ -43,7 +43,8 @@ fn operation_dirs() -> Vec<std::path::PathBuf> {
 fn fixtures_cover_every_operation() {
     let names: Vec<String> =
         operation_dirs().iter().map(|d| d.file_name().unwrap().to_string_lossy().into_owned()).collect();
-    let ids: Vec<&str> = super::catalog().operations.iter().map(|o| o.id.as_str()).collect();
+    let catalog = super::catalog();
+    let ids: Vec<&str> = catalog.operations.iter().map(|o| o.id.as_str()).collect();
     assert_eq!(names, ids);
 }
 
@@ -54,12 +55,12 @@ fn valid_fixtures_pass() {
     for dir in operation_dirs() {
         let op = dir.file_name().unwrap().to_string_lossy().into_owned();
         let checker = Checker::new(
-            catalog,
+            catalog.clone(),
             CheckOptions { operation: Some(op.clone()), strict: true, ..CheckOptions::default() },
         )
         .unwrap();
         for file in files_with_extension(&dir.join("valid"), "json") {
-            let report = check::run(&checker, &[file.display().to_string()], &read_options(&file));
+            let report = run::run(&checker, &[file.display().to_string()], &read_options(&file));
             let errors: Vec<_> =
                 report.diagnostics.iter().filter(|d| d.severity == Severity::Error).map(|d| &d.message).collect();
             assert!(errors.is_empty(), "{}: expected valid, got {errors:#?}", file.display());
@@ -88,7 +89,7 @@ fn invalid_fixtures_fail_where_expected() {
             "{op}: expectations.json and invalid/ disagree"
         );
         let checker = Checker::new(
-            catalog,
+            catalog.clone(),
             CheckOptions { operation: Some(op.clone()), strict: true, ..CheckOptions::default() },
         )
         .unwrap();
@@ -97,7 +98,7 @@ fn invalid_fixtures_fail_where_expected() {
             let expect = &expectations[&key];
             let keyword = expect["keyword"].as_str().unwrap();
             let path = expect["instancePath"].as_str().unwrap();
-            let report = check::run(&checker, &[file.display().to_string()], &read_options(&file));
+            let report = run::run(&checker, &[file.display().to_string()], &read_options(&file));
             assert_eq!(report.summary.invalid, 1, "{op}/{key}: expected invalid; got {:#?}", report.diagnostics);
             let hit = report.diagnostics.iter().find(|d| {
                 d.severity == Severity::Error

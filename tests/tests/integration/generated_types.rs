@@ -43,7 +43,7 @@ pub(crate) fn fixtures(kind: &str) -> Vec<Fixture> {
 }
 
 /// Whether the validator finds no error in the payload.
-fn validator_accepts(checkers: &BTreeMap<String, Checker<'_>>, f: &Fixture, text: &str) -> bool {
+fn validator_accepts(checkers: &BTreeMap<String, Checker>, f: &Fixture, text: &str) -> bool {
     let message = Message { body: Some(BodyText::standalone(text)), status: f.status, ..Message::default() };
     let exchange = match f.status {
         None => Exchange { request: Some(message), ..Exchange::default() },
@@ -170,12 +170,12 @@ const VALIDATOR_ONLY: &[(&str, &str)] = &[];
 #[test]
 fn generated_types_accept_exactly_what_the_validator_accepts() {
     let catalog = super::catalog();
-    let checkers: BTreeMap<String, Checker<'_>> = catalog
+    let checkers: BTreeMap<String, Checker> = catalog
         .operations
         .iter()
         .map(|op| {
             let options = CheckOptions { operation: Some(op.id.clone()), strict: true, ..CheckOptions::default() };
-            (op.id.clone(), Checker::new(catalog, options).unwrap())
+            (op.id.clone(), Checker::new(catalog.clone(), options).unwrap())
         })
         .collect();
     let limits = length_limits();
@@ -275,10 +275,10 @@ fn sensitive_values_never_show_in_debug_output() {
 #[test]
 fn check_exchange_agrees_with_the_validator() {
     use accord_types::operations::ZonosOrderNumbers;
-    use accord_validator::check::{self, ReadOptions};
+    use accord_validator::run::{self, ReadOptions};
     let file = repo_root().join("validator/tests/fixtures/rules/zonos-statuses.ndjson");
     let checker = Checker::new(super::catalog(), CheckOptions::default()).unwrap();
-    let report = check::run(&checker, &[file.display().to_string()], &ReadOptions::default());
+    let report = run::run(&checker, &[file.display().to_string()], &ReadOptions::default());
     let mut by_validator: BTreeMap<usize, Vec<(String, String)>> = BTreeMap::new();
     for d in report.diagnostics.iter().filter(|d| d.code == "rule" && d.severity == Severity::Error) {
         let (id, message) = d.message.strip_prefix("rule `").unwrap().split_once("` is broken: ").unwrap();
@@ -330,9 +330,9 @@ proptest::proptest! {
         counts in (0u64..7, 0u64..7, 0u64..14), honest in proptest::prelude::any::<bool>(),
     ) {
         let catalog = super::catalog();
-        let checkers: BTreeMap<String, Checker<'_>> = ["xoxoday.getOrderDetails", "zonos.orderNumbers"]
+        let checkers: BTreeMap<String, Checker> = ["xoxoday.getOrderDetails", "zonos.orderNumbers"]
             .iter()
-            .map(|id| (id.to_string(), Checker::new(catalog, CheckOptions { operation: Some(id.to_string()), strict: true, ..CheckOptions::default() }).unwrap()))
+            .map(|id| (id.to_string(), Checker::new(catalog.clone(), CheckOptions { operation: Some(id.to_string()), strict: true, ..CheckOptions::default() }).unwrap()))
             .collect();
         // Xoxoday: half the time the charge is exactly total - discount.
         let mut details = serde_json::json!({"orderId": 1, "orderStatus": "complete", "deliveryStatus": "pending",

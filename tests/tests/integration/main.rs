@@ -13,7 +13,7 @@ use accord_validator::catalog::Catalog;
 use std::sync::OnceLock;
 
 /// The built-in catalog, loaded once.
-pub fn catalog() -> &'static Catalog {
-    static CATALOG: OnceLock<Catalog> = OnceLock::new();
-    CATALOG.get_or_init(|| Catalog::builtin().expect("built-in catalog loads"))
+pub fn catalog() -> std::sync::Arc<Catalog> {
+    static CATALOG: OnceLock<std::sync::Arc<Catalog>> = OnceLock::new();
+    CATALOG.get_or_init(|| std::sync::Arc::new(Catalog::builtin().expect("built-in catalog loads"))).clone()
 }

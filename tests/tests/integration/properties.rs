@@ -44,7 +44,7 @@ pub(crate) fn json() -> impl Strategy<Value = Value> {
 }
 
 struct Setup {
-    checkers: BTreeMap<String, Checker<'static>>,
+    checkers: BTreeMap<String, Checker>,
     statuses: BTreeMap<String, Vec<u16>>,
     fixtures: Vec<Value>,
 }
@@ -57,7 +57,7 @@ fn setup() -> &'static Setup {
         let mut statuses = BTreeMap::new();
         for op in &catalog.operations {
             let options = CheckOptions { operation: Some(op.id.clone()), strict: true, ..CheckOptions::default() };
-            checkers.insert(op.id.clone(), Checker::new(catalog, options).unwrap());
+            checkers.insert(op.id.clone(), Checker::new(catalog.clone(), options).unwrap());
             let codes: Vec<u16> = op.responses.keys().filter_map(|s| s.parse().ok()).collect();
             statuses.insert(op.id.clone(), codes);
         }

@@ -175,7 +175,7 @@ fn broken_catalogs_fail_naming_file_and_pointer() {
         "responses": {"200": {"description": "ok"}}}}}}"##;
     std::fs::write(api.join("openapi.json"), openapi).unwrap();
     let catalog = Catalog::load(dir.path()).unwrap();
-    let err = accord_validator::validate::Checker::new(&catalog, Default::default()).unwrap_err().to_string();
+    let err = accord_validator::validate::Checker::new(catalog, Default::default()).unwrap_err().to_string();
     assert!(err.contains("api/openapi.json#/paths/~1x/post/requestBody/content/application~1json/schema"), "{err}");
 
     std::fs::write(api.join("openapi.json"), "{\"openapi\": \"3.1.0\",\n  \"paths\": [}").unwrap();
@@ -184,7 +184,7 @@ fn broken_catalogs_fail_naming_file_and_pointer() {
 
     std::fs::write(api.join("openapi.json"), openapi.replace("missing.schema.json", "../../etc/passwd")).unwrap();
     let catalog = Catalog::load(dir.path()).unwrap();
-    let err = accord_validator::validate::Checker::new(&catalog, Default::default()).unwrap_err().to_string();
+    let err = accord_validator::validate::Checker::new(catalog, Default::default()).unwrap_err().to_string();
     assert!(err.contains("does not compile"), "{err}");
 }
 

@@ -1,7 +1,7 @@
 //! Deciding what kind of capture a file holds, from its content.
 
 /// The kinds of input `accord check` reads.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum InputKind {
     /// HTTP Archive 1.2 (browser devtools, mitmproxy, Charles, Fiddler).
     Har,

@@ -59,6 +59,48 @@ pub struct Message {
     pub body_omitted: bool,
 }
 
+impl Exchange {
+    /// An exchange of a request and/or a response, as a proxy or a service sees it.
+    pub fn new(request: Option<Message>, response: Option<Message>) -> Self {
+        Exchange { request, response, ..Exchange::default() }
+    }
+
+    /// The same exchange as entry `index` of its source (findings name it).
+    pub fn at(mut self, index: usize) -> Self {
+        self.index = Some(index);
+        self
+    }
+}
+
+impl Message {
+    /// A request: method and URL (absolute, or a path with its query).
+    pub fn request(method: &str, url: &str) -> Self {
+        Message {
+            method: Some(method.to_string()),
+            url: Some(url.to_string()),
+            headers: Some(Vec::new()),
+            ..Message::default()
+        }
+    }
+
+    /// A response with `status`.
+    pub fn response(status: u16) -> Self {
+        Message { status: Some(status), headers: Some(Vec::new()), ..Message::default() }
+    }
+
+    /// The same message with one more header.
+    pub fn with_header(mut self, name: &str, value: &str) -> Self {
+        self.headers.get_or_insert_with(Vec::new).push((name.to_string(), value.to_string()));
+        self
+    }
+
+    /// The same message with `text` as its body.
+    pub fn with_body(mut self, text: &str) -> Self {
+        self.body = Some(BodyText::standalone(text));
+        self
+    }
+}
+
 impl Message {
     /// The first header of this name (case-insensitive).
     pub fn header(&self, name: &str) -> Option<&str> {

@@ -14,47 +14,79 @@ pub fn needs_har_position(d: &Diagnostic) -> bool {
 }
 
 /// Sets a file position on every diagnostic that [`needs_har_position`],
-/// given the HAR file's `text`. One pass finds every entry; each body is then
-/// located within its own entry. A finding in a base64 body points at the
-/// start of the encoded text (a decoded position has no counterpart in it);
-/// one outside any body points at the header, URL, status or body it is about.
+/// given the HAR file's `text`. See [`HarPlacer`].
 pub fn place_in_har(text: &str, diagnostics: &mut [Diagnostic]) {
-    let Some(entries) = array_items(text, "/log/entries") else { return };
-    let index = LineIndex::new(text);
-    for d in diagnostics.iter_mut().filter(|d| needs_har_position(d)) {
-        if d.line.is_none() {
-            if let Some(&(start, end)) = d.entry.and_then(|e| entries.get(e)) {
-                let d = std::slice::from_mut(d);
-                super::capture_position::anchor_all_indexed(text, start, &text[start..end], 1, true, Some(&index), d);
+    if let Some(placer) = HarPlacer::new(text) {
+        placer.place(diagnostics);
+    }
+}
+
+/// Finds file positions in one HAR file, entry after entry: made once per
+/// file (one pass finds every entry), then used for each batch of findings.
+/// Each body is located within its own entry. A finding in a base64 body
+/// points at the start of the encoded text (a decoded position has no
+/// counterpart in it); one outside any body points at the header, URL,
+/// status or body it is about.
+#[derive(Debug)]
+pub struct HarPlacer<'t> {
+    text: &'t str,
+    entries: Vec<(usize, usize)>,
+    index: LineIndex,
+}
+
+impl<'t> HarPlacer<'t> {
+    /// Indexes the entries of the HAR `text`; `None` if it has no `/log/entries`.
+    pub fn new(text: &'t str) -> Option<Self> {
+        let entries = array_items(text, "/log/entries")?;
+        Some(HarPlacer { text, entries, index: LineIndex::new(text) })
+    }
+
+    /// Sets a file position on every diagnostic that [`needs_har_position`].
+    pub fn place(&self, diagnostics: &mut [Diagnostic]) {
+        let (text, entries, index) = (self.text, &self.entries, &self.index);
+        for d in diagnostics.iter_mut().filter(|d| needs_har_position(d)) {
+            if d.line.is_none() {
+                if let Some(&(start, end)) = d.entry.and_then(|e| entries.get(e)) {
+                    let d = std::slice::from_mut(d);
+                    super::capture_position::anchor_all_indexed(
+                        text,
+                        start,
+                        &text[start..end],
+                        1,
+                        true,
+                        Some(index),
+                        d,
+                    );
+                }
+                continue;
             }
-            continue;
-        }
-        let (Some(entry), Some(line), Some(direction)) = (d.entry, d.line, d.direction) else { continue };
-        let Some(&(start, end)) = entries.get(entry) else { continue };
-        let (content, body) = match direction {
-            Direction::Request => ("/request/postData", "/request/postData/text"),
-            Direction::Response => ("/response/content", "/response/content/text"),
-        };
-        let entry_text = &text[start..end];
-        let encoding = format!("{content}/encoding");
-        if locate_pointer(entry_text, &encoding)
-            .is_some_and(|(a, b)| entry_text[a..b].eq_ignore_ascii_case("\"base64\""))
-        {
-            if let Some((s, _)) = locate_pointer(entry_text, body) {
-                let (file_line, file_column) = index.line_col(text, start + s);
-                d.file_line = Some(file_line);
-                d.file_column = Some(file_column);
+            let (Some(entry), Some(line), Some(direction)) = (d.entry, d.line, d.direction) else { continue };
+            let Some(&(start, end)) = entries.get(entry) else { continue };
+            let (content, body) = match direction {
+                Direction::Request => ("/request/postData", "/request/postData/text"),
+                Direction::Response => ("/response/content", "/response/content/text"),
+            };
+            let entry_text = &text[start..end];
+            let encoding = format!("{content}/encoding");
+            if locate_pointer(entry_text, &encoding)
+                .is_some_and(|(a, b)| entry_text[a..b].eq_ignore_ascii_case("\"base64\""))
+            {
+                if let Some((s, _)) = locate_pointer(entry_text, body) {
+                    let (file_line, file_column) = index.line_col(text, start + s);
+                    d.file_line = Some(file_line);
+                    d.file_column = Some(file_column);
+                }
+                continue;
             }
-            continue;
+            let Some((s, _)) = locate_pointer(entry_text, body) else { continue };
+            if entry_text.as_bytes().get(s) != Some(&b'"') {
+                continue;
+            }
+            let offset = start + s + literal_offset(&entry_text[s..], line, d.column.unwrap_or(1));
+            let (file_line, file_column) = index.line_col(text, offset);
+            d.file_line = Some(file_line);
+            d.file_column = Some(file_column);
         }
-        let Some((s, _)) = locate_pointer(entry_text, body) else { continue };
-        if entry_text.as_bytes().get(s) != Some(&b'"') {
-            continue;
-        }
-        let offset = start + s + literal_offset(&entry_text[s..], line, d.column.unwrap_or(1));
-        let (file_line, file_column) = index.line_col(text, offset);
-        d.file_line = Some(file_line);
-        d.file_column = Some(file_column);
     }
 }
 

@@ -12,7 +12,7 @@ mod report;
 pub use accord_catalog::text::{LineIndex, array_items, literal_offset, locate_pointer};
 pub use capture_position::{anchor_all, needs_anchor};
 pub use case::Case;
-pub use har_position::{needs_har_position, place_in_har};
+pub use har_position::{HarPlacer, needs_har_position, place_in_har};
 pub use redact::Redactor;
 pub use report::{Limit, Report, Summary};
 

@@ -2,12 +2,13 @@
 //! comment), github (annotations) and sarif. They present changes; they never compute them.
 
 use super::{escape_data, escape_property};
+use crate::run::Replay;
 use accord_diff::{Change, Level, Place};
 use serde_json::json;
 use std::io::{self, Write};
 
 /// The output formats of `accord diff`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum DiffFormat {
     /// Plain text, one block per change, breaking first.
     Human,
@@ -30,33 +31,6 @@ pub struct DiffReport {
     pub ignored: Vec<(Change, String)>,
     /// With `--captures`: what replaying recorded traffic through both versions showed.
     pub replayed: Option<Replay>,
-}
-
-/// The result of replaying recorded exchanges through both versions.
-#[derive(Debug, Clone, Default, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Replay {
-    /// Messages checked under the new version.
-    pub messages: usize,
-    /// Messages valid under the old version.
-    pub valid_before: usize,
-    /// Messages valid under the old version that the new one rejects.
-    pub regressions: Vec<Regression>,
-}
-
-/// A recorded message the old version accepts and the new one rejects.
-#[derive(Debug, Clone, serde::Serialize)]
-pub struct Regression {
-    /// The capture file.
-    pub file: String,
-    /// 0-based entry in it.
-    pub entry: Option<usize>,
-    /// The operation.
-    pub operation: Option<String>,
-    /// `request` or `response`.
-    pub direction: Option<String>,
-    /// The new version's errors (code: message).
-    pub errors: Vec<String>,
 }
 
 impl DiffReport {

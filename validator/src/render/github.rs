@@ -2,7 +2,7 @@
 //! escaped as the runner requires (`%`, `\r`, `\n` everywhere; also `:` and
 //! `,` in properties).
 
-use crate::diagnostic::{Report, Severity};
+use crate::diagnostic::{Diagnostic, Severity};
 use std::io::{self, Write};
 
 /// Renders `::error file=...,line=...,col=...,title=...::message` lines.
@@ -20,9 +20,9 @@ pub fn escape_property(s: &str) -> String {
 }
 
 impl GithubRenderer {
-    /// Writes one workflow command per diagnostic.
-    pub fn render(&self, report: &Report, out: &mut dyn Write) -> io::Result<()> {
-        for d in &report.diagnostics {
+    /// Writes the workflow command of one diagnostic.
+    pub fn finding(&self, d: &Diagnostic, out: &mut dyn Write) -> io::Result<()> {
+        {
             let command = match d.severity {
                 Severity::Error => "error",
                 Severity::Warning => "warning",

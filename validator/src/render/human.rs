@@ -1,7 +1,7 @@
 //! `--format human`: rustc-like diagnostics drawn by annotate-snippets, with
 //! the (already redacted) source line and a caret under the offending value.
 
-use crate::diagnostic::{Diagnostic, PositionBase, Report, Severity};
+use crate::diagnostic::{Diagnostic, PositionBase, Severity, Summary};
 use annotate_snippets::{AnnotationKind, Group, Level, Origin, Renderer, Snippet};
 use std::io::{self, Write};
 
@@ -55,10 +55,10 @@ fn context(d: &Diagnostic) -> Option<String> {
 }
 
 impl HumanRenderer {
-    /// Writes every diagnostic, then a summary line.
-    pub fn render(&self, report: &Report, out: &mut dyn Write) -> io::Result<()> {
+    /// Writes one diagnostic, with its snippet, and a blank line.
+    pub fn finding(&self, d: &Diagnostic, out: &mut dyn Write) -> io::Result<()> {
         let renderer = if self.color { Renderer::styled() } else { Renderer::plain() };
-        for d in &report.diagnostics {
+        {
             let level = match d.severity {
                 Severity::Error => Level::ERROR,
                 Severity::Warning => Level::WARNING,
@@ -100,10 +100,14 @@ impl HumanRenderer {
             let groups: [Group<'_>; 1] = [group];
             writeln!(out, "{}\n", renderer.render(&groups))?;
         }
+        Ok(())
+    }
+
+    /// Writes the summary line (unless `summary` is off).
+    pub fn summary(&self, s: &Summary, out: &mut dyn Write) -> io::Result<()> {
         if !self.summary {
             return Ok(());
         }
-        let s = &report.summary;
         let plural = |n: usize, w: &str| if n == 1 { format!("{n} {w}") } else { format!("{n} {w}s") };
         write!(
             out,

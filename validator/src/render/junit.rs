@@ -6,16 +6,27 @@
 //! (an unparsable file, a malformed HAR entry, an unrouted exchange) get a
 //! test case of their own: failed for errors, skipped for notes.
 //!
-//! The report must have been made with `ReadOptions::record_cases` on;
-//! without it, valid messages are missing and findings are grouped by exchange.
+//! The run must send cases (`ReadOptions::record_cases`); without them,
+//! valid messages are missing and findings are grouped by exchange.
+//!
+//! Memory: the renderer holds one input file's test cases and findings at a
+//! time (a suite is complete when the next file starts), and spools finished
+//! suites to a temporary file, since the totals come first in the document.
 
+use super::spool::Spool;
 use crate::diagnostic::{Case, Diagnostic, PositionBase, Report, Severity};
 use std::collections::BTreeMap;
 use std::io::{self, Write};
 
-/// Renders a JUnit XML report.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct JunitRenderer;
+/// Renders a JUnit XML report, a suite (input file) at a time.
+#[derive(Debug)]
+pub struct JunitRenderer {
+    spool: Spool,
+    /// The current file's cases and findings.
+    current: Report,
+    /// tests, failures, errors, skipped.
+    totals: [usize; 4],
+}
 
 /// What a test case ended as.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -162,37 +173,72 @@ fn describe(d: &Diagnostic) -> String {
 }
 
 impl JunitRenderer {
+    /// A renderer with an empty spool.
+    pub fn new() -> io::Result<Self> {
+        Ok(JunitRenderer { spool: Spool::new()?, current: Report::default(), totals: [0; 4] })
+    }
+
+    /// Takes one finding.
+    pub fn finding(&mut self, d: &Diagnostic) -> io::Result<()> {
+        self.turn(&d.file)?;
+        self.current.diagnostics.push(d.clone());
+        Ok(())
+    }
+
+    /// Takes one checked message.
+    pub fn case(&mut self, c: Case) -> io::Result<()> {
+        self.turn(&c.file)?;
+        self.current.cases.push(c);
+        Ok(())
+    }
+
+    /// Writes the suite held when `file` is another file's.
+    fn turn(&mut self, file: &str) -> io::Result<()> {
+        let held = self.current.diagnostics.first().map(|d| &d.file).or(self.current.cases.first().map(|c| &c.file));
+        if held.is_some_and(|f| f != file) { self.flush() } else { Ok(()) }
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        let current = std::mem::take(&mut self.current);
+        let mut text = Vec::new();
+        for (file, suite) in &suites(&current) {
+            self.totals[0] += suite.cases.len();
+            self.totals[1] += suite.count(Verdict::Failed);
+            self.totals[2] += suite.count(Verdict::Errored);
+            self.totals[3] += suite.count(Verdict::Skipped);
+            write_suite(&mut text, file, suite)?;
+        }
+        self.spool.write(&text)
+    }
+
     /// Writes the XML document followed by a newline.
-    pub fn render(&self, report: &Report, out: &mut dyn Write) -> io::Result<()> {
-        let suites = suites(report);
-        let total =
-            |v: Option<Verdict>| -> usize { suites.values().map(|s| v.map_or(s.cases.len(), |v| s.count(v))).sum() };
+    pub fn finish(mut self, out: &mut dyn Write) -> io::Result<()> {
+        self.flush()?;
+        let [tests, failures, errors, skipped] = self.totals;
         writeln!(out, r#"<?xml version="1.0" encoding="UTF-8"?>"#)?;
         writeln!(
             out,
-            r#"<testsuites name="accord" tests="{}" failures="{}" errors="{}" skipped="{}">"#,
-            total(None),
-            total(Some(Verdict::Failed)),
-            total(Some(Verdict::Errored)),
-            total(Some(Verdict::Skipped)),
+            r#"<testsuites name="accord" tests="{tests}" failures="{failures}" errors="{errors}" skipped="{skipped}">"#
         )?;
-        for (file, suite) in &suites {
-            let file = escape_xml(file);
-            writeln!(
-                out,
-                r#"  <testsuite name="{file}" tests="{}" failures="{}" errors="{}" skipped="{}">"#,
-                suite.cases.len(),
-                suite.count(Verdict::Failed),
-                suite.count(Verdict::Errored),
-                suite.count(Verdict::Skipped),
-            )?;
-            for case in &suite.cases {
-                write_case(out, &file, case)?;
-            }
-            writeln!(out, "  </testsuite>")?;
-        }
+        self.spool.copy_to(out)?;
         writeln!(out, "</testsuites>")
     }
+}
+
+fn write_suite(out: &mut dyn Write, file: &str, suite: &Suite<'_>) -> io::Result<()> {
+    let file = escape_xml(file);
+    writeln!(
+        out,
+        r#"  <testsuite name="{file}" tests="{}" failures="{}" errors="{}" skipped="{}">"#,
+        suite.cases.len(),
+        suite.count(Verdict::Failed),
+        suite.count(Verdict::Errored),
+        suite.count(Verdict::Skipped),
+    )?;
+    for case in &suite.cases {
+        write_case(out, &file, case)?;
+    }
+    writeln!(out, "  </testsuite>")
 }
 
 fn write_case(out: &mut dyn Write, file: &str, case: &TestCase<'_>) -> io::Result<()> {
@@ -262,7 +308,7 @@ mod tests {
         report.extend([d, Diagnostic::new(Severity::Note, "unrouted", "GET /x", "a.har").with_entry(Some(2))]);
         report.extend([Diagnostic::error("io", "cannot read", "b.json")]);
         let mut out = Vec::new();
-        JunitRenderer.render(&report, &mut out).unwrap();
+        super::super::render(super::super::Format::Junit, &report, false, &mut out).unwrap();
         let text = String::from_utf8(out).unwrap();
         let doc = roxmltree::Document::parse(&text).unwrap();
         let root = doc.root_element();

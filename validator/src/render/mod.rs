@@ -1,30 +1,34 @@
-//! Renderers: each turns a finished [`Report`] into one output format.
+//! Renderers: each presents findings in one output format, as they come.
 //!
 //! Renderers never compute findings; they only present them. One module per
-//! format, all of the same shape: a config and a `render` over `io::Write`.
+//! format, each of the same shape: a `finding` for each diagnostic as the run
+//! makes it, and a `finish` with the summary. [`ReportWriter`] puts them
+//! behind the run's [`Sink`], so a report of any size is written with
+//! memory that does not grow with its findings (JUnit holds one input file's
+//! test cases; SARIF and JUnit spool to a temporary file, not to memory).
 
 mod diff;
 mod github;
 mod human;
 mod json;
 mod junit;
-mod progress;
 mod rules;
 mod sarif;
+mod spool;
 
-pub use diff::{DiffFormat, DiffReport, Regression, Replay, render_diff};
+pub use diff::{DiffFormat, DiffReport, render_diff};
 pub use github::{GithubRenderer, escape_data, escape_property};
 pub use human::HumanRenderer;
 pub use json::JsonRenderer;
 pub use junit::{JunitRenderer, escape_xml};
-pub use progress::ProgressRenderer;
 pub use sarif::SarifRenderer;
 
-use crate::diagnostic::Report;
+use crate::diagnostic::{Case, Diagnostic, Report, Summary};
+use crate::run::Sink;
 use std::io::{self, Write};
 
 /// The output formats of `accord check`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
     /// rustc-like text with source snippets (default).
     Human,
@@ -38,18 +42,103 @@ pub enum Format {
     Junit,
 }
 
-/// Renders `report` in `format` to `out` (human output with its summary line).
+/// A report being written: a [`Sink`] for the run's findings, then
+/// [`ReportWriter::finish`] with the summary.
+pub struct ReportWriter<'w> {
+    out: Box<dyn Write + 'w>,
+    format: Writer,
+}
+
+enum Writer {
+    Human(HumanRenderer),
+    Json(JsonRenderer),
+    Sarif(SarifRenderer),
+    Github(GithubRenderer),
+    Junit(Box<JunitRenderer>),
+}
+
+impl<'w> ReportWriter<'w> {
+    /// Starts a report in `format` on `out`, drawing human output as `human` says.
+    pub fn new(format: Format, human: HumanRenderer, out: Box<dyn Write + 'w>) -> io::Result<Self> {
+        let format = match format {
+            Format::Human => Writer::Human(human),
+            Format::Json => Writer::Json(JsonRenderer::default()),
+            Format::Sarif => Writer::Sarif(SarifRenderer::new()?),
+            Format::Github => Writer::Github(GithubRenderer),
+            Format::Junit => Writer::Junit(Box::new(JunitRenderer::new()?)),
+        };
+        Ok(ReportWriter { out, format })
+    }
+
+    /// Ends the report with `summary`, flushes, and hands the output back.
+    pub fn finish(mut self, summary: &Summary) -> io::Result<Box<dyn Write + 'w>> {
+        match self.format {
+            Writer::Human(h) => h.summary(summary, &mut self.out)?,
+            Writer::Json(mut j) => j.finish(summary, &mut self.out)?,
+            Writer::Sarif(s) => s.finish(&mut self.out)?,
+            Writer::Github(_) => {}
+            Writer::Junit(j) => j.finish(&mut self.out)?,
+        }
+        self.out.flush()?;
+        Ok(self.out)
+    }
+}
+
+impl Sink for ReportWriter<'_> {
+    fn finding(&mut self, d: Diagnostic) -> io::Result<()> {
+        match &mut self.format {
+            Writer::Human(h) => h.finding(&d, &mut self.out),
+            Writer::Json(j) => j.finding(&d, &mut self.out),
+            Writer::Sarif(s) => s.finding(&d),
+            Writer::Github(g) => g.finding(&d, &mut self.out),
+            Writer::Junit(j) => j.finding(&d),
+        }
+    }
+
+    fn case(&mut self, case: Case) -> io::Result<()> {
+        match &mut self.format {
+            Writer::Junit(j) => j.case(case),
+            _ => Ok(()),
+        }
+    }
+}
+
+/// Renders a whole `report` in `format` to `out` (human output with its summary line).
 pub fn render(format: Format, report: &Report, color: bool, out: &mut dyn Write) -> io::Result<()> {
     render_with(format, report, &HumanRenderer { color, summary: true }, out)
 }
 
-/// Renders `report` in `format`, drawing human output as `human` says.
+/// Renders a whole `report` in `format`, drawing human output as `human` says:
+/// its findings go through a [`ReportWriter`] as a run's would, file by file.
 pub fn render_with(format: Format, report: &Report, human: &HumanRenderer, out: &mut dyn Write) -> io::Result<()> {
-    match format {
-        Format::Human => human.render(report, out),
-        Format::Json => JsonRenderer.render(report, out),
-        Format::Sarif => SarifRenderer.render(report, out),
-        Format::Github => GithubRenderer.render(report, out),
-        Format::Junit => JunitRenderer.render(report, out),
+    let mut writer = ReportWriter::new(format, *human, Box::new(&mut *out))?;
+    if format != Format::Junit {
+        for d in &report.diagnostics {
+            writer.finding(d.clone())?;
+        }
+        writer.finish(&report.summary)?;
+        return Ok(());
     }
+    let mut files: Vec<&str> = report.diagnostics.iter().map(|d| d.file.as_str()).collect();
+    files.extend(report.cases.iter().map(|c| c.file.as_str()));
+    let mut seen = std::collections::HashSet::new();
+    files.retain(|f| seen.insert(*f));
+    files.sort_unstable();
+    for file in files {
+        for d in report.diagnostics.iter().filter(|d| d.file == file) {
+            writer.finding(d.clone())?;
+        }
+        for c in report.cases.iter().filter(|c| c.file == file) {
+            writer.case(c.clone())?;
+        }
+    }
+    writer.finish(&report.summary)?;
+    Ok(())
+}
+
+/// `text` (pretty-printed JSON) with every line after the first indented by `by` spaces.
+fn indented(text: &[u8], by: usize) -> String {
+    let text = String::from_utf8_lossy(text);
+    let pad = format!("\n{}", " ".repeat(by));
+    text.replace('\n', &pad)
 }

@@ -3,15 +3,20 @@
 //! logical location (operation, direction, instance path). Uploadable to
 //! GitHub code scanning.
 
-use super::rules;
-use crate::diagnostic::{Diagnostic, PositionBase, Report, Severity};
+use super::{indented, rules, spool::Spool};
+use crate::diagnostic::{Diagnostic, PositionBase, Severity};
 use serde_json::{Value, json};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::io::{self, Write};
 
-/// Renders a SARIF 2.1.0 log with one run.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct SarifRenderer;
+/// Renders a SARIF 2.1.0 log with one run. Each result is spooled to a
+/// temporary file as it comes (its rule index depends on every code of the
+/// run), and the log is written at the end.
+#[derive(Debug)]
+pub struct SarifRenderer {
+    spool: Spool,
+    codes: BTreeSet<String>,
+}
 
 fn level(s: Severity) -> &'static str {
     match s {
@@ -71,14 +76,22 @@ fn result(d: &Diagnostic, rule_index: usize) -> Value {
 }
 
 impl SarifRenderer {
+    /// A renderer with an empty spool.
+    pub fn new() -> io::Result<Self> {
+        Ok(SarifRenderer { spool: Spool::new()?, codes: BTreeSet::new() })
+    }
+
+    /// Spools one result.
+    pub fn finding(&mut self, d: &Diagnostic) -> io::Result<()> {
+        self.codes.insert(d.code.clone());
+        let mut line = serde_json::to_vec(&result(d, 0))?;
+        line.push(b'\n');
+        self.spool.write(&line)
+    }
+
     /// Writes the SARIF log followed by a newline.
-    pub fn render(&self, report: &Report, out: &mut dyn Write) -> io::Result<()> {
-        let codes: BTreeMap<&str, usize> = {
-            let mut codes: Vec<&str> = report.diagnostics.iter().map(|d| d.code.as_str()).collect();
-            codes.sort_unstable();
-            codes.dedup();
-            codes.into_iter().enumerate().map(|(i, c)| (c, i)).collect()
-        };
+    pub fn finish(self, out: &mut dyn Write) -> io::Result<()> {
+        let codes: BTreeMap<&str, usize> = self.codes.iter().enumerate().map(|(i, c)| (c.as_str(), i)).collect();
         let rules: Vec<Value> = codes
             .keys()
             .map(|code| {
@@ -86,17 +99,32 @@ impl SarifRenderer {
                 json!({"id": code, "name": code, "shortDescription": {"text": short}, "help": {"text": help}})
             })
             .collect();
-        let results: Vec<Value> = report.diagnostics.iter().map(|d| result(d, codes[d.code.as_str()])).collect();
+        const RESULTS: &str = "\u{0}results";
         let log = json!({
             "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
             "version": "2.1.0",
             "runs": [{
                 "tool": {"driver": {"name": "accord", "version": env!("CARGO_PKG_VERSION"), "informationUri": "https://github.com/accord/accord", "rules": rules}},
-                "results": results,
+                "results": RESULTS,
                 "columnKind": "unicodeCodePoints",
             }],
         });
-        serde_json::to_writer_pretty(&mut *out, &log)?;
+        let text = serde_json::to_string_pretty(&log)?;
+        let placeholder = serde_json::to_string(RESULTS)?;
+        let (head, tail) =
+            text.split_once(&placeholder).ok_or_else(|| io::Error::other("the SARIF template lost its results"))?;
+        out.write_all(head.as_bytes())?;
+        let mut written = 0usize;
+        for line in self.spool.lines()? {
+            let mut result: Value = serde_json::from_str(&line?)?;
+            let code = result["ruleId"].as_str().unwrap_or_default();
+            result["ruleIndex"] = json!(codes.get(code).copied().unwrap_or(0));
+            out.write_all(if written == 0 { b"[\n        " } else { b",\n        " })?;
+            out.write_all(indented(&serde_json::to_vec_pretty(&result)?, 8).as_bytes())?;
+            written += 1;
+        }
+        out.write_all(if written == 0 { b"[]" } else { b"\n      ]" })?;
+        out.write_all(tail.as_bytes())?;
         writeln!(out)
     }
 }

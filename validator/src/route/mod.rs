@@ -19,6 +19,7 @@ use crate::capture::Message;
 use crate::catalog::{Catalog, Operation, OperationKind, Server};
 use serde_json::Value;
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 /// A request matched to an operation, with the values it carried.
 #[derive(Debug, Clone)]
@@ -43,8 +44,10 @@ pub struct Miss {
 
 /// Routes requests against one catalog.
 #[derive(Debug)]
-pub struct Router<'c> {
-    entries: Vec<(PathTemplate, &'c Operation)>,
+pub struct Router {
+    catalog: Arc<Catalog>,
+    /// Path templates with the index of their operation in the catalog.
+    entries: Vec<(PathTemplate, usize)>,
     /// Test hosts (`--server`), each standing in for every operation's servers.
     test_servers: Vec<Server>,
     /// Whether a request to an unlisted host may be routed by its path alone.
@@ -61,15 +64,15 @@ pub struct HostPolicy {
     pub strict: bool,
 }
 
-impl<'c> Router<'c> {
+impl Router {
     /// Prepares the templates of every operation of `catalog` (webhooks are
     /// never routed by URL: they are called on the consumer's servers).
-    pub fn new(catalog: &'c Catalog) -> Self {
+    pub fn new(catalog: Arc<Catalog>) -> Self {
         Self::with_hosts(catalog, &HostPolicy { test_servers: Vec::new(), strict: true })
     }
 
     /// A router with test hosts and a policy for unlisted ones.
-    pub fn with_hosts(catalog: &'c Catalog, hosts: &HostPolicy) -> Self {
+    pub fn with_hosts(catalog: Arc<Catalog>, hosts: &HostPolicy) -> Self {
         let test_servers = hosts
             .test_servers
             .iter()
@@ -79,9 +82,11 @@ impl<'c> Router<'c> {
             entries: catalog
                 .operations
                 .iter()
-                .filter(|op| op.kind == OperationKind::Path)
-                .map(|op| (PathTemplate::parse(&op.path), op))
+                .enumerate()
+                .filter(|(_, op)| op.kind == OperationKind::Path)
+                .map(|(i, op)| (PathTemplate::parse(&op.path), i))
                 .collect(),
+            catalog,
             test_servers,
             by_path_alone: !hosts.strict,
         }
@@ -89,19 +94,20 @@ impl<'c> Router<'c> {
 
     /// The best-matching operation for `request`, if any. `body` gives the
     /// parsed request body, asked for only when a candidate has a discriminator.
-    pub fn route<'b>(&self, request: &Message, body: &dyn Fn() -> Option<&'b Value>) -> Result<Route<'c>, Miss> {
+    pub fn route<'b>(&self, request: &Message, body: &dyn Fn() -> Option<&'b Value>) -> Result<Route<'_>, Miss> {
         let mut miss = Miss::default();
         let (Some(method), Some(url)) = (request.method.as_deref(), request.url.as_deref()) else { return Err(miss) };
         let method = method.to_ascii_uppercase();
         let authority = url_authority(url).or_else(|| request.header("host"));
-        let mut best: Option<(usize, Route<'c>)> = None;
+        let mut best: Option<(usize, Route<'_>)> = None;
         // Operations whose path fits when the host is not held to their servers.
-        let mut by_path: Vec<(usize, &'c Operation, BTreeMap<String, String>)> = Vec::new();
+        let mut by_path: Vec<(usize, &Operation, BTreeMap<String, String>)> = Vec::new();
         let discriminated = |op: &Operation| match &op.discriminator {
             Some(d) => body().and_then(|b| b.pointer(&d.pointer)) == Some(&d.value),
             None => true,
         };
-        for (template, op) in &self.entries {
+        for (template, index) in &self.entries {
+            let op = &self.catalog.operations[*index];
             if op.method != method {
                 continue;
             }
@@ -230,7 +236,7 @@ mod tests {
     #[test]
     fn routes_builtin_catalog() {
         let catalog = Catalog::builtin().unwrap();
-        let router = Router::new(&catalog);
+        let router = Router::new(Arc::new(catalog));
         let msg = |m: &str, u: &str| Message { method: Some(m.into()), url: Some(u.into()), ..Message::default() };
         let r = router
             .route(&msg("GET", "https://openapi.tuyaus.com/v1.0/mall/plugin/order/123?mall_code=a"), &|| None)

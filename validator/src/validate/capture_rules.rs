@@ -61,6 +61,9 @@ pub struct Fact {
     pub line: Option<u32>,
     /// 1-based column, with `line`.
     pub column: Option<u32>,
+    /// Whether the request already has an error (then a capture finding
+    /// does not turn a valid message invalid).
+    pub failed: bool,
 }
 
 /// The value `source` names in a request, if present.
@@ -132,29 +135,40 @@ fn place(f: &Fact) -> String {
     s
 }
 
-/// The first exchange seen with a key: its hashes and which fact it is.
+/// The first exchange seen with a key: its hashes and where it was.
 struct First {
     request: u64,
     result: Option<u64>,
-    fact: usize,
+    place: String,
 }
 
-/// Reads `facts` in order (input order: file by file, entry by entry) and
-/// returns a finding for every exchange that breaks a capture rule, naming
-/// the exchange it conflicts with.
-pub fn judge(facts: &[Fact]) -> Vec<Diagnostic> {
-    // The map holds 16 + 40 bytes per distinct key and rule, plus the table's own.
-    let mut seen: HashMap<(*const FactRule, u128), First> = HashMap::new();
-    let mut out = Vec::new();
-    for (index, f) in facts.iter().enumerate() {
-        let first = match seen.entry((Arc::as_ptr(&f.rule), f.key)) {
+/// Judges capture rules one fact at a time, in input order (file by file,
+/// entry by entry): a fact that conflicts with an earlier one with the same
+/// key gives a finding at the later exchange, naming the earlier one. The
+/// state is one entry per distinct key and rule, never the payloads.
+#[derive(Default)]
+pub struct CaptureJudge {
+    /// By the rule's address (an identity only: the facts keep the rule alive) and key hash.
+    seen: HashMap<(usize, u128), First>,
+}
+
+impl std::fmt::Debug for CaptureJudge {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CaptureJudge").field("keys", &self.seen.len()).finish()
+    }
+}
+
+impl CaptureJudge {
+    /// The finding `f` gives, judged against every fact observed before it.
+    pub fn observe(&mut self, f: &Fact) -> Option<Diagnostic> {
+        let first = match self.seen.entry((Arc::as_ptr(&f.rule) as usize, f.key)) {
             Entry::Vacant(v) => {
-                v.insert(First { request: f.request, result: f.result, fact: index });
-                continue;
+                v.insert(First { request: f.request, result: f.result, place: place(f) });
+                return None;
             }
             Entry::Occupied(o) => o.into_mut(),
         };
-        let there = place(&facts[first.fact]);
+        let there = &first.place;
         let rule = &f.rule;
         let message = match rule.kind {
             FactKind::Unique(_) => {
@@ -171,9 +185,9 @@ pub fn judge(facts: &[Fact]) -> Vec<Diagnostic> {
                 (None, Some(_)) => {
                     // The first use had no response: this one's result is the reference.
                     first.result = f.result;
-                    continue;
+                    return None;
                 }
-                _ => continue,
+                _ => return None,
             },
         };
         let code = if matches!(rule.kind, FactKind::Unique(_)) { "unique" } else { "idempotency" };
@@ -184,12 +198,18 @@ pub fn judge(facts: &[Fact]) -> Vec<Diagnostic> {
         d.instance_path = Some(rule.at.clone());
         d.line = f.line.map(|l| l as usize);
         d.column = f.column.map(|c| c as usize);
-        out.push(d);
+        Some(d)
     }
-    out
 }
 
-impl super::Checker<'_> {
+/// Reads `facts` in order and returns a finding for every exchange that
+/// breaks a capture rule, naming the exchange it conflicts with.
+pub fn judge(facts: &[Fact]) -> Vec<Diagnostic> {
+    let mut judge = CaptureJudge::default();
+    facts.iter().filter_map(|f| judge.observe(f)).collect()
+}
+
+impl super::Checker {
     /// The facts `exchange` gives the capture rules of `op`.
     pub(super) fn capture_facts(
         &self,
@@ -229,6 +249,7 @@ impl super::Checker<'_> {
                 entry: exchange.index.map(|e| e as u32),
                 line,
                 column,
+                failed: false,
             });
         }
         out
@@ -284,6 +305,7 @@ mod tests {
             entry: Some(entry),
             line: Some(entry + 1),
             column: Some(1),
+            failed: false,
         }
     }
 

@@ -89,7 +89,7 @@ pub fn judge(
     out
 }
 
-impl Checker<'_> {
+impl Checker {
     /// Judges the operation's exchange rules on `exchange`, adding findings to
     /// the response's `out` (the exchange is judged once, when its response is).
     pub(super) fn check_exchange_rules(

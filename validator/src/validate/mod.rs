@@ -71,9 +71,9 @@ pub struct Outcome {
 
 /// Checks exchanges against a catalog; built once per run and shared by all threads.
 #[derive(Debug)]
-pub struct Checker<'c> {
-    catalog: &'c Catalog,
-    router: Router<'c>,
+pub struct Checker {
+    catalog: std::sync::Arc<Catalog>,
+    router: Router,
     compiled: CompiledSchemas,
     options: CheckOptions,
     /// Generic mode: every input is a document checked against this schema.
@@ -102,17 +102,21 @@ impl Site<'_> {
     }
 }
 
-impl<'c> Checker<'c> {
+impl Checker {
     /// Compiles every schema of `catalog` (once) and prepares the router.
     /// With `options.lenient_schemas`, a schema that does not compile leaves
     /// what it describes unchecked (see [`Checker::broken_schemas`]) instead
     /// of failing.
-    pub fn new(catalog: &'c Catalog, options: CheckOptions) -> Result<Self, crate::error::CatalogError> {
-        let compiled = CompiledSchemas::compile_all(catalog, options.lenient_schemas)?;
+    pub fn new(
+        catalog: impl Into<std::sync::Arc<Catalog>>,
+        options: CheckOptions,
+    ) -> Result<Self, crate::error::CatalogError> {
+        let catalog = catalog.into();
+        let compiled = CompiledSchemas::compile_all(&catalog, options.lenient_schemas)?;
         let hosts = crate::route::HostPolicy { test_servers: options.servers.clone(), strict: options.strict };
         Ok(Checker {
+            router: Router::with_hosts(catalog.clone(), &hosts),
             catalog,
-            router: Router::with_hosts(catalog, &hosts),
             compiled,
             options,
             schema_uri: None,
@@ -125,14 +129,15 @@ impl<'c> Checker<'c> {
     /// schema at `uri` (see [`Catalog::from_schema_file`]), asserting `format`
     /// only when `assert_formats` is set.
     pub fn for_schema(
-        catalog: &'c Catalog,
+        catalog: impl Into<std::sync::Arc<Catalog>>,
         uri: &str,
         assert_formats: bool,
     ) -> Result<Self, crate::error::CatalogError> {
-        let compiled = CompiledSchemas::single(catalog, uri, assert_formats)?;
+        let catalog = catalog.into();
+        let compiled = CompiledSchemas::single(&catalog, uri, assert_formats)?;
         Ok(Checker {
+            router: Router::new(catalog.clone()),
             catalog,
-            router: Router::new(catalog),
             compiled,
             options: CheckOptions::default(),
             schema_uri: Some(uri.to_string()),
@@ -233,8 +238,8 @@ impl<'c> Checker<'c> {
     }
 
     /// The catalog being checked against.
-    pub fn catalog(&self) -> &'c Catalog {
-        self.catalog
+    pub fn catalog(&self) -> &Catalog {
+        &self.catalog
     }
 
     /// Checks one exchange of `file`.
@@ -493,7 +498,7 @@ impl<'c> Checker<'c> {
                 && self.catalog.redactor.is_sensitive_header(&param.name))
             || self.catalog.redactor.is_sensitive_field(&param.name);
         let raw_texts: Vec<String> = leaf_texts(&value);
-        for f in all_findings(validator.iter_errors(&value), self.catalog, &self.catalog.redactor) {
+        for f in all_findings(validator.iter_errors(&value), &self.catalog, &self.catalog.redactor) {
             let detail = f.message.replace("the body", &format!("{kind} `{}`", param.name));
             let detail = if sensitive {
                 raw_texts
@@ -796,7 +801,7 @@ impl<'c> Checker<'c> {
                     };
                     let value = parameter::scalar(raw, &spec.shape);
                     let redactor = &self.catalog.redactor;
-                    for f in all_findings(validator.iter_errors(&value), self.catalog, redactor) {
+                    for f in all_findings(validator.iter_errors(&value), &self.catalog, redactor) {
                         let detail = if spec.sensitive {
                             redact_message(&f.message, raw, &show_value(&Value::String(raw.clone()), true))
                         } else {
@@ -838,7 +843,7 @@ impl<'c> Checker<'c> {
         let container = body.embedded.as_ref().map_or(&*body.text, |e| &*e.container);
         let index = LineIndex::new(container);
         let masked = std::cell::OnceCell::new();
-        for f in all_findings(validator.iter_errors(value), self.catalog, &self.catalog.redactor) {
+        for f in all_findings(validator.iter_errors(value), &self.catalog, &self.catalog.redactor) {
             let mut d = make(f.severity, &f.code, f.message);
             d.help = f.help;
             d.schema_path = f.schema_uri.map(|u| self.catalog.display_uri(&u));
@@ -1057,7 +1062,7 @@ mod tests {
     fn broken_non_ascii_bodies_get_a_position_and_no_panic() {
         let catalog = Catalog::builtin().unwrap();
         let checker = Checker::new(
-            &catalog,
+            catalog,
             CheckOptions { operation: Some("dstore.syncStore".into()), ..CheckOptions::default() },
         )
         .unwrap();
@@ -1073,7 +1078,7 @@ mod tests {
             let mut report = crate::diagnostic::Report::default();
             report.extend(out.diagnostics);
             let mut rendered = Vec::new();
-            crate::render::HumanRenderer { color: false, summary: true }.render(&report, &mut rendered).unwrap();
+            crate::render::render(crate::render::Format::Human, &report, false, &mut rendered).unwrap();
             assert!(String::from_utf8(rendered).unwrap().contains("error[parse]"));
         }
     }

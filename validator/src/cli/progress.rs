@@ -2,7 +2,7 @@
 //! It stays hidden for the first second, so short runs print nothing, and it
 //! is cleared when reading ends.
 
-use crate::check::Progress;
+use accord_validator::run::Progress;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};

@@ -1,19 +1,41 @@
 //! The run: expand inputs, read each file with the reader its content calls
-//! for, check exchanges in parallel batches, and collect one [`Report`].
+//! for, check its exchanges in parallel batches, and send every finding to a
+//! [`Sink`] in report order as soon as it is made.
 //!
-//! Files are checked in parallel; inside a HAR or NDJSON file, exchanges are
-//! read in batches and each batch is checked in parallel, so memory stays
-//! bounded by the batch, not by the file.
+//! Report order is what the catalog loader said first (by file), then input
+//! by input in the order given (a directory's files in sorted order), entry by
+//! entry, then by position, whatever the number of threads. Capture rules
+//! read the exchanges in that same order ("first used at" is the earlier
+//! input). Findings about a file as a whole
+//! come before its entries' when they are found before them (an empty file, a
+//! file that is not JSON) and after them when found at its end (a HAR cut off
+//! after its last complete entry). The one `server` warning per unlisted host
+//! comes at the end, when the number of its requests is known.
+//!
+//! Memory stays bounded by a batch of exchanges (and, for runs of small
+//! files checked side by side, by a few dozen files' findings), not by the
+//! number of findings: a renderer writes them as they come.
+
+mod collect;
+mod inputs;
+mod replay;
+mod session;
+mod sink;
+
+pub use replay::{Regression, Replay, replay};
+pub use session::{Finished, Session, Tally};
+pub use sink::{FnSink, Sink};
+
+pub(crate) use collect::{Collector, Judging, Piece};
 
 use crate::capture::{self, BodyText, CaptureItem, Embedded, Exchange, InputKind, Message};
-use crate::diagnostic::{
-    Diagnostic, Direction, Limit, PositionBase, Report, Severity, needs_har_position, place_in_har,
-};
+use crate::diagnostic::{Diagnostic, Direction, HarPlacer, Limit, PositionBase, Report, Severity, Summary};
 use crate::validate::Checker;
+use crate::validate::capture_rules::CaptureJudge;
+use inputs::Source;
 use rayon::prelude::*;
-use std::collections::BTreeSet;
 use std::io::{BufRead, BufReader, Read};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::Arc;
 
 /// How inputs are read.
@@ -25,11 +47,11 @@ pub struct ReadOptions {
     pub direction: Option<Direction>,
     /// For plain response payloads: the status (default 200).
     pub status: Option<u16>,
-    /// Which diagnostics the report keeps. Applied as each file and batch
-    /// finishes, so a run with millions of errors keeps only what it shows.
+    /// Which findings reach the sink (`--quiet`, `--max-errors`); the
+    /// summary counts everything and says how many were left out.
     pub limit: Limit,
-    /// Keep a record of every checked message in [`Report::cases`] (what
-    /// JUnit output needs; off by default to keep memory flat on big runs).
+    /// Send every checked message to the sink as a [`crate::diagnostic::Case`]
+    /// (what JUnit output needs).
     pub record_cases: bool,
     /// Largest single document (payload, envelope, NDJSON line) read, in
     /// bytes; `None` for [`DEFAULT_MAX_DOCUMENT_BYTES`]. Larger ones are
@@ -80,57 +102,55 @@ impl<R: Read> Read for CountingReader<'_, R> {
     }
 }
 
+/// How a run ended.
+#[derive(Debug, Clone, Default)]
+pub struct Ended {
+    /// Counts over everything read, including what the limit left out.
+    pub summary: Summary,
+    /// Inputs that could not be read at all, as `name: why`.
+    pub unreadable: Vec<String>,
+    /// Whether some exchange matched an operation's path but no server
+    /// allows its host (a capture from a test host, without `--server`).
+    pub host_refused: bool,
+}
+
 const BATCH: usize = 256;
 /// HAR files up to this size are read into memory whole (128 MiB); larger ones are streamed.
 const HAR_IN_MEMORY: u64 = 128 << 20;
 /// Lines handed over at a time by the reading thread (and checked in one batch).
 const LINE_BATCH: usize = 1024;
-const WALKED_EXTENSIONS: &[&str] = &["json", "har", "ndjson", "jsonl"];
+/// Files up to this size are checked side by side, a run of them at a time;
+/// larger ones one after the other, each in parallel batches.
+const SMALL_FILE: u64 = 4 << 20;
+/// How many small files are checked side by side (their findings are held
+/// until their turn in report order).
+const SMALL_FILES_AT_ONCE: usize = 64;
 
-/// Checks every input (files, directories, or `-` for stdin) and returns the report.
-pub fn run(checker: &Checker<'_>, inputs: &[String], options: &ReadOptions) -> Report {
-    run_with_progress(checker, inputs, options, &NoProgress)
+/// Checks every input (files, directories, or `-` for stdin) and returns
+/// the whole report (every finding in memory; see [`stream`] for a run of
+/// any size).
+pub fn run(checker: &Checker, inputs: &[String], options: &ReadOptions) -> Report {
+    let mut report = Report::default();
+    let ended = stream(checker, inputs, options, &NoProgress, &mut report).unwrap_or_default();
+    report.summary = ended.summary;
+    report.unreadable = ended.unreadable;
+    report
 }
 
-/// [`run`], telling `progress` how many bytes have been read.
-pub fn run_with_progress(
-    checker: &Checker<'_>,
+/// Checks every input and sends each finding to `sink` as soon as it is
+/// made, in report order; `progress` hears how many bytes were read. Fails
+/// only when the sink does (the run then stops).
+pub fn stream(
+    checker: &Checker,
     inputs: &[String],
     options: &ReadOptions,
     progress: &dyn Progress,
-) -> Report {
-    let mut report = Report::default();
-    let mut files: Vec<(String, Option<PathBuf>)> = Vec::new();
-    for input in inputs {
-        if input == "-" {
-            files.push(("-".into(), None));
-            continue;
-        }
-        let path = PathBuf::from(input);
-        match std::fs::metadata(&path) {
-            Ok(m) if m.is_dir() => walk(&path, &mut files, &mut report),
-            Ok(_) => files.push((input.clone(), Some(path))),
-            Err(e) => unreadable(&mut report, input, &e.to_string()),
-        }
-    }
-    let total = files.iter().filter_map(|(_, p)| p.as_ref()).filter_map(|p| std::fs::metadata(p).ok()).map(|m| m.len());
-    progress.start(total.sum());
-    let reports: Vec<Report> = files
-        .par_iter()
-        .map(|(name, path)| {
-            let mut r = check_file(checker, name, path.as_deref(), options, progress);
-            r.merge_host_warnings();
-            r.limit(options.limit);
-            r
-        })
-        .collect();
-    progress.finish();
-    for r in reports {
-        report.merge(r);
-    }
+    sink: &mut dyn Sink,
+) -> std::io::Result<Ended> {
+    let mut sources = Vec::new();
     if checker.schema_uri().is_none() {
-        report.extend(catalog_notes(checker.catalog()));
-        report.extend(checker.broken_schemas().values().map(|why| {
+        let mut notes = catalog_notes(checker.catalog());
+        notes.extend(checker.broken_schemas().values().map(|why| {
             let file = why.split(['#', ':']).next().unwrap_or(why).to_string();
             Diagnostic::new(
                 Severity::Warning,
@@ -141,12 +161,48 @@ pub fn run_with_progress(
                 file,
             )
         }));
+        sources.extend(inputs::notes(notes));
     }
-    report.judge_captures();
-    report.finish_host_warnings();
-    report.sort();
-    report.limit(options.limit);
-    report
+    sources.extend(inputs::expand(inputs));
+    progress.start(sources.iter().map(Source::size).sum());
+    let mut collector = Collector::new(sink, options.limit, Judging::Inline(CaptureJudge::default()));
+    collector.record_cases = options.record_cases;
+    let small = |s: &Source| s.path().is_some() && s.size() <= SMALL_FILE;
+    let mut i = 0;
+    while i < sources.len() && !collector.failed() {
+        let mut j = i;
+        while j < sources.len() && j - i < SMALL_FILES_AT_ONCE && small(&sources[j]) {
+            j += 1;
+        }
+        if j > i + 1 {
+            // A run of small files: checked side by side, folded in order.
+            let pieces: Vec<Vec<Piece>> = sources[i..j]
+                .par_iter()
+                .map(|source| {
+                    let mut pieces = Vec::new();
+                    read_source(checker, source, options, progress, &mut |p| pieces.push(p));
+                    pieces
+                })
+                .collect();
+            for (source, pieces) in sources[i..j].iter().zip(pieces) {
+                collector.summary.files += usize::from(source.counts_as_file());
+                pieces.into_iter().for_each(|p| collector.piece(p));
+            }
+            i = j;
+            continue;
+        }
+        let source = &sources[i];
+        collector.summary.files += usize::from(source.counts_as_file());
+        read_source(checker, source, options, progress, &mut |p| collector.piece(p));
+        i += 1;
+    }
+    progress.finish();
+    collector.finish_hosts();
+    if let Some(e) = collector.error.take() {
+        return Err(e);
+    }
+    collector.unreadable.sort();
+    Ok(Ended { summary: collector.summary, unreadable: collector.unreadable, host_refused: collector.host_refused })
 }
 
 /// What the loader said about the catalog, as findings of the run (code
@@ -173,108 +229,71 @@ pub fn by_ref_note(count: usize, first: &str) -> String {
     )
 }
 
-fn unreadable(report: &mut Report, name: &str, why: &str) {
-    report.summary.files += 1;
-    report.unreadable.push(format!("{name}: {why}"));
-    report.extend([Diagnostic::error("io", format!("cannot read this input: {why}"), name)]);
-}
-
-/// Walks a directory in sorted order, following links but never in a loop.
-fn walk(root: &Path, files: &mut Vec<(String, Option<PathBuf>)>, report: &mut Report) {
-    let mut seen = BTreeSet::new();
-    let mut stack = vec![root.to_path_buf()];
-    let mut found = Vec::new();
-    while let Some(dir) = stack.pop() {
-        match std::fs::canonicalize(&dir) {
-            Ok(c) => {
-                if !seen.insert(c) {
-                    continue; // a symlink loop or a second link to a walked directory
-                }
-            }
-            Err(e) => {
-                unreadable(report, &dir.display().to_string(), &e.to_string());
-                continue;
-            }
-        }
-        let entries = match std::fs::read_dir(&dir) {
-            Ok(e) => e,
-            Err(e) => {
-                unreadable(report, &dir.display().to_string(), &e.to_string());
-                continue;
-            }
-        };
-        for entry in entries.flatten() {
-            let path = entry.path();
-            match std::fs::metadata(&path) {
-                Ok(m) if m.is_dir() => stack.push(path),
-                Ok(m) => {
-                    let wanted =
-                        path.extension().and_then(|e| e.to_str()).is_some_and(|e| WALKED_EXTENSIONS.contains(&e));
-                    if wanted && m.is_file() {
-                        found.push(path);
-                    } else if wanted {
-                        // A FIFO, socket or device would block or never end: name it, skip it.
-                        let shown = path.display().to_string();
-                        report.summary.files += 1;
-                        report.extend([Diagnostic::new(
-                            Severity::Warning,
-                            "io",
-                            "not a regular file (a FIFO, socket or device); skipped",
-                            shown,
-                        )]);
-                    }
-                }
-                Err(e) => unreadable(report, &path.display().to_string(), &e.to_string()),
+/// Reads one source: a file (or stdin), or findings made before the run.
+fn read_source(
+    checker: &Checker,
+    source: &Source,
+    options: &ReadOptions,
+    progress: &dyn Progress,
+    out: &mut dyn FnMut(Piece),
+) {
+    match source {
+        Source::Read { name, path, .. } => check_file(checker, name, path.as_deref(), options, progress, out),
+        Source::Made { pieces, .. } => {
+            for piece in pieces {
+                out(match piece {
+                    Piece::Finding(d) => Piece::Finding(d.clone()),
+                    Piece::Unreadable(n, w) => Piece::Unreadable(n.clone(), w.clone()),
+                    Piece::Exchange(_) => continue,
+                });
             }
         }
     }
-    found.sort();
-    files.extend(found.into_iter().map(|p| (p.display().to_string(), Some(p))));
 }
 
 fn check_file(
-    checker: &Checker<'_>,
+    checker: &Checker,
     name: &str,
     path: Option<&Path>,
     options: &ReadOptions,
     progress: &dyn Progress,
-) -> Report {
-    let mut report = Report::default();
-    report.summary.files = 1;
+    out: &mut dyn FnMut(Piece),
+) {
     let reader: Box<dyn Read + Send + '_> = match path {
         None => Box::new(std::io::stdin()),
         Some(p) => match std::fs::File::open(p) {
             Ok(f) => Box::new(CountingReader { inner: f, progress }),
-            Err(e) => {
-                report.summary.files = 0;
-                unreadable(&mut report, name, &e.to_string());
-                return report;
-            }
+            Err(e) => return out(Piece::Unreadable(name.to_string(), e.to_string())),
         },
     };
-    check_stream(checker, name, path, reader, options, report)
+    check_stream(checker, name, path, reader, options, out);
 }
 
 /// Checks one input given as bytes, as if read from a file called `name`
 /// (its extension picks HAR or NDJSON as a file's would). For embedding and fuzzing.
-pub fn check_bytes(checker: &Checker<'_>, name: &str, bytes: &[u8], options: &ReadOptions) -> Report {
+pub fn check_bytes(checker: &Checker, name: &str, bytes: &[u8], options: &ReadOptions) -> Report {
     let mut report = Report::default();
-    report.summary.files = 1;
-    let mut report = check_stream(checker, name, None, Box::new(bytes), options, report);
-    report.sort();
+    let mut collector = Collector::new(&mut report, options.limit, Judging::Inline(CaptureJudge::default()));
+    collector.record_cases = options.record_cases;
+    collector.summary.files = 1;
+    check_stream(checker, name, None, Box::new(bytes), options, &mut |p| collector.piece(p));
+    collector.finish_hosts();
+    let (summary, unreadable) = (collector.summary, collector.unreadable);
+    report.summary = summary;
+    report.unreadable = unreadable;
     report
 }
 
 /// Reads one input; `path` (when it is a file) names its extension and lets
 /// HAR diagnostics be placed in the file as well as in their payload.
 fn check_stream(
-    checker: &Checker<'_>,
+    checker: &Checker,
     name: &str,
     path: Option<&Path>,
     reader: Box<dyn Read + Send + '_>,
     options: &ReadOptions,
-    mut report: Report,
-) -> Report {
+    out: &mut dyn FnMut(Piece),
+) {
     let extension = path.unwrap_or(Path::new(name)).extension().and_then(|e| e.to_str());
     let mut reader = BufReader::with_capacity(1 << 16, reader);
     // A UTF-8 byte-order mark (Windows tools write one) is not part of the
@@ -284,33 +303,26 @@ fn check_stream(
     }
     let prefix = match reader.fill_buf() {
         Ok(p) => p.to_vec(),
-        Err(e) => {
-            report.summary.files = 0;
-            unreadable(&mut report, name, &e.to_string());
-            return report;
-        }
+        Err(e) => return out(Piece::Unreadable(name.to_string(), e.to_string())),
     };
     if prefix.is_empty() {
         let mut d = Diagnostic::error("parse", "the file is empty", name);
         (d.line, d.column, d.position_in) = (Some(1), Some(1), Some(PositionBase::File));
-        report.extend([d]);
-        return report;
+        return out(Piece::Finding(d));
     }
     let json_lines = options.kind == Some(InputKind::Ndjson)
         || (options.kind.is_none()
             && extension.is_some_and(|e| e.eq_ignore_ascii_case("ndjson") || e.eq_ignore_ascii_case("jsonl")));
     if checker.schema_uri().is_some() && json_lines {
         // Generic mode on JSON Lines: every line is one document.
-        check_lines(checker, name, reader, options, &mut report, Pending::Document);
-        return report;
+        return check_lines(checker, name, reader, options, out, Pending::Document);
     }
     if checker.schema_uri().is_some() {
         // Generic mode: every input is one JSON document.
-        if let Some(container) = read_text(name, reader, options.max_document(), &mut report) {
-            report.summary.exchanges += 1;
-            absorb(&mut report, checker.check_document(name, container), options.record_cases);
+        if let Some(container) = read_text(name, reader, options.max_document(), out) {
+            out(Piece::Exchange(Ok(checker.check_document(name, container))));
         }
-        return report;
+        return;
     }
     let kind = options.kind.unwrap_or_else(|| {
         let by_ext = extension.map(str::to_ascii_lowercase);
@@ -323,90 +335,100 @@ fn check_stream(
     });
     match kind {
         InputKind::Har => {
-            let mut batch = Batch::new(checker, name, options, &mut report);
             // Entries are only delimited here; the threads that check them convert them.
             // A HAR of up to HAR_IN_MEMORY bytes is read whole first: tokenizing a slice
-            // is several times faster than through a reader; a larger one is streamed.
+            // is several times faster than through a reader, and its findings can be
+            // placed in the file as they are made; a larger one is streamed.
             let size = path.and_then(|p| std::fs::metadata(p).ok()).map(|m| m.len());
             let result = if size.is_some_and(|n| n <= HAR_IN_MEMORY) {
                 let mut bytes = Vec::new();
                 match reader.read_to_end(&mut bytes) {
-                    Ok(_) => capture::read_har_entries_from_slice(&bytes, &mut |entry| batch.push(Pending::Har(entry))),
+                    Ok(_) => {
+                        let text = (bytes.len() as u64 <= options.max_document())
+                            .then(|| std::str::from_utf8(&bytes).ok())
+                            .flatten();
+                        let placer = std::cell::OnceCell::new();
+                        let place = |diagnostics: &mut [Diagnostic]| {
+                            let Some(text) = text else { return };
+                            if diagnostics.iter().any(crate::diagnostic::needs_har_position) {
+                                if let Some(placer) = placer.get_or_init(|| HarPlacer::new(text)) {
+                                    placer.place(diagnostics);
+                                }
+                            }
+                        };
+                        let mut batch = Batch::new(checker, name, options, out);
+                        batch.place = Some(&place);
+                        let result =
+                            capture::read_har_entries_from_slice(&bytes, &mut |entry| batch.push(Pending::Har(entry)));
+                        batch.flush();
+                        result
+                    }
                     Err(e) => Err(capture::FormatError { message: e.to_string(), line: None, column: None }),
                 }
             } else {
-                capture::read_har_entries(reader, &mut |entry| batch.push(Pending::Har(entry)))
+                let mut batch = Batch::new(checker, name, options, out);
+                let result = capture::read_har_entries(reader, &mut |entry| batch.push(Pending::Har(entry)));
+                batch.flush();
+                result
             };
-            batch.flush();
-            if let Some(path) = path {
-                har_file_positions(path, options.max_document(), &mut report);
-            }
             if let Err(e) = result {
                 let mut d = Diagnostic::error("parse", e.message, name);
                 d.line = e.line;
                 d.column = e.column;
                 d.position_in = e.line.map(|_| PositionBase::File);
-                report.extend([d]);
+                out(Piece::Finding(d));
             }
         }
-        InputKind::Ndjson => {
-            check_lines(checker, name, reader, options, &mut report, Pending::Line);
-        }
+        InputKind::Ndjson => check_lines(checker, name, reader, options, out, Pending::Line),
         InputKind::Envelope | InputKind::Payload => {
-            let Some(container) = read_text(name, reader, options.max_document(), &mut report) else { return report };
-
+            let Some(container) = read_text(name, reader, options.max_document(), out) else { return };
             if kind == InputKind::Envelope {
-                report.summary.exchanges += 1;
-                match capture::read_envelope(&container, 1, None) {
-                    Ok(exchange) => absorb(&mut report, checker.check(name, &exchange), options.record_cases),
+                out(Piece::Exchange(match capture::read_envelope(&container, 1, None) {
+                    Ok(exchange) => Ok(checker.check(name, &exchange)),
                     Err(e) => {
                         let mut d = Diagnostic::error("parse", e.message, name);
                         d.line = e.line;
                         d.column = e.column;
                         d.position_in = e.line.map(|_| PositionBase::File);
-                        report.extend([d]);
+                        Err(Box::new(d))
                     }
-                }
+                }));
             } else {
-                check_payload(checker, name, container, options, &mut report);
+                out(check_payload(checker, name, container, options));
             }
         }
     }
-    report
 }
 
 /// The rest of `reader` as text; `None` (with a diagnostic) if it cannot be read or is not UTF-8.
-fn read_text(name: &str, reader: impl Read, limit: u64, report: &mut Report) -> Option<Arc<str>> {
+fn read_text(name: &str, reader: impl Read, limit: u64, out: &mut dyn FnMut(Piece)) -> Option<Arc<str>> {
     let mut bytes = Vec::new();
     if let Err(e) = reader.take(limit.saturating_add(1)).read_to_end(&mut bytes) {
-        report.summary.files = 0;
-        unreadable(report, name, &e.to_string());
+        out(Piece::Unreadable(name.to_string(), e.to_string()));
         return None;
     }
     if bytes.len() as u64 > limit {
-        report.summary.files = 0;
         let why = format!("larger than the {} MiB a single document may have (--max-document-size)", limit >> 20);
-        unreadable(report, name, &why);
+        out(Piece::Unreadable(name.to_string(), why));
         return None;
     }
     match String::from_utf8(bytes) {
         Ok(t) => Some(Arc::from(t)),
         Err(e) => {
-            report.extend([Diagnostic::error(
+            out(Piece::Finding(Diagnostic::error(
                 "parse",
                 format!(
                     "the file is not UTF-8 text (invalid byte at offset {}); is it a binary file?",
                     e.utf8_error().valid_up_to()
                 ),
                 name,
-            )]);
+            )));
             None
         }
     }
 }
 
-fn check_payload(checker: &Checker<'_>, name: &str, container: Arc<str>, options: &ReadOptions, report: &mut Report) {
-    report.summary.exchanges += 1;
+fn check_payload(checker: &Checker, name: &str, container: Arc<str>, options: &ReadOptions) -> Piece {
     let Some(direction) = options.direction else {
         if let Err(e) = serde_json::from_str::<serde::de::IgnoredAny>(&container) {
             let mut d = Diagnostic::error(
@@ -420,8 +442,7 @@ fn check_payload(checker: &Checker<'_>, name: &str, container: Arc<str>, options
             d.line = Some(e.line());
             d.column = Some(e.column());
             d.position_in = Some(PositionBase::File);
-            report.extend([d]);
-            return;
+            return Piece::Exchange(Err(Box::new(d)));
         }
         let message = if checker.forced_operation().is_some() {
             "a plain payload file does not say whether it is a request or a response body"
@@ -434,9 +455,8 @@ fn check_payload(checker: &Checker<'_>, name: &str, container: Arc<str>, options
         if checker.is_strict() {
             d.severity = Severity::Error;
         }
-        report.summary.unrouted += 1;
-        report.extend([d]);
-        return;
+        let outcome = crate::validate::Outcome { unrouted: 1, diagnostics: vec![d], ..Default::default() };
+        return Piece::Exchange(Ok(outcome));
     };
     let offset = if container.starts_with('\u{feff}') { 3 } else { 0 };
     let body = BodyText {
@@ -455,52 +475,24 @@ fn check_payload(checker: &Checker<'_>, name: &str, container: Arc<str>, options
         Direction::Request => Exchange { request: Some(message), ..Exchange::default() },
         Direction::Response => Exchange { response: Some(message), ..Exchange::default() },
     };
-    absorb(report, checker.check(name, &exchange), options.record_cases);
-}
-
-/// HAR bodies are JSON strings in the file, so their diagnostics count lines
-/// in the payload; when some did, the file is read a second time (if within
-/// `limit`) so [`place_in_har`] can find the same places in it.
-fn har_file_positions(path: &Path, limit: u64, report: &mut Report) {
-    if !report.diagnostics.iter().any(needs_har_position) {
-        return;
-    }
-    if std::fs::metadata(path).map_or(true, |m| m.len() > limit) {
-        return;
-    }
-    let Ok(text) = std::fs::read_to_string(path) else { return };
-    place_in_har(text.strip_prefix('\u{feff}').unwrap_or(&text), &mut report.diagnostics);
-}
-
-fn absorb(report: &mut Report, outcome: crate::validate::Outcome, record_cases: bool) {
-    report.summary.payloads += outcome.payloads;
-    report.summary.valid += outcome.valid;
-    report.summary.invalid += outcome.invalid;
-    report.summary.unchecked += outcome.unchecked;
-    report.summary.unrouted += outcome.unrouted;
-    if record_cases {
-        report.cases.extend(outcome.cases);
-    }
-    report.facts.extend(outcome.facts);
-    report.extend(outcome.diagnostics);
+    Piece::Exchange(Ok(checker.check(name, &exchange)))
 }
 
 /// Checks the lines of `reader` (NDJSON envelopes or JSON Lines documents,
 /// as `make` says); a reader that fails makes the file unreadable.
 fn check_lines<R: BufRead + Send>(
-    checker: &Checker<'_>,
+    checker: &Checker,
     name: &str,
     reader: R,
     options: &ReadOptions,
-    report: &mut Report,
+    out: &mut dyn FnMut(Piece),
     make: fn(capture::Line) -> Pending,
 ) {
-    let mut batch = Batch::new(checker, name, options, report);
+    let mut batch = Batch::new(checker, name, options, out);
     let result = lines(reader, options.max_document(), &mut batch, make);
     batch.flush();
     if let Err(e) = result {
-        report.summary.files = 0;
-        unreadable(report, name, &e.to_string());
+        out(Piece::Unreadable(name.to_string(), e.to_string()));
     }
 }
 
@@ -512,7 +504,7 @@ fn check_lines<R: BufRead + Send>(
 fn lines<R: BufRead + Send>(
     reader: R,
     max_line: u64,
-    batch: &mut Batch<'_, '_>,
+    batch: &mut Batch<'_>,
     make: fn(capture::Line) -> Pending,
 ) -> std::io::Result<()> {
     let pending = |line: Result<capture::Line, capture::EntryProblem>| match line {
@@ -554,18 +546,23 @@ enum Pending {
     Document(capture::Line),
 }
 
-/// Collects exchanges of one file and checks them a batch at a time, in parallel.
-struct Batch<'a, 'c> {
-    checker: &'a Checker<'c>,
+/// Sets file positions on a batch's findings.
+type Place<'a> = &'a dyn Fn(&mut [Diagnostic]);
+
+/// Collects exchanges of one file and checks them a batch at a time, in
+/// parallel; hands the outcomes on in entry order.
+struct Batch<'a> {
+    checker: &'a Checker,
     name: &'a str,
-    options: &'a ReadOptions,
-    report: &'a mut Report,
+    out: &'a mut dyn FnMut(Piece),
+    /// Sets file positions on a batch's findings (a HAR held in memory).
+    place: Option<Place<'a>>,
     items: Vec<Pending>,
 }
 
-impl<'a, 'c> Batch<'a, 'c> {
-    fn new(checker: &'a Checker<'c>, name: &'a str, options: &'a ReadOptions, report: &'a mut Report) -> Self {
-        Batch { checker, name, options, report, items: Vec::with_capacity(LINE_BATCH) }
+impl<'a> Batch<'a> {
+    fn new(checker: &'a Checker, name: &'a str, _options: &ReadOptions, out: &'a mut dyn FnMut(Piece)) -> Self {
+        Batch { checker, name, out, place: None, items: Vec::with_capacity(LINE_BATCH) }
     }
 
     fn push(&mut self, item: Pending) {
@@ -608,13 +605,14 @@ impl<'a, 'c> Batch<'a, 'c> {
                 })
             })
             .collect();
-        for outcome in outcomes.into_iter().flatten() {
-            self.report.summary.exchanges += 1;
-            match outcome {
-                Ok(o) => absorb(self.report, o, self.options.record_cases),
-                Err(d) => self.report.extend([*d]),
+        for mut outcome in outcomes.into_iter().flatten() {
+            if let Some(place) = self.place {
+                match &mut outcome {
+                    Ok(o) => place(&mut o.diagnostics),
+                    Err(d) => place(std::slice::from_mut(&mut **d)),
+                }
             }
+            (self.out)(Piece::Exchange(outcome));
         }
-        self.report.limit(self.options.limit);
     }
 }
