@@ -43,7 +43,7 @@ pub struct Place {
 /// One change between the two versions.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Change {
-    /// Stable rule id (see [`crate::rules::RULES`]).
+    /// Stable rule id (see [`crate::registry::RULES`]).
     pub rule: &'static str,
     /// How much it matters.
     pub level: Level,

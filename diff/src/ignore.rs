@@ -8,7 +8,7 @@ use crate::Change;
 #[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Ignore {
-    /// The rule id (see [`crate::rules::rules`]).
+    /// The rule id (see [`crate::registry::rules`]).
     pub rule: String,
     /// Only changes of this operation.
     pub operation: Option<String>,
@@ -54,7 +54,7 @@ impl Ignore {
         if self.reason.trim().is_empty() {
             return Err(IgnoreError(format!("{source}: the ignore entry for `{}` has an empty reason", self.rule)));
         }
-        if crate::rules::rule(&self.rule).is_none() {
+        if crate::registry::rule(&self.rule).is_none() {
             return Err(IgnoreError(format!(
                 "{source}: `{}` is not a rule id of accord diff (see --list-rules)",
                 self.rule

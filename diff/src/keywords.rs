@@ -7,7 +7,7 @@
 //! A keyword that appears constrains more: a request accepts less (breaking
 //! for clients), a response returns less (nothing breaks). A keyword that
 //! disappears is the other way round. The rule levels in
-//! [`crate::rules`] carry that direction; this file only names the change.
+//! [`crate::registry`] carry that direction; this file only names the change.
 
 use crate::schema::{Comparison, Pair};
 use serde_json::{Map, Value};

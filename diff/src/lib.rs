@@ -30,7 +30,7 @@ pub mod ignore;
 mod keywords;
 mod operations;
 mod place;
-pub mod rules;
+pub mod registry;
 pub mod schema;
 
 pub use change::{Change, Level, Place};
@@ -65,9 +65,9 @@ pub struct Emit {
 }
 
 impl Emit {
-    /// Records a change of rule `id` (which must be in [`rules::rules`]).
+    /// Records a change of rule `id` (which must be in [`registry::rules`]).
     pub fn push(&mut self, id: &str, message: String, old: Option<Location>, new: Option<Location>) {
-        let Some(rule) = rules::rule(id) else {
+        let Some(rule) = registry::rule(id) else {
             debug_assert!(false, "unknown rule id {id}");
             return;
         };

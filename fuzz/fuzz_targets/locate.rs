@@ -2,7 +2,7 @@
 //! gives a span inside the text, and every offset maps to a line:column inside it.
 #![no_main]
 
-use accord_validator::diagnostic::{LineIndex, locate_pointer};
+use accord_catalog::text::{LineIndex, locate_pointer};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {

@@ -13,10 +13,10 @@
 //!
 //! `cargo bench -p accord-validator --bench throughput [-- MEGABYTES [PAYLOAD_MEGABYTES [KEYS]]]`
 
-use accord_validator::catalog::Catalog;
+use accord_validator::contract::Catalog;
 use accord_validator::diagnostic::Limit;
-use accord_validator::run::{self, ReadOptions};
-use accord_validator::validate::{CheckOptions, Checker};
+use accord_validator::{CheckOptions, Checker};
+use accord_validator::{ReadOptions, run};
 use std::io::{BufRead, BufWriter, Write};
 use std::sync::Arc;
 use std::time::Instant;

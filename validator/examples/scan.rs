@@ -10,7 +10,7 @@
 //! `MODE BYTES SECONDS DOCUMENTS` on one line.
 
 use accord_catalog::RootBuilder;
-use accord_validator::catalog::Catalog;
+use accord_validator::contract::Catalog;
 use accord_validator::validate::fast::{FastValidator, Verdict};
 use std::io::BufRead;
 use std::path::Path;

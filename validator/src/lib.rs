@@ -37,18 +37,24 @@
 //! ```
 
 pub mod capture;
-pub mod catalog;
+pub mod contract;
 pub mod diagnostic;
 pub mod error;
-pub mod output;
+pub mod options;
 pub mod render;
-pub mod route;
+mod route;
 pub mod run;
 pub mod validate;
 
 pub use capture::{Exchange, Message};
-pub use catalog::Catalog;
+pub use contract::Catalog;
 pub use diagnostic::{Diagnostic, Report, Severity, Summary};
 pub use error::CatalogError;
-pub use run::{FnSink, ReadOptions, Session, Sink};
-pub use validate::{CheckOptions, Checker};
+pub use options::{CheckOptions, ReadOptions};
+pub use run::{FnSink, Session, Sink};
+pub use validate::Checker;
+
+/// The embedding guide's examples (`docs/src/embedding.md`), run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../../docs/src/embedding.md")]
+mod embedding_guide {}

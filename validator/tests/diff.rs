@@ -200,11 +200,11 @@ impl Differences {
                 reason.into(),
             );
         }
-        // The README's table names every listed case.
-        let readme = std::fs::read_to_string(repo().join("README.md")).unwrap();
+        // The diff page's table names every listed case.
+        let readme = std::fs::read_to_string(repo().join("docs/src/diff.md")).unwrap();
         for (test, id) in cases.keys() {
             let row = if id == NO_FINDING { format!("| {test} | nothing |") } else { format!("| {test} | `{id}` |") };
-            assert!(readme.contains(&row), "README lists no row for {test} / {id}");
+            assert!(readme.contains(&row), "docs/src/diff.md lists no row for {test} / {id}");
         }
         Differences { cases }
     }
@@ -1286,15 +1286,15 @@ fn every_operation_rule_id_from_a_mutation_of_the_built_in_catalog() {
     insta::assert_snapshot!("diff_operation_rule_per_mutation", table);
 }
 
-/// The README's table of rule ids is `accord diff --list-rules`, verbatim.
+/// The book's table of rule ids (docs/src/diff-rules.md) is `accord diff --list-rules`, verbatim.
 #[test]
-fn the_readme_lists_every_rule_id() {
+fn the_docs_list_every_rule_id() {
     let o = accord_in(&repo(), &["diff", "--list-rules"]);
     let table = String::from_utf8(o.stdout).unwrap();
-    let readme = std::fs::read_to_string(repo().join("README.md")).unwrap();
-    assert!(readme.contains(&table), "README's rule table differs from `accord diff --list-rules`");
+    let page = std::fs::read_to_string(repo().join("docs/src/diff-rules.md")).unwrap();
+    assert!(page.contains(&table), "docs/src/diff-rules.md's rule table differs from `accord diff --list-rules`");
     let count = table.lines().filter(|l| l.starts_with("| `")).count();
-    assert!(readme.contains(&format!("All rule ids ({count})")), "{count} rules");
+    assert!(page.contains(&format!("All rule ids ({count})")), "{count} rules");
 }
 
 /// Composition members pair by meaning: an inline member moved into

@@ -11,7 +11,7 @@
 //! random documents against every catalog schema.
 
 use accord_catalog::RootBuilder;
-use accord_validator::catalog::Catalog;
+use accord_validator::contract::Catalog;
 use accord_validator::validate::compile_generic;
 use accord_validator::validate::fast::{FastValidator, Verdict};
 use serde_json::Value;

@@ -134,9 +134,9 @@ fn an_operation_without_id_or_responses_is_named_by_method_and_path() {
 #[test]
 fn formats_agree_with_the_validator() {
     use accord_validator::capture::{BodyText, Exchange, Message};
-    use accord_validator::catalog::Catalog;
+    use accord_validator::contract::Catalog;
     use accord_validator::diagnostic::Severity;
-    use accord_validator::validate::{CheckOptions, Checker};
+    use accord_validator::{CheckOptions, Checker};
     let schemas = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("schemas");
     let catalog = Catalog::load(&schemas).unwrap();
     let options = CheckOptions { operation: Some("shop.putPet".into()), strict: true, ..CheckOptions::default() };

@@ -14,7 +14,7 @@
 //! file and printed (`cargo test -p accord-suite-types -- --nocapture`).
 
 use accord_suite_types::{GROUPS, Group};
-use accord_validator::catalog::{Catalog, RootBuilder};
+use accord_validator::contract::{Catalog, RootBuilder};
 use accord_validator::validate::Checker;
 use serde_json::Value;
 use std::collections::BTreeMap;

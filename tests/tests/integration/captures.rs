@@ -6,8 +6,8 @@
 use super::report_schema::assert_valid_report;
 use accord_validator::diagnostic::{Direction, Report};
 use accord_validator::render::{Format, render};
-use accord_validator::run::{self, ReadOptions};
-use accord_validator::validate::{CheckOptions, Checker};
+use accord_validator::{CheckOptions, Checker};
+use accord_validator::{ReadOptions, run};
 use std::collections::BTreeSet;
 
 const CAPTURES: &[&str] = &[

@@ -5,8 +5,8 @@
 
 use accord_tests::{files_with_extension, repo_root};
 use accord_validator::diagnostic::{Direction, Severity};
-use accord_validator::run::{self, ReadOptions};
-use accord_validator::validate::{CheckOptions, Checker};
+use accord_validator::{CheckOptions, Checker};
+use accord_validator::{ReadOptions, run};
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;

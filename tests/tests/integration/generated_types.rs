@@ -7,7 +7,7 @@ use accord_tests::{files_with_extension, repo_root};
 use accord_types::operations::{roundtrip_request, roundtrip_response};
 use accord_validator::capture::{BodyText, Exchange, Message};
 use accord_validator::diagnostic::Severity;
-use accord_validator::validate::{CheckOptions, Checker};
+use accord_validator::{CheckOptions, Checker};
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
@@ -275,7 +275,7 @@ fn sensitive_values_never_show_in_debug_output() {
 #[test]
 fn check_exchange_agrees_with_the_validator() {
     use accord_types::operations::ZonosOrderNumbers;
-    use accord_validator::run::{self, ReadOptions};
+    use accord_validator::{ReadOptions, run};
     let file = repo_root().join("validator/tests/fixtures/rules/zonos-statuses.ndjson");
     let checker = Checker::new(super::catalog(), CheckOptions::default()).unwrap();
     let report = run::run(&checker, &[file.display().to_string()], &ReadOptions::default());

@@ -9,7 +9,7 @@ mod properties;
 mod report_schema;
 mod schemas;
 
-use accord_validator::catalog::Catalog;
+use accord_validator::contract::Catalog;
 use std::sync::OnceLock;
 
 /// The built-in catalog, loaded once.

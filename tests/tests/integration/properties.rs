@@ -7,7 +7,7 @@
 use accord_tests::{files_with_extension, repo_root};
 use accord_validator::capture::{BodyText, Exchange, Message};
 use accord_validator::diagnostic::{Part, PositionBase};
-use accord_validator::validate::{CheckOptions, Checker};
+use accord_validator::{CheckOptions, Checker};
 use proptest::prelude::*;
 use serde_json::Value;
 use std::collections::BTreeMap;

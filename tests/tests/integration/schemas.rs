@@ -2,7 +2,7 @@
 //! resolves, every operation complete. Failures name the file and pointer.
 
 use accord_tests::{files_with_extension, repo_root};
-use accord_validator::catalog::{Catalog, Location, SchemaRoot};
+use accord_validator::contract::{Catalog, Location, SchemaRoot};
 use accord_validator::validate::compile;
 use serde_json::Value;
 
@@ -154,7 +154,7 @@ fn catalog_declares_documented_parameters_and_security() {
     assert_eq!(xoxo.security.len(), 1);
     assert_eq!(
         xoxo.security[0].schemes[0].kind,
-        accord_validator::catalog::SchemeKind::Http { scheme: "bearer".into() }
+        accord_validator::contract::SchemeKind::Http { scheme: "bearer".into() }
     );
     let servers: Vec<&str> = xoxo.servers.iter().map(|s| s.url.as_str()).collect();
     assert_eq!(servers, ["https://stagingaccount.xoxoday.com/chef", "https://accounts.xoxoday.com/chef"]);

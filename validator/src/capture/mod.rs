@@ -12,8 +12,10 @@ mod ndjson;
 
 pub use detect::{InputKind, detect};
 pub use envelope::read_envelope;
-pub use har::{HarEntryText, read_har, read_har_entries, read_har_entries_from_slice};
-pub use ndjson::{Line, read_lines, read_ndjson};
+pub use har::read_har;
+pub(crate) use har::{HarEntryText, read_har_entries, read_har_entries_from_slice};
+pub use ndjson::read_ndjson;
+pub(crate) use ndjson::{Line, read_lines};
 
 use std::sync::Arc;
 

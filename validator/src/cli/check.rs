@@ -3,11 +3,12 @@
 
 use super::progress::ProgressRenderer;
 use super::{CheckArgs, ColorChoice, DirectionArg, Exit, FormatArg, load, write_report};
-use accord_validator::catalog::{Catalog, OperationKind, RootBuilder};
+use accord_validator::ReadOptions;
+use accord_validator::contract::{Catalog, OperationKind, RootBuilder};
 use accord_validator::diagnostic::{Direction, Limit};
 use accord_validator::render::{HumanRenderer, ReportWriter};
-use accord_validator::run::{self, NoProgress, Progress, ReadOptions};
-use accord_validator::validate::{CheckOptions, Checker};
+use accord_validator::run::{self, NoProgress, Progress};
+use accord_validator::{CheckOptions, Checker};
 use anyhow::{Context, Result, anyhow};
 use std::io::IsTerminal;
 

@@ -4,10 +4,10 @@
 use super::{DiffArgs, Exit, FailOn, write_report};
 use accord_diff::ignore::{self, Ignore};
 use accord_diff::{Contract, Level};
-use accord_validator::catalog::{Catalog, RootBuilder};
+use accord_validator::contract::{Catalog, RootBuilder};
 use accord_validator::render::{DiffReport, render_diff};
 use accord_validator::run::Replay;
-use accord_validator::validate::{CheckOptions, Checker};
+use accord_validator::{CheckOptions, Checker};
 use anyhow::{Context, Result, anyhow};
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -17,7 +17,7 @@ pub fn diff(args: DiffArgs) -> Result<Exit> {
     if args.list_rules {
         let mut out = std::io::stdout().lock();
         writeln!(out, "| rule | level | meaning | example |\n| --- | --- | --- | --- |")?;
-        for r in accord_diff::rules::rules() {
+        for r in accord_diff::registry::rules() {
             writeln!(out, "| `{}` | {} | {} | {} |", r.id, r.level.as_str(), r.summary, r.example)?;
         }
         out.flush()?;

@@ -1,7 +1,7 @@
 //! `accord list`: the catalog's documents and operations.
 
 use super::{Exit, ListArgs, load};
-use accord_validator::catalog::{Operation, OperationKind};
+use accord_validator::contract::{Operation, OperationKind};
 use accord_validator::diagnostic::Severity;
 use anyhow::Result;
 use serde_json::{Value, json};

@@ -6,17 +6,18 @@
 pub mod check;
 pub mod diff;
 pub mod list;
+pub mod output;
 pub mod pages;
 pub mod progress;
 pub mod schema;
 pub mod suggest;
 
 use accord_validator::capture::InputKind;
-use accord_validator::catalog::Catalog;
-use accord_validator::output::AtomicFile;
+use accord_validator::contract::Catalog;
 use accord_validator::render::{DiffFormat, Format};
 use anyhow::{Context, Result};
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use output::AtomicFile;
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 

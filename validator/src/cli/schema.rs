@@ -1,7 +1,7 @@
 //! `accord schema ID`: one operation's resolved schemas and rules.
 
 use super::{Exit, SchemaArgs, load};
-use accord_validator::catalog::{Body, Catalog, Operation};
+use accord_validator::contract::{Body, Catalog, Operation};
 use accord_validator::validate::{compile, registry};
 use anyhow::{Result, anyhow};
 use serde_json::{Value, json};

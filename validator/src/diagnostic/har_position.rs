@@ -15,7 +15,8 @@ pub fn needs_har_position(d: &Diagnostic) -> bool {
 
 /// Sets a file position on every diagnostic that [`needs_har_position`],
 /// given the HAR file's `text`. See [`HarPlacer`].
-pub fn place_in_har(text: &str, diagnostics: &mut [Diagnostic]) {
+#[cfg(test)]
+fn place_in_har(text: &str, diagnostics: &mut [Diagnostic]) {
     if let Some(placer) = HarPlacer::new(text) {
         placer.place(diagnostics);
     }

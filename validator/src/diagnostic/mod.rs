@@ -5,14 +5,15 @@
 
 mod capture_position;
 mod case;
+pub mod codes;
 mod har_position;
 mod redact;
 mod report;
 
-pub use accord_catalog::text::{LineIndex, array_items, literal_offset, locate_pointer};
-pub use capture_position::{anchor_all, needs_anchor};
+pub(crate) use accord_catalog::text::{LineIndex, literal_offset, locate_pointer};
+pub(crate) use capture_position::anchor_all;
 pub use case::Case;
-pub use har_position::{HarPlacer, needs_har_position, place_in_har};
+pub(crate) use har_position::{HarPlacer, needs_har_position};
 pub use redact::Redactor;
 pub use report::{Limit, Report, Summary};
 

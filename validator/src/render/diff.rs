@@ -187,7 +187,7 @@ pub fn render_diff(format: DiffFormat, report: &DiffReport, out: &mut dyn Write)
             let rules: Vec<serde_json::Value> = rule_ids
                 .iter()
                 .map(|id| {
-                    let summary = accord_diff::rules::rule(id).map(|r| r.summary.clone()).unwrap_or_default();
+                    let summary = accord_diff::registry::rule(id).map(|r| r.summary.clone()).unwrap_or_default();
                     json!({"id": id, "shortDescription": {"text": summary}})
                 })
                 .collect();

@@ -9,22 +9,31 @@
 //! The run must send cases (`ReadOptions::record_cases`); without them,
 //! valid messages are missing and findings are grouped by exchange.
 //!
-//! Memory: the renderer holds one input file's test cases and findings at a
-//! time (a suite is complete when the next file starts), and spools finished
-//! suites to a temporary file, since the totals come first in the document.
+//! Memory: the renderer holds one exchange's findings and test cases at a
+//! time. Each finished test case goes to a spool (a temporary file) for its
+//! suite, whose totals are written before it when the next file starts; each
+//! finished suite goes to a second spool, since the document's totals come
+//! first. A finding that arrives for a file whose suite is already written
+//! (the one `server` warning per unlisted host, sent at the end of a run)
+//! opens a second suite of the same name.
 
 use super::spool::Spool;
 use crate::diagnostic::{Case, Diagnostic, PositionBase, Report, Severity};
 use std::collections::BTreeMap;
 use std::io::{self, Write};
 
-/// Renders a JUnit XML report, a suite (input file) at a time.
+/// Renders a JUnit XML report as the findings come.
 #[derive(Debug)]
 pub struct JunitRenderer {
-    spool: Spool,
-    /// The current file's cases and findings.
+    /// Finished suites.
+    suites: Spool,
+    /// The current suite's finished test cases.
+    cases: Spool,
+    /// The current suite's file and counts (tests, failures, errors, skipped).
+    suite: Option<(String, [usize; 4])>,
+    /// The current exchange's cases and findings.
     current: Report,
-    /// tests, failures, errors, skipped.
+    /// The document's counts.
     totals: [usize; 4],
 }
 
@@ -173,72 +182,99 @@ fn describe(d: &Diagnostic) -> String {
 }
 
 impl JunitRenderer {
-    /// A renderer with an empty spool.
+    /// A renderer with empty spools.
     pub fn new() -> io::Result<Self> {
-        Ok(JunitRenderer { spool: Spool::new()?, current: Report::default(), totals: [0; 4] })
+        Ok(JunitRenderer {
+            suites: Spool::new()?,
+            cases: Spool::new()?,
+            suite: None,
+            current: Report::default(),
+            totals: [0; 4],
+        })
     }
 
     /// Takes one finding.
     pub fn finding(&mut self, d: &Diagnostic) -> io::Result<()> {
-        self.turn(&d.file)?;
+        self.turn(&d.file, d.entry)?;
         self.current.diagnostics.push(d.clone());
         Ok(())
     }
 
     /// Takes one checked message.
     pub fn case(&mut self, c: Case) -> io::Result<()> {
-        self.turn(&c.file)?;
+        self.turn(&c.file, c.entry)?;
         self.current.cases.push(c);
         Ok(())
     }
 
-    /// Writes the suite held when `file` is another file's.
-    fn turn(&mut self, file: &str) -> io::Result<()> {
-        let held = self.current.diagnostics.first().map(|d| &d.file).or(self.current.cases.first().map(|c| &c.file));
-        if held.is_some_and(|f| f != file) { self.flush() } else { Ok(()) }
+    /// Writes the exchange held when (`file`, `entry`) is another one's, and
+    /// the suite when `file` is another file.
+    fn turn(&mut self, file: &str, entry: Option<usize>) -> io::Result<()> {
+        let held = (self.current.diagnostics.first().map(|d| (&d.file, d.entry))).or(self
+            .current
+            .cases
+            .first()
+            .map(|c| (&c.file, c.entry)));
+        if held.is_some_and(|(f, e)| f != file || e != entry) {
+            self.flush_exchange()?;
+        }
+        if self.suite.as_ref().is_some_and(|(f, _)| f != file) {
+            self.flush_suite()?;
+        }
+        if self.suite.is_none() {
+            self.suite = Some((file.to_string(), [0; 4]));
+        }
+        Ok(())
     }
 
-    fn flush(&mut self) -> io::Result<()> {
+    /// Writes the test cases of the exchange held.
+    fn flush_exchange(&mut self) -> io::Result<()> {
         let current = std::mem::take(&mut self.current);
+        let Some((file, counts)) = self.suite.as_mut() else { return Ok(()) };
+        let file = escape_xml(file);
         let mut text = Vec::new();
-        for (file, suite) in &suites(&current) {
-            self.totals[0] += suite.cases.len();
-            self.totals[1] += suite.count(Verdict::Failed);
-            self.totals[2] += suite.count(Verdict::Errored);
-            self.totals[3] += suite.count(Verdict::Skipped);
-            write_suite(&mut text, file, suite)?;
+        for suite in suites(&current).values() {
+            counts[0] += suite.cases.len();
+            counts[1] += suite.count(Verdict::Failed);
+            counts[2] += suite.count(Verdict::Errored);
+            counts[3] += suite.count(Verdict::Skipped);
+            for case in &suite.cases {
+                write_case(&mut text, &file, case)?;
+            }
         }
-        self.spool.write(&text)
+        self.cases.write(&text)
+    }
+
+    /// Writes the current suite: its totals, then its spooled test cases.
+    fn flush_suite(&mut self) -> io::Result<()> {
+        self.flush_exchange()?;
+        let Some((file, counts)) = self.suite.take() else { return Ok(()) };
+        let [tests, failures, errors, skipped] = counts;
+        for (total, n) in self.totals.iter_mut().zip(counts) {
+            *total += n;
+        }
+        let head = format!(
+            "  <testsuite name=\"{}\" tests=\"{tests}\" failures=\"{failures}\" errors=\"{errors}\" skipped=\"{skipped}\">\n",
+            escape_xml(&file)
+        );
+        self.suites.write(head.as_bytes())?;
+        let cases = std::mem::replace(&mut self.cases, Spool::new()?);
+        self.suites.append(cases)?;
+        self.suites.write(b"  </testsuite>\n")
     }
 
     /// Writes the XML document followed by a newline.
     pub fn finish(mut self, out: &mut dyn Write) -> io::Result<()> {
-        self.flush()?;
+        self.flush_suite()?;
         let [tests, failures, errors, skipped] = self.totals;
         writeln!(out, r#"<?xml version="1.0" encoding="UTF-8"?>"#)?;
         writeln!(
             out,
             r#"<testsuites name="accord" tests="{tests}" failures="{failures}" errors="{errors}" skipped="{skipped}">"#
         )?;
-        self.spool.copy_to(out)?;
+        self.suites.copy_to(out)?;
         writeln!(out, "</testsuites>")
     }
-}
-
-fn write_suite(out: &mut dyn Write, file: &str, suite: &Suite<'_>) -> io::Result<()> {
-    let file = escape_xml(file);
-    writeln!(
-        out,
-        r#"  <testsuite name="{file}" tests="{}" failures="{}" errors="{}" skipped="{}">"#,
-        suite.cases.len(),
-        suite.count(Verdict::Failed),
-        suite.count(Verdict::Errored),
-        suite.count(Verdict::Skipped),
-    )?;
-    for case in &suite.cases {
-        write_case(out, &file, case)?;
-    }
-    writeln!(out, "  </testsuite>")
 }
 
 fn write_case(out: &mut dyn Write, file: &str, case: &TestCase<'_>) -> io::Result<()> {

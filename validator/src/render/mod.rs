@@ -12,16 +12,15 @@ mod github;
 mod human;
 mod json;
 mod junit;
-mod rules;
 mod sarif;
 mod spool;
 
 pub use diff::{DiffFormat, DiffReport, render_diff};
-pub use github::{GithubRenderer, escape_data, escape_property};
+pub(crate) use github::{GithubRenderer, escape_data, escape_property};
 pub use human::HumanRenderer;
-pub use json::JsonRenderer;
-pub use junit::{JunitRenderer, escape_xml};
-pub use sarif::SarifRenderer;
+pub(crate) use json::JsonRenderer;
+pub(crate) use junit::JunitRenderer;
+pub(crate) use sarif::SarifRenderer;
 
 use crate::diagnostic::{Case, Diagnostic, Report, Summary};
 use crate::run::Sink;
@@ -119,17 +118,18 @@ pub fn render_with(format: Format, report: &Report, human: &HumanRenderer, out: 
         writer.finish(&report.summary)?;
         return Ok(());
     }
-    let mut files: Vec<&str> = report.diagnostics.iter().map(|d| d.file.as_str()).collect();
-    files.extend(report.cases.iter().map(|c| c.file.as_str()));
-    let mut seen = std::collections::HashSet::new();
-    files.retain(|f| seen.insert(*f));
-    files.sort_unstable();
-    for file in files {
-        for d in report.diagnostics.iter().filter(|d| d.file == file) {
-            writer.finding(d.clone())?;
-        }
-        for c in report.cases.iter().filter(|c| c.file == file) {
-            writer.case(c.clone())?;
+    // JUnit groups by exchange: each exchange's findings, then its checked messages.
+    // (file, entry, index of a finding, index of a case)
+    type Item<'r> = (&'r str, Option<usize>, Option<usize>, Option<usize>);
+    let mut items: Vec<Item<'_>> = Vec::new();
+    items.extend(report.diagnostics.iter().enumerate().map(|(i, d)| (d.file.as_str(), d.entry, Some(i), None)));
+    items.extend(report.cases.iter().enumerate().map(|(i, c)| (c.file.as_str(), c.entry, None, Some(i))));
+    items.sort_by_key(|&(file, entry, d, c)| (file, entry, c.is_some(), d, c));
+    for (_, _, d, c) in items {
+        match (d, c) {
+            (Some(i), _) => writer.finding(report.diagnostics[i].clone())?,
+            (_, Some(i)) => writer.case(report.cases[i].clone())?,
+            _ => {}
         }
     }
     writer.finish(&report.summary)?;

@@ -3,7 +3,8 @@
 //! logical location (operation, direction, instance path). Uploadable to
 //! GitHub code scanning.
 
-use super::{indented, rules, spool::Spool};
+use super::{indented, spool::Spool};
+use crate::diagnostic::codes;
 use crate::diagnostic::{Diagnostic, PositionBase, Severity};
 use serde_json::{Value, json};
 use std::collections::{BTreeMap, BTreeSet};
@@ -95,7 +96,7 @@ impl SarifRenderer {
         let rules: Vec<Value> = codes
             .keys()
             .map(|code| {
-                let (short, help) = rules::describe(code);
+                let (short, help) = codes::describe(code);
                 json!({"id": code, "name": code, "shortDescription": {"text": short}, "help": {"text": help}})
             })
             .collect();

@@ -20,6 +20,14 @@ impl Spool {
         self.file.write_all(text)
     }
 
+    /// Appends everything written to `other`.
+    pub(super) fn append(&mut self, other: Spool) -> io::Result<()> {
+        let mut file = other.file.into_inner().map_err(io::IntoInnerError::into_error)?;
+        file.rewind()?;
+        io::copy(&mut file, &mut self.file)?;
+        Ok(())
+    }
+
     /// Copies everything written, byte for byte, to `out`.
     pub(super) fn copy_to(self, out: &mut dyn Write) -> io::Result<()> {
         let mut file = self.file.into_inner().map_err(io::IntoInnerError::into_error)?;

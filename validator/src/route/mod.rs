@@ -16,7 +16,7 @@ mod template;
 pub use template::PathTemplate;
 
 use crate::capture::Message;
-use crate::catalog::{Catalog, Operation, OperationKind, Server};
+use crate::contract::{Catalog, Operation, OperationKind, Server};
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::sync::Arc;

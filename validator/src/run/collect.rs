@@ -7,7 +7,7 @@
 use super::sink::Sink;
 use crate::diagnostic::{Diagnostic, Direction, Limit, Severity, Summary};
 use crate::validate::Outcome;
-use crate::validate::capture_rules::{CaptureJudge, Fact};
+use crate::validate::rules::capture::{CaptureJudge, Fact};
 use std::io;
 
 /// What a reader hands the run, in file order.
@@ -199,5 +199,56 @@ impl<S: Sink> Collector<S> {
             d.message = format!("{} ({requests} in this run)", d.message);
             self.send(d);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diagnostic::Report;
+
+    fn folded(findings: &[(&str, Severity)], limit: Limit) -> (Report, Summary) {
+        let mut report = Report::default();
+        let mut collector = Collector::new(&mut report, limit, Judging::Inline(CaptureJudge::default()));
+        for (file, severity) in findings {
+            collector.emit(Diagnostic::new(*severity, "type", "m", *file));
+        }
+        collector.finish_hosts();
+        let summary = collector.summary.clone();
+        (report, summary)
+    }
+
+    #[test]
+    fn the_limit_keeps_the_first_errors_and_counts_the_rest() {
+        use Severity::*;
+        let all = [("a", Error), ("a", Note), ("b", Error), ("c", Warning), ("c", Error)];
+        let (r, s) = folded(&all, Limit { errors_only: false, max_errors: Some(2) });
+        let kept: Vec<(&str, Severity)> = r.diagnostics.iter().map(|d| (d.file.as_str(), d.severity)).collect();
+        assert_eq!(kept, [("a", Error), ("a", Note), ("b", Error)]);
+        assert_eq!((s.errors, s.warnings, s.omitted), (3, 1, 2));
+
+        let (r, s) =
+            folded(&[("a", Error), ("a", Note), ("b", Warning)], Limit { errors_only: true, max_errors: None });
+        assert_eq!(r.diagnostics.len(), 1);
+        assert_eq!((s.warnings, s.omitted), (1, 2));
+    }
+
+    #[test]
+    fn one_server_warning_per_host_goes_out_at_the_end_with_its_count() {
+        let mut report = Report::default();
+        let mut collector = Collector::new(&mut report, Limit::default(), Judging::Inline(CaptureJudge::default()));
+        for (entry, host) in [(0, "a"), (1, "b"), (2, "a"), (3, "a")] {
+            let d = Diagnostic::new(Severity::Warning, "server", format!("host {host}"), "f").with_entry(Some(entry));
+            collector.emit(d);
+            collector.emit(Diagnostic::error("type", "m", "f").with_entry(Some(entry)));
+        }
+        collector.finish_hosts();
+        assert_eq!(collector.summary.warnings, 2);
+        let shown: Vec<(&str, Option<usize>)> =
+            report.diagnostics.iter().map(|d| (d.message.as_str(), d.entry)).collect();
+        assert_eq!(
+            shown[4..],
+            [("host a (3 requests in this run)", Some(0)), ("host b (1 request in this run)", Some(1))]
+        );
     }
 }

@@ -29,44 +29,15 @@ pub use sink::{FnSink, Sink};
 pub(crate) use collect::{Collector, Judging, Piece};
 
 use crate::capture::{self, BodyText, CaptureItem, Embedded, Exchange, InputKind, Message};
-use crate::diagnostic::{Diagnostic, Direction, HarPlacer, Limit, PositionBase, Report, Severity, Summary};
+use crate::diagnostic::{Diagnostic, Direction, HarPlacer, PositionBase, Report, Severity, Summary};
+use crate::options::ReadOptions;
 use crate::validate::Checker;
-use crate::validate::capture_rules::CaptureJudge;
+use crate::validate::rules::capture::CaptureJudge;
 use inputs::Source;
 use rayon::prelude::*;
 use std::io::{BufRead, BufReader, Read};
 use std::path::Path;
 use std::sync::Arc;
-
-/// How inputs are read.
-#[derive(Debug, Clone, Default)]
-pub struct ReadOptions {
-    /// Force an input kind instead of detecting it.
-    pub kind: Option<InputKind>,
-    /// For plain payloads: which message the file is.
-    pub direction: Option<Direction>,
-    /// For plain response payloads: the status (default 200).
-    pub status: Option<u16>,
-    /// Which findings reach the sink (`--quiet`, `--max-errors`); the
-    /// summary counts everything and says how many were left out.
-    pub limit: Limit,
-    /// Send every checked message to the sink as a [`crate::diagnostic::Case`]
-    /// (what JUnit output needs).
-    pub record_cases: bool,
-    /// Largest single document (payload, envelope, NDJSON line) read, in
-    /// bytes; `None` for [`DEFAULT_MAX_DOCUMENT_BYTES`]. Larger ones are
-    /// reported as unreadable without being held in memory.
-    pub max_document_bytes: Option<u64>,
-}
-
-/// The default limit on one document: 256 MiB.
-pub const DEFAULT_MAX_DOCUMENT_BYTES: u64 = 256 << 20;
-
-impl ReadOptions {
-    fn max_document(&self) -> u64 {
-        self.max_document_bytes.unwrap_or(DEFAULT_MAX_DOCUMENT_BYTES)
-    }
-}
 
 /// Told how far a run has got, in bytes of input read; for progress bars.
 pub trait Progress: Sync {
@@ -207,7 +178,7 @@ pub fn stream(
 
 /// What the loader said about the catalog, as findings of the run (code
 /// `catalog`, on the schema file): files left out, operations declared by `$ref`.
-pub fn catalog_notes(catalog: &crate::catalog::Catalog) -> Vec<Diagnostic> {
+pub fn catalog_notes(catalog: &crate::contract::Catalog) -> Vec<Diagnostic> {
     let mut out: Vec<Diagnostic> = catalog
         .root
         .warnings()

@@ -2,8 +2,9 @@
 //! messages the old version accepts and the new one rejects are breaking
 //! changes, proven (`accord diff --captures`).
 
-use super::{ReadOptions, run};
+use super::run;
 use crate::diagnostic::{Case, Severity};
+use crate::options::ReadOptions;
 use crate::validate::Checker;
 use std::collections::BTreeSet;
 

@@ -6,7 +6,7 @@ use super::collect::{Collector, Judging};
 use super::sink::Sink;
 use crate::capture::Exchange;
 use crate::diagnostic::{Diagnostic, Limit, Summary};
-use crate::validate::{Checker, capture_rules::CaptureJudge};
+use crate::validate::{Checker, rules::capture::CaptureJudge};
 use std::sync::{Arc, Mutex, PoisonError};
 
 /// Checks exchanges as they come and sends each finding to a sink.

@@ -4,7 +4,7 @@
 //! anything else as bytes judged by size. Plus the choice of the declared
 //! media type a `Content-Type` selects (RFC 6838: most specific range wins).
 
-use crate::catalog::{Body, MediaType, Parameter, ParameterIn, Style};
+use crate::contract::{Body, MediaType, Parameter, ParameterIn, Style};
 use accord_catalog::openapi::media::{BodyKind, covers, is_json_media, parameter};
 use serde_json::{Map, Value};
 
@@ -204,7 +204,7 @@ pub fn size_limits(schema: Option<&Value>) -> (Option<u64>, Option<u64>) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::catalog::Shape;
+    use crate::contract::Shape;
     use serde_json::json;
     use std::collections::BTreeMap;
 

@@ -8,7 +8,7 @@
 //! deepest. When even the best alternative fails on the value's own type, the
 //! parent error is kept instead: its list of forms says more.
 
-use crate::catalog::{Catalog, Location};
+use crate::contract::{Catalog, Location};
 use jsonschema::ValidationError;
 use jsonschema::error::ValidationErrorKind;
 use serde_json::Value;

@@ -3,7 +3,7 @@
 
 use super::fast::FastValidator;
 use super::keywords;
-use crate::catalog::Catalog;
+use crate::contract::Catalog;
 use crate::error::CatalogError;
 use jsonschema::{Draft, Registry, Validator};
 use serde_json::json;
@@ -15,8 +15,6 @@ pub struct CompiledSchemas {
     validators: HashMap<String, Validator>,
     /// The fast path of each schema that has one.
     fast: HashMap<String, FastValidator>,
-    /// Schemas without a fast path, and why.
-    slow: Vec<(String, String)>,
     /// Schemas that do not compile (lenient loading), by URI: the compiler's
     /// message. What they describe is reported unchecked.
     broken: std::collections::BTreeMap<String, String>,
@@ -84,12 +82,6 @@ impl CompiledSchemas {
         Ok(compiled)
     }
 
-    /// Compiles every schema referenced by the catalog's operations; the
-    /// first that does not compile is an error.
-    pub fn new(catalog: &Catalog) -> Result<Self, CatalogError> {
-        Self::compile_all(catalog, false)
-    }
-
     /// Compiles every schema referenced by the catalog's operations. With
     /// `lenient`, a schema that breaks its meta-schema (an author's slip in
     /// one operation of a large description) is set aside in [`Self::broken`]
@@ -140,11 +132,9 @@ impl CompiledSchemas {
     }
 
     fn add_fast(&mut self, catalog: &Catalog, uri: &str, assert_formats: bool) {
-        match FastValidator::new(catalog, uri, assert_formats) {
-            Ok(fast) => {
-                self.fast.insert(uri.to_string(), fast);
-            }
-            Err(why) => self.slow.push((catalog.display_uri(uri), why.0)),
+        // A schema without a fast path is judged on the full path only.
+        if let Ok(fast) = FastValidator::new(catalog, uri, assert_formats) {
+            self.fast.insert(uri.to_string(), fast);
         }
     }
 
@@ -153,24 +143,9 @@ impl CompiledSchemas {
         self.fast.get(uri)
     }
 
-    /// Schemas without a fast path, and why (shown as files).
-    pub fn without_fast_path(&self) -> &[(String, String)] {
-        &self.slow
-    }
-
     /// The validator for a schema URI.
     pub fn get(&self, uri: &str) -> Option<&Validator> {
         self.validators.get(uri)
-    }
-
-    /// How many validators were compiled.
-    pub fn len(&self) -> usize {
-        self.validators.len()
-    }
-
-    /// Whether nothing was compiled.
-    pub fn is_empty(&self) -> bool {
-        self.validators.is_empty()
     }
 }
 
@@ -178,7 +153,7 @@ impl CompiledSchemas {
 fn shown_message(catalog: &Catalog, e: &jsonschema::ValidationError<'_>) -> String {
     let label = catalog.root.label();
     let shown = if label == "." || label.is_empty() { String::new() } else { format!("{label}/") };
-    let message = e.to_string().replace(crate::catalog::BASE_URI, &shown);
+    let message = e.to_string().replace(crate::contract::BASE_URI, &shown);
     // Where in the schema the offending keyword is (for a schema that breaks its meta-schema).
     match e.instance_path().as_str() {
         "" => message,

@@ -3,49 +3,34 @@
 
 mod body;
 mod branch;
-pub mod capture_rules;
 mod compile;
-pub mod exchange;
+#[doc(hidden)]
+/// Not part of the API: the streaming fast path, public only for the tests
+/// that hold it to jsonschema's verdicts.
 pub mod fast;
-pub mod keywords;
-mod message;
-pub mod parameter;
-pub mod security;
+mod findings;
+pub(crate) mod keywords;
+pub(crate) mod parameter;
+pub(crate) mod rules;
+pub(crate) mod security;
 
-pub use compile::{CompiledSchemas, compile, compile_generic, registry};
-pub use message::{Finding, all_findings, did_you_mean, field_name, findings, show_value};
+pub(crate) use compile::CompiledSchemas;
+#[doc(hidden)]
+pub use compile::{compile, compile_generic, registry};
+pub(crate) use findings::{all_findings, did_you_mean, show_value};
 
 use crate::capture::{BodyText, Exchange, Message};
-use crate::catalog::is_json_media;
-use crate::catalog::{Body, Catalog, Operation, Parameter, ParameterIn};
+use crate::contract::is_json_media;
+use crate::contract::{Body, Catalog, Operation, Parameter, ParameterIn};
 use crate::diagnostic::{
     Case, Diagnostic, Direction, LineIndex, Part, PositionBase, Severity, Snippet, locate_pointer,
 };
+use crate::options::CheckOptions;
 use crate::route::{Router, url_path};
 use accord_catalog::openapi::media::BodyKind;
 use parameter::{Carried, Read};
 use serde_json::Value;
 use std::collections::{BTreeMap, HashMap};
-
-/// What to force or tighten for a run.
-#[derive(Debug, Clone, Default)]
-pub struct CheckOptions {
-    /// Check every exchange against this operation instead of routing.
-    pub operation: Option<String>,
-    /// Make unrouted exchanges errors instead of notes, and never route a
-    /// request to a host no server lists by its path alone.
-    pub strict: bool,
-    /// Base URLs the captures were recorded against (`--server`, a test host
-    /// such as `http://localhost:8080`): each stands in for every server of
-    /// the catalog, base paths kept.
-    pub servers: Vec<String>,
-    /// Judge every JSON body on the full path (the fast path off): the same
-    /// verdicts and findings, slower; for comparison.
-    pub no_fast_path: bool,
-    /// Let a schema that does not compile leave the messages it describes
-    /// unchecked, with a warning, instead of refusing the whole catalog.
-    pub lenient_schemas: bool,
-}
 
 /// What checking one exchange produced.
 #[derive(Debug, Default)]
@@ -66,7 +51,7 @@ pub struct Outcome {
     /// The messages checked, one per request or response.
     pub cases: Vec<Case>,
     /// What capture rules need from this exchange (judged across the run).
-    pub facts: Vec<capture_rules::Fact>,
+    pub facts: Vec<rules::capture::Fact>,
 }
 
 /// Checks exchanges against a catalog; built once per run and shared by all threads.
@@ -79,13 +64,13 @@ pub struct Checker {
     /// Generic mode: every input is a document checked against this schema.
     schema_uri: Option<String>,
     /// Capture rules' shared descriptions, by operation and rule.
-    fact_rules: std::sync::Mutex<HashMap<(String, capture_rules::FactKind), std::sync::Arc<capture_rules::FactRule>>>,
+    fact_rules: std::sync::Mutex<HashMap<(String, rules::capture::FactKind), std::sync::Arc<rules::capture::FactRule>>>,
     /// Input file names shared by the facts of each file.
     fact_files: std::sync::Mutex<HashMap<String, std::sync::Arc<str>>>,
 }
 
 /// Where the message being checked sits, for labelling diagnostics.
-struct Site<'a> {
+pub(crate) struct Site<'a> {
     file: &'a str,
     entry: Option<usize>,
     operation: &'a str,
@@ -419,11 +404,11 @@ impl Checker {
             // A body-less operation given a plain payload: the payload is its parameters as one object.
             let spec = Body {
                 required: false,
-                media: vec![crate::catalog::MediaType {
+                media: vec![crate::contract::MediaType {
                     name: "application/json".into(),
                     schema_uri: Some(uri.clone()),
                     schema: None,
-                    shape: crate::catalog::Shape::default(),
+                    shape: crate::contract::Shape::default(),
                     encoding: BTreeMap::new(),
                     encoding_styles: BTreeMap::new(),
                     encoding_headers: BTreeMap::new(),
@@ -768,7 +753,7 @@ impl Checker {
     fn check_part_headers(
         &self,
         site: &Site<'_>,
-        media: &crate::catalog::MediaType,
+        media: &crate::contract::MediaType,
         parts: &[body::PartHeaders],
         body: &BodyText,
         out: &mut Vec<Diagnostic>,
@@ -816,7 +801,7 @@ impl Checker {
     }
 
     /// Whether an empty body is acceptable for `media`: a text type whose schema accepts `""`.
-    fn accepts_empty(&self, media: &crate::catalog::MediaType) -> bool {
+    fn accepts_empty(&self, media: &crate::contract::MediaType) -> bool {
         match body::kind(media, None) {
             BodyKind::Text | BodyKind::Binary => match media.schema_uri.as_deref().and_then(|u| self.compiled.get(u)) {
                 Some(v) => v.is_valid(&Value::String(String::new())),
@@ -1000,8 +985,8 @@ fn parse_body(body: &BodyText) -> Result<Value, BodyProblem> {
 
 /// Where a security finding points: the header, query parameter or cookie the
 /// first requirement's first scheme uses (`/Authorization` for HTTP schemes).
-fn security_pointer(requirements: &[crate::catalog::Requirement]) -> String {
-    use crate::catalog::SchemeKind;
+fn security_pointer(requirements: &[crate::contract::Requirement]) -> String {
+    use crate::contract::SchemeKind;
     match requirements.first().and_then(|r| r.schemes.first()).map(|s| &s.kind) {
         Some(SchemeKind::ApiKey { name, .. }) => format!("/{}", name.replace('~', "~0").replace('/', "~1")),
         _ => "/Authorization".into(),
@@ -1035,7 +1020,7 @@ fn redact_message(message: &str, raw: &str, shown: &str) -> String {
 
 /// The warning for a request routed by its path alone because its host is
 /// one no server lists. Every exchange gets one; the run keeps the first per
-/// host (see [`crate::Report::merge_host_warnings`]), which counts the rest.
+/// host and counts the rest (see `run::collect`).
 fn unlisted_host(file: &str, exchange: &Exchange, origin: &str) -> Diagnostic {
     let host = origin.split_once("://").map_or(origin, |(_, h)| h);
     let mut d = Diagnostic::new(

@@ -8,7 +8,7 @@
 //! Delimiters are recognised in the text as sent: a percent-encoded comma
 //! (`%2C`) is part of an item, never a separator.
 
-use crate::catalog::{Parameter, ParameterIn, Shape, Style};
+use crate::contract::{Parameter, ParameterIn, Shape, Style};
 use percent_encoding::percent_decode_str;
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;
@@ -302,7 +302,7 @@ fn collect<S: AsRef<str>>(items: &[S], explode: bool, shape: &Shape, trim: bool)
 
 /// A `content`-typed parameter: the decoded text is a document of `media`.
 fn content(param: &Parameter, media: &str, text: &str) -> Result<Value, Problem> {
-    if crate::catalog::is_json_media(media) {
+    if crate::contract::is_json_media(media) {
         serde_json::from_str(text).map_err(|e| Problem {
             code: "parse",
             message: format!(

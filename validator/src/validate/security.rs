@@ -7,7 +7,7 @@
 //! carry a bearer token. Mutual TLS happens below HTTP and cannot be seen.
 
 use super::parameter::Carried;
-use crate::catalog::{ParameterIn, Requirement, SchemeKind, SecurityScheme};
+use crate::contract::{ParameterIn, Requirement, SchemeKind, SecurityScheme};
 
 /// The result of checking one request.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -112,11 +112,6 @@ fn shown_word(word: &str) -> String {
     } else {
         "<unrecognised>".into()
     }
-}
-
-/// Whether any requirement of the operation can only be met by mutual TLS.
-pub fn mentions_tls(requirements: &[Requirement]) -> bool {
-    requirements.iter().flat_map(|r| &r.schemes).any(|s| s.kind == SchemeKind::MutualTls)
 }
 
 #[cfg(test)]

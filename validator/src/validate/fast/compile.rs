@@ -14,7 +14,7 @@
 //! built here, once, and evaluation only follows it.
 
 use super::{ARRAY, BOOLEAN, INTEGER, NULL, NUMBER, OBJECT, STRING, TypeMask};
-use crate::catalog::Catalog;
+use crate::contract::Catalog;
 use crate::validate::keywords::{
     DISCRIMINATOR, KNOWN_VALUES, MAX_SERIALIZED_LENGTH, OPENAPI_FORMAT, RULES, string_formats,
 };
@@ -418,7 +418,7 @@ impl Builder<'_> {
                 // An OpenAPI discriminator is asserted on the full path.
                 DISCRIMINATOR
                     if self.catalog.root.get(&location.join(keyword)).is_some_and(|d| {
-                        self.catalog.discriminators().contains_key(&crate::validate::keywords::rules::address(d))
+                        self.catalog.discriminators().contains_key(&crate::validate::rules::message::address(d))
                     }) =>
                 {
                     node.unknown(OBJECT, keyword)

@@ -44,7 +44,7 @@ mod eval;
 pub use compile::NotCompiled;
 pub use eval::Tri as Verdict;
 
-use crate::catalog::Catalog;
+use crate::contract::Catalog;
 use compile::Automaton;
 use std::cell::RefCell;
 

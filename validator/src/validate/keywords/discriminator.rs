@@ -10,7 +10,7 @@
 //! loaded (see [`index`]), and looked up by the address of the keyword's
 //! value, as `x-accord-rules` are.
 
-use super::rules::address;
+use super::super::rules::message::address;
 use accord_catalog::{Location, SchemaRoot};
 use jsonschema::paths::Location as KeywordLocation;
 use jsonschema::{Keyword, ValidationError};

@@ -9,7 +9,6 @@ pub mod discriminator;
 mod known_values;
 mod max_serialized_length;
 pub mod openapi_format;
-pub mod rules;
 
 use jsonschema::ValidationOptions;
 
@@ -29,7 +28,7 @@ pub const DISCRIMINATOR: &str = "discriminator";
 /// compiled message rules, `discriminators` what each discriminator allows.
 pub fn register(
     options: ValidationOptions<'_>,
-    rules: rules::ByAddress,
+    rules: super::rules::message::ByAddress,
     discriminators: discriminator::ByAddress,
 ) -> ValidationOptions<'_> {
     string_formats(options)
@@ -37,7 +36,7 @@ pub fn register(
         .with_keyword(MAX_SERIALIZED_LENGTH, max_serialized_length::factory)
         .with_keyword(KNOWN_VALUES, known_values::factory)
         .with_keyword(OPENAPI_FORMAT, openapi_format::factory)
-        .with_keyword(RULES, rules::factory(rules))
+        .with_keyword(RULES, super::rules::message::factory(rules))
 }
 
 pub use max_serialized_length::serialized_length;

@@ -97,8 +97,9 @@ pub(super) fn factory<'a>(
     }
 }
 
-/// Whether `value` is a number in the range of `format` (for the fast path).
-pub fn admits(format: &str, value: &Value) -> bool {
+/// Whether `value` is a number in the range of `format`.
+#[cfg(test)]
+fn admits(format: &str, value: &Value) -> bool {
     match (NumberFormat::parse(format), value) {
         (Some(f), Value::Number(n)) => f.admits(n),
         _ => true,

@@ -9,10 +9,10 @@
 //! - `response`: `status`, `headers` and `body`;
 //! - `operation`: `id`, `method` and `path` (the template).
 
-use super::{Checker, Site, parse_body};
+use super::super::{Checker, Site, parse_body};
 use crate::capture::{BodyText, Exchange, Message};
 use crate::diagnostic::{Diagnostic, LineIndex, Part, Severity, locate_pointer};
-use crate::validate::message::redact_values;
+use crate::validate::findings::redact_values;
 use accord_catalog::openapi::Operation;
 use accord_catalog::rules::RuleSet;
 use accord_rules::{Decimals, Projection, Verdict, to_cel};
@@ -92,13 +92,13 @@ pub fn judge(
 impl Checker {
     /// Judges the operation's exchange rules on `exchange`, adding findings to
     /// the response's `out` (the exchange is judged once, when its response is).
-    pub(super) fn check_exchange_rules(
+    pub(crate) fn check_exchange_rules(
         &self,
         site: &Site<'_>,
         op: &Operation,
         exchange: &Exchange,
         path_params: Option<&BTreeMap<String, String>>,
-        request_body: &super::Lazy<'_>,
+        request_body: &super::super::Lazy<'_>,
         out: &mut Vec<Diagnostic>,
     ) {
         let Some(set) = self.catalog().rules.exchanges.get(&op.location) else { return };

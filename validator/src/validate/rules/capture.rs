@@ -204,14 +204,15 @@ impl CaptureJudge {
 
 /// Reads `facts` in order and returns a finding for every exchange that
 /// breaks a capture rule, naming the exchange it conflicts with.
-pub fn judge(facts: &[Fact]) -> Vec<Diagnostic> {
+#[cfg(test)]
+fn judge(facts: &[Fact]) -> Vec<Diagnostic> {
     let mut judge = CaptureJudge::default();
     facts.iter().filter_map(|f| judge.observe(f)).collect()
 }
 
-impl super::Checker {
+impl super::super::Checker {
     /// The facts `exchange` gives the capture rules of `op`.
-    pub(super) fn capture_facts(
+    pub(crate) fn capture_facts(
         &self,
         file: &str,
         exchange: &crate::capture::Exchange,
@@ -222,7 +223,7 @@ impl super::Checker {
         let Some(request) = &exchange.request else { return Vec::new() };
         let request_hash = hash(body.unwrap_or(&Value::Null), 0);
         let result = exchange.response.as_ref().map(|r| {
-            let parsed = r.body.as_ref().and_then(|b| super::parse_body(b).ok());
+            let parsed = r.body.as_ref().and_then(|b| super::super::parse_body(b).ok());
             let text = r.body.as_ref().map(|b| Value::String(b.text.to_string()));
             hash(&serde_json::json!([r.status, parsed.or(text)]), 0)
         });

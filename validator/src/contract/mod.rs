@@ -15,7 +15,7 @@ pub use accord_catalog::{BASE_URI, Location, RootBuilder, SchemaRoot};
 
 use crate::diagnostic::Redactor;
 use crate::error::CatalogError;
-use crate::validate::keywords::rules::{ByAddress, address};
+use crate::validate::rules::message::{ByAddress, address};
 use accord_catalog::rules::{RuleSet, Rules};
 use std::collections::HashMap;
 use std::path::Path;

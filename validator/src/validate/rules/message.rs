@@ -106,7 +106,7 @@ pub fn address(value: &Value) -> usize {
 type Built<'a> = Result<Box<dyn for<'i> Keyword<'i>>, ValidationError<'a>>;
 
 /// A factory that finds the compiled list for the keyword's value.
-pub(super) fn factory(
+pub(crate) fn factory(
     compiled: ByAddress,
 ) -> impl for<'a> Fn(&'a Map<String, Value>, &'a Value, Location) -> Built<'a> + Send + Sync + 'static {
     move |parent, value, _path| match compiled.get(&address(value)) {
@@ -121,7 +121,7 @@ pub(super) fn factory(
         }
         None => Err(ValidationError::schema(format!(
             "{} was not read with the catalog (a schema built outside it cannot carry rules)",
-            super::RULES
+            crate::validate::keywords::RULES
         ))),
     }
 }

@@ -3,9 +3,9 @@
 //! limit, the allowed values with a did-you-mean, and for cross-field rules
 //! the schema's own wording (`x-accord-message`).
 
-use super::keywords::rules::Failure;
 use super::keywords::{DISCRIMINATOR, KNOWN_VALUES, MAX_SERIALIZED_LENGTH, OPENAPI_FORMAT, RULES, serialized_length};
-use crate::catalog::Catalog;
+use super::rules::message::Failure;
+use crate::contract::Catalog;
 use crate::diagnostic::{Redactor, Severity};
 use jsonschema::ValidationError;
 use jsonschema::error::{TypeKind, ValidationErrorKind};
