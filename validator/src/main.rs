@@ -29,8 +29,8 @@ fn main() -> ExitCode {
         Command::List(args) => cli::list::list(args),
         Command::Schema(args) => cli::schema::schema(args),
         Command::Diff(args) => cli::diff::diff(args),
-        Command::Completions(args) => cli::pages::completions(args),
-        Command::Man(args) => cli::pages::man(args),
+        Command::Completions(args) => cli::completions::completions(args),
+        Command::Man(args) => cli::man::man(args),
     };
     match result {
         Ok(exit) => exit.into(),

@@ -996,3 +996,33 @@ fn an_unknown_flag_suggests_the_closest_real_one_by_meaning() {
     let o = accord(&["list", "--jsno"]);
     assert!(String::from_utf8(o.stderr).unwrap().contains("'--json'"));
 }
+
+/// Reports stream in one order whatever the number of threads: every format,
+/// byte for byte, with one checking thread and with four, over HAR, NDJSON,
+/// envelope, payload, empty, non-JSON and missing inputs and a directory.
+#[test]
+fn the_report_is_the_same_whatever_the_thread_count() {
+    let inputs = [
+        "tests/fixtures/captures",
+        "examples/captures",
+        "validator/tests/fixtures/rules/syncstore-a.ndjson",
+        "validator/tests/fixtures/rules/syncstore-b.ndjson",
+        "missing-input.json",
+    ];
+    for format in ["human", "json", "sarif", "github", "junit"] {
+        let run = |threads: &str| {
+            let mut args = vec!["check", "--format", format];
+            args.extend(inputs);
+            Command::new(env!("CARGO_BIN_EXE_accord"))
+                .args(&args)
+                .current_dir(repo())
+                .env("RAYON_NUM_THREADS", threads)
+                .output()
+                .unwrap()
+        };
+        let (one, four) = (run("1"), run("4"));
+        assert_eq!(one.status.code(), Some(2), "a missing input makes the run unusable");
+        assert!(!one.stdout.is_empty());
+        assert_eq!(String::from_utf8_lossy(&one.stdout), String::from_utf8_lossy(&four.stdout), "--format {format}");
+    }
+}

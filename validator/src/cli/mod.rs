@@ -4,10 +4,11 @@
 //! and an [`Exit`].
 
 pub mod check;
+pub mod completions;
 pub mod diff;
 pub mod list;
+pub mod man;
 pub mod output;
-pub mod pages;
 pub mod progress;
 pub mod schema;
 pub mod suggest;

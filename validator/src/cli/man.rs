@@ -1,20 +1,9 @@
-//! `accord completions` and `accord man`: the command line describing itself.
+//! `accord man`: the man page, or one page per command.
 
-use super::{Cli, CompletionsArgs, Exit, ManArgs};
+use super::{Cli, Exit, ManArgs};
 use anyhow::{Context, Result};
 use clap::CommandFactory;
 use std::io::Write;
-
-/// Prints a shell completion script.
-pub fn completions(args: CompletionsArgs) -> Result<Exit> {
-    // clap_complete panics when its writer fails: render first, then write (a closed pipe is an error here).
-    let mut script = Vec::new();
-    clap_complete::generate(args.shell, &mut Cli::command(), "accord", &mut script);
-    let mut out = std::io::stdout().lock();
-    out.write_all(&script)?;
-    out.flush()?;
-    Ok(Exit::Clean)
-}
 
 /// Prints the man page, or writes one page per command into `--dir`.
 pub fn man(args: ManArgs) -> Result<Exit> {
