@@ -27,7 +27,10 @@ pub fn check(args: CheckArgs) -> Result<Exit> {
         record_cases: args.format == FormatArg::Junit,
         max_document_bytes: Some(args.max_document_size.saturating_mul(1 << 20)),
     };
-    let progress: Box<dyn Progress> = if !args.quiet && std::io::stderr().is_terminal() {
+    // A bar on stderr while the report goes elsewhere; on a terminal that shows
+    // the report, the findings themselves stream (a bar would be drawn over them).
+    let report_on_terminal = args.output.is_none() && std::io::stdout().is_terminal();
+    let progress: Box<dyn Progress> = if !args.quiet && std::io::stderr().is_terminal() && !report_on_terminal {
         Box::new(ProgressRenderer::new())
     } else {
         Box::new(NoProgress)

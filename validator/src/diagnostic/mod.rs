@@ -1,7 +1,8 @@
 //! Diagnostics are data: what was found, where, and how to fix it.
 //!
-//! Every finding in a payload is a [`Diagnostic`], never an `Err`. Renderers in
-//! [`crate::render`] turn a [`crate::Report`] into text; nothing here formats output.
+//! Every finding in a payload is a [`Diagnostic`], never an `Err`. A run
+//! hands each one to a [`crate::Sink`] as it is made; renderers in
+//! [`crate::render`] turn them into text. Nothing here formats output.
 
 mod capture_position;
 mod case;

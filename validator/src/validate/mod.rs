@@ -1,5 +1,8 @@
 //! Checking one exchange against its operation: request body, path and query
-//! parameters, required headers and security, response status and body.
+//! parameters, required headers and security, response status and body, and
+//! the CEL rules at their three levels (`rules/`). A [`Checker`] does it for
+//! any number of threads; what it finds is an [`Outcome`] (findings, counts,
+//! and the facts capture rules judge across a run).
 
 mod body;
 mod branch;
