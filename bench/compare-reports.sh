@@ -45,11 +45,12 @@ for dir in tests/fixtures/*.*/; do
   done
 done
 for dir in tests/fixtures/real-world/*/; do
+  dir=${dir%/}
   name=$(basename "$dir")
   schemas="$dir"
   [ -d "$dir/specification" ] && schemas="$dir/specification/DigitalOcean-public.v2.yaml"
   [ -d "$dir/openapi" ] && schemas="$dir/openapi/openapi.yaml"
-  for f in "$dir"*.ndjson; do compare "real-world $name $(basename "$f")" --schemas "$schemas" "$f"; done
+  for f in "$dir"/*.ndjson; do compare "real-world $name $(basename "$f")" --schemas "$schemas" "$f"; done
 done
 compare "browser HAR (box)" --schemas tests/fixtures/real-world/box tests/fixtures/browser/box-images.har
 echo "same: $same  differ: $differ"
