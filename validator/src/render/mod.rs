@@ -4,7 +4,7 @@
 //! format, each of the same shape: a `finding` for each diagnostic as the run
 //! makes it, and a `finish` with the summary. [`ReportWriter`] puts them
 //! behind the run's [`Sink`], so a report of any size is written with
-//! memory that does not grow with its findings (JUnit holds one input file's
+//! memory that does not grow with its findings (JUnit holds one exchange's
 //! test cases; SARIF and JUnit spool to a temporary file, not to memory).
 
 mod diff;
