@@ -1026,3 +1026,21 @@ fn the_report_is_the_same_whatever_the_thread_count() {
         assert_eq!(String::from_utf8_lossy(&one.stdout), String::from_utf8_lossy(&four.stdout), "--format {format}");
     }
 }
+
+/// SARIF and JUnit spool to a temporary file: when none can be made, the run
+/// says where it tried, exits 2, and leaves no report behind.
+#[test]
+fn a_report_that_cannot_be_spooled_is_a_clear_error() {
+    for format in ["sarif", "junit"] {
+        let o = Command::new(env!("CARGO_BIN_EXE_accord"))
+            .args(["check", "--format", format, "examples/captures"])
+            .current_dir(repo())
+            .env("TMPDIR", "/nonexistent-accord-tmp")
+            .output()
+            .unwrap();
+        assert_eq!(o.status.code(), Some(2), "--format {format}");
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert!(err.contains("cannot create the temporary file") && err.contains("/nonexistent-accord-tmp"), "{err}");
+        assert!(o.stdout.is_empty(), "--format {format}: nothing half-written");
+    }
+}

@@ -46,7 +46,10 @@ pub fn check(args: CheckArgs) -> Result<Exit> {
     };
     let human = HumanRenderer { color, summary: !args.quiet };
     let ended = write_report(args.output.as_deref(), |out| {
-        let mut writer = ReportWriter::new(args.format.into(), human, Box::new(out))?;
+        let mut writer = ReportWriter::new(args.format.into(), human, Box::new(out)).with_context(|| {
+            let tmp = std::env::temp_dir();
+            format!("cannot create the temporary file a SARIF or JUnit report is spooled to (in {})", tmp.display())
+        })?;
         let ended = run::stream(&checker, &args.inputs, &options, progress.as_ref(), &mut writer)?;
         writer.finish(&ended.summary)?;
         Ok(ended)
