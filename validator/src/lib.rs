@@ -40,7 +40,11 @@ pub mod capture;
 pub mod contract;
 pub mod diagnostic;
 pub mod error;
+#[cfg(feature = "http")]
+pub mod live;
 pub mod options;
+#[cfg(feature = "proxy")]
+pub mod proxy;
 pub mod render;
 mod route;
 pub mod run;

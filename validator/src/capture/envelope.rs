@@ -30,6 +30,10 @@ struct RawMessage<'a> {
     body: Option<&'a RawValue>,
     #[serde(rename = "bodyText", borrow)]
     body_text: Option<&'a RawValue>,
+    #[serde(rename = "bodyBase64")]
+    body_base64: Option<String>,
+    #[serde(rename = "bodyOmitted")]
+    body_omitted: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -61,9 +65,12 @@ pub fn read_envelope(container: &Arc<str>, first_line: usize, index: Option<usiz
     }
     let message = |m: Option<RawMessage<'_>>, what: &str| -> Result<Option<Message>, FormatError> {
         let Some(m) = m else { return Ok(None) };
-        if m.body.is_some() && m.body_text.is_some() {
+        let bodies = [m.body.is_some(), m.body_text.is_some(), m.body_base64.is_some(), m.body_omitted.is_some()];
+        if bodies.iter().filter(|b| **b).count() > 1 {
             return Err(FormatError {
-                message: format!("envelope `{what}` has both `body` and `bodyText`; keep one"),
+                message: format!(
+                    "envelope `{what}` has more than one of `body`, `bodyText`, `bodyBase64` and `bodyOmitted`; keep one"
+                ),
                 line: Some(first_line),
                 column: None,
             });
@@ -96,13 +103,40 @@ pub fn read_envelope(container: &Arc<str>, first_line: usize, index: Option<usiz
             }
             (None, None) => None,
         };
-        let headers = m.headers.map(|h| match h {
+        let headers: Option<Vec<(String, String)>> = m.headers.map(|h| match h {
             RawHeaders::Map(map) => {
                 map.into_iter().map(|(k, v)| (k, v.as_str().map_or_else(|| v.to_string(), str::to_string))).collect()
             }
             RawHeaders::List(list) => list.into_iter().map(|nv| (nv.name, nv.value)).collect(),
         });
-        Ok(Some(Message { method: m.method, url: m.url, status: m.status, headers, body, body_omitted: false }))
+        let body = match m.body_base64 {
+            Some(encoded) => {
+                use base64::Engine as _;
+                let Ok(bytes) = base64::engine::general_purpose::STANDARD.decode(encoded.trim()) else {
+                    return Err(FormatError {
+                        message: format!("envelope `{what}.bodyBase64` is not valid base64"),
+                        line: Some(first_line),
+                        column: None,
+                    });
+                };
+                let charset = headers
+                    .iter()
+                    .flatten()
+                    .find(|(k, _)| k.eq_ignore_ascii_case("content-type"))
+                    .and_then(|(_, v)| accord_catalog::openapi::media::parameter(v, "charset"));
+                Some(BodyText::decoded(bytes, charset.as_deref()))
+            }
+            None => body,
+        };
+        Ok(Some(Message {
+            method: m.method,
+            url: m.url,
+            status: m.status,
+            headers,
+            body,
+            body_omitted: m.body_omitted.is_some(),
+            omitted_because: m.body_omitted,
+        }))
     };
     Ok(Exchange {
         index,

@@ -234,6 +234,7 @@ fn convert(index: usize, raw: &str) -> CaptureItem {
         status: None,
         headers: Some(req.headers.into_iter().map(|p| (p.name, p.value)).collect()),
         body_omitted: req.post_data.as_ref().is_some_and(HarContent::omitted),
+        omitted_because: None,
         body: req.post_data.and_then(body),
     };
     // HAR writes status 0 for a response that never arrived (blocked, aborted):
@@ -244,6 +245,7 @@ fn convert(index: usize, raw: &str) -> CaptureItem {
         status: u16::try_from(resp.status).ok(),
         headers: Some(resp.headers.into_iter().map(|p| (p.name, p.value)).collect()),
         body_omitted: resp.content.as_ref().is_some_and(HarContent::omitted),
+        omitted_because: None,
         body: resp.content.and_then(body),
     });
     Ok(Exchange { index: Some(index), operation: None, request: Some(request), response, origin: None })

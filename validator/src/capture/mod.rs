@@ -59,6 +59,9 @@ pub struct Message {
     /// Set when the capture says there was a body but does not include it
     /// (a HAR `content` with a `size` and no `text`): the body was not captured.
     pub body_omitted: bool,
+    /// Why the body was not captured, when it is known (over a size limit, a
+    /// stream that never ends); said in the `unchecked` finding.
+    pub omitted_because: Option<String>,
 }
 
 impl Exchange {

@@ -10,6 +10,7 @@ pub mod list;
 pub mod man;
 pub mod output;
 pub mod progress;
+pub mod proxy;
 pub mod schema;
 pub mod suggest;
 
@@ -95,6 +96,8 @@ pub enum FormatArg {
     Github,
     /// JUnit XML: a test suite per input file, a test case per checked message.
     Junit,
+    /// JSON Lines: one finding per line as it is made, then a `{"summary": ...}` line.
+    Jsonl,
 }
 
 impl From<FormatArg> for Format {
@@ -105,6 +108,7 @@ impl From<FormatArg> for Format {
             FormatArg::Sarif => Format::Sarif,
             FormatArg::Github => Format::Github,
             FormatArg::Junit => Format::Junit,
+            FormatArg::Jsonl => Format::JsonLines,
         }
     }
 }
@@ -179,6 +183,9 @@ pub enum Command {
     Schema(SchemaArgs),
     /// Report the changes between two versions of a contract, breaking ones first.
     Diff(DiffArgs),
+    /// Watch live traffic as a reverse or forward proxy, check every exchange as it
+    /// completes, record it, and (optionally) enforce the contract.
+    Proxy(proxy::ProxyArgs),
     /// Print a shell completion script (e.g. `accord completions bash > /etc/bash_completion.d/accord`).
     Completions(CompletionsArgs),
     /// Print the man page (roff), or write one page per command into a directory.

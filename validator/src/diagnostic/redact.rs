@@ -105,6 +105,92 @@ impl Redactor {
     }
 }
 
+impl Redactor {
+    /// A copy of the JSON `text` in which every sensitive key's value is
+    /// masked so that the text stays valid JSON of the same length: string
+    /// contents become `*`, numbers `0` padded with spaces, `true`/`false`
+    /// `null`; inside a masked object or array every scalar is masked.
+    /// What a recording keeps, so that it still reads as the same JSON.
+    pub fn mask_json(&self, text: &str) -> String {
+        let bytes = text.as_bytes();
+        let mut out = bytes.to_vec();
+        let mut pos = 0;
+        while pos < bytes.len() {
+            if bytes[pos] != b'"' {
+                pos += 1;
+                continue;
+            }
+            let Some(end) = string_end(bytes, pos) else { break };
+            let key = &text[pos + 1..end - 1];
+            let after = skip_ws(bytes, end);
+            let sensitive = self.fields.contains(key) || self.is_sensitive_header(key);
+            if after < bytes.len() && bytes[after] == b':' && sensitive {
+                let start = skip_ws(bytes, after + 1);
+                let stop = scalar_or_container_end(bytes, start);
+                mask_json_scalars(bytes, &mut out, start, stop);
+                pos = stop;
+                continue;
+            }
+            pos = end;
+        }
+        String::from_utf8(out).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+    }
+
+    /// `application/x-www-form-urlencoded` text (a query string, a form body)
+    /// with the value of every sensitive name replaced by as many `*`.
+    pub fn mask_form(&self, text: &str) -> String {
+        text.split('&')
+            .map(|pair| match pair.split_once('=') {
+                Some((name, value)) => {
+                    let decoded =
+                        percent_encoding::percent_decode_str(&name.replace('+', " ")).decode_utf8_lossy().into_owned();
+                    if self.is_sensitive_field(&decoded) || self.is_sensitive_header(&decoded) {
+                        format!("{name}={}", "*".repeat(value.len()))
+                    } else {
+                        pair.to_string()
+                    }
+                }
+                None => pair.to_string(),
+            })
+            .collect::<Vec<_>>()
+            .join("&")
+    }
+}
+
+/// Masks the scalars of the JSON value in `bytes[start..stop]` into `out`,
+/// keeping it valid JSON of the same length.
+fn mask_json_scalars(bytes: &[u8], out: &mut [u8], start: usize, stop: usize) {
+    let mut i = start;
+    while i < stop {
+        match bytes[i] {
+            b'"' => {
+                let end = string_end(bytes, i).unwrap_or(stop).min(stop);
+                for b in out.iter_mut().take(end.saturating_sub(1)).skip(i + 1) {
+                    *b = b'*';
+                }
+                i = end.max(i + 1);
+            }
+            b'-' | b'0'..=b'9' => {
+                out[i] = b'0';
+                i += 1;
+                while i < stop && matches!(bytes[i], b'0'..=b'9' | b'.' | b'e' | b'E' | b'+' | b'-') {
+                    out[i] = b' ';
+                    i += 1;
+                }
+            }
+            b't' if bytes[i..].starts_with(b"true") => {
+                out[i..i + 4].copy_from_slice(b"null");
+                i += 4;
+            }
+            b'f' if bytes[i..].starts_with(b"false") => {
+                out[i..i + 5].copy_from_slice(b"null ");
+                i += 5;
+            }
+            _ => i += 1,
+        }
+    }
+}
+
 /// End of the value at `start`; an unterminated value runs to the end of the text.
 fn scalar_or_container_end(bytes: &[u8], start: usize) -> usize {
     value_end(bytes, start).unwrap_or(bytes.len())
@@ -124,6 +210,20 @@ mod tests {
         assert!(masked.contains("\"999\""));
         assert!(!masked.contains("12"));
         assert!(!masked.contains('é'));
+    }
+
+    #[test]
+    fn json_masking_keeps_valid_json_of_the_same_length() {
+        let r = Redactor::new(["secret".to_string(), "pin".to_string(), "card".to_string()], []);
+        let text = r#"{"secret": "a\"b", "pin": -12.5e3, "ok": 7, "card": {"no": "4111", "cvv": 123, "v": true}}"#;
+        let masked = r.mask_json(text);
+        assert_eq!(masked.len(), text.len());
+        let value: serde_json::Value = serde_json::from_str(&masked).expect("still JSON");
+        assert_eq!(value["secret"], "****");
+        assert_eq!(value["pin"], 0);
+        assert_eq!(value["ok"], 7);
+        assert_eq!(value["card"], serde_json::json!({"no": "****", "cvv": 0, "v": null}));
+        assert_eq!(r.mask_form("pin=1234&a=b&card%20x=1"), "pin=****&a=b&card%20x=1");
     }
 
     #[test]

@@ -11,6 +11,7 @@ mod diff;
 mod github;
 mod human;
 mod json;
+mod jsonl;
 mod junit;
 mod sarif;
 mod spool;
@@ -19,6 +20,7 @@ pub use diff::{DiffFormat, DiffReport, render_diff};
 pub(crate) use github::{GithubRenderer, escape_data, escape_property};
 pub use human::HumanRenderer;
 pub(crate) use json::JsonRenderer;
+pub(crate) use jsonl::JsonLinesRenderer;
 pub(crate) use junit::JunitRenderer;
 pub(crate) use sarif::SarifRenderer;
 
@@ -39,6 +41,8 @@ pub enum Format {
     Github,
     /// JUnit XML: a test suite per input file, a test case per checked message.
     Junit,
+    /// JSON Lines: one finding per line as it is made, then a summary line.
+    JsonLines,
 }
 
 /// A report being written: a [`Sink`] for the run's findings, then
@@ -54,6 +58,7 @@ enum Writer {
     Sarif(SarifRenderer),
     Github(GithubRenderer),
     Junit(Box<JunitRenderer>),
+    JsonLines(JsonLinesRenderer),
 }
 
 impl<'w> ReportWriter<'w> {
@@ -65,6 +70,7 @@ impl<'w> ReportWriter<'w> {
             Format::Sarif => Writer::Sarif(SarifRenderer::new()?),
             Format::Github => Writer::Github(GithubRenderer),
             Format::Junit => Writer::Junit(Box::new(JunitRenderer::new()?)),
+            Format::JsonLines => Writer::JsonLines(JsonLinesRenderer),
         };
         Ok(ReportWriter { out, format })
     }
@@ -77,6 +83,7 @@ impl<'w> ReportWriter<'w> {
             Writer::Sarif(s) => s.finish(&mut self.out)?,
             Writer::Github(_) => {}
             Writer::Junit(j) => j.finish(&mut self.out)?,
+            Writer::JsonLines(j) => j.finish(summary, &mut self.out)?,
         }
         self.out.flush()?;
         Ok(self.out)
@@ -91,6 +98,7 @@ impl Sink for ReportWriter<'_> {
             Writer::Sarif(s) => s.finding(&d),
             Writer::Github(g) => g.finding(&d, &mut self.out),
             Writer::Junit(j) => j.finding(&d),
+            Writer::JsonLines(j) => j.finding(&d, &mut self.out),
         }
     }
 

@@ -6,7 +6,7 @@ use super::collect::{Collector, Judging};
 use super::sink::Sink;
 use crate::capture::Exchange;
 use crate::diagnostic::{Diagnostic, Limit, Summary};
-use crate::validate::{Checker, rules::capture::CaptureJudge};
+use crate::validate::{Checker, Outcome, rules::capture::CaptureJudge};
 use std::sync::{Arc, Mutex, PoisonError};
 
 /// Checks exchanges as they come and sends each finding to a sink.
@@ -70,7 +70,13 @@ impl<S: Sink> Session<S> {
     /// Checks one exchange from `source` (a file name, a connection, a
     /// service name: it labels the findings) and sends its findings.
     pub fn push(&self, source: &str, exchange: &Exchange) -> Tally {
-        let outcome = self.checker.check(source, exchange);
+        self.push_outcome(self.checker.check(source, exchange))
+    }
+
+    /// Folds the outcome of an exchange the caller checked itself with
+    /// [`Session::checker`] (to act on its findings first: a proxy that
+    /// enforces the contract). Counted and sent exactly as [`Session::push`] does.
+    pub fn push_outcome(&self, outcome: Outcome) -> Tally {
         let tally = Tally {
             payloads: outcome.payloads,
             valid: outcome.valid,
@@ -83,6 +89,31 @@ impl<S: Sink> Session<S> {
         state.summary.exchanges += 1;
         state.outcome(outcome);
         tally
+    }
+
+    /// Counts an exchange of which nothing could be checked (a WebSocket
+    /// upgrade, a TLS tunnel passed through) as one unchecked message, and
+    /// sends `finding`, if any, to say why.
+    pub fn push_unchecked(&self, finding: Option<Diagnostic>) {
+        let mut state = self.state.lock().unwrap_or_else(PoisonError::into_inner);
+        state.summary.exchanges += 1;
+        state.summary.payloads += 1;
+        state.summary.unchecked += 1;
+        if let Some(d) = finding {
+            state.emit(d);
+        }
+    }
+
+    /// Sends a finding about the traffic itself rather than about a message
+    /// the contract governs (an upstream that could not be reached), counted
+    /// by its severity.
+    pub fn push_finding(&self, finding: Diagnostic) {
+        self.state.lock().unwrap_or_else(PoisonError::into_inner).emit(finding);
+    }
+
+    /// The counts so far (the capture rules, judged at the end, are not in them yet).
+    pub fn summary(&self) -> Summary {
+        self.state.lock().unwrap_or_else(PoisonError::into_inner).summary.clone()
     }
 
     /// Ends the session: judges the capture rules over every exchange
