@@ -40,6 +40,8 @@ pub mod capture;
 pub mod contract;
 pub mod diagnostic;
 pub mod error;
+#[cfg(feature = "tower")]
+pub mod layer;
 #[cfg(feature = "http")]
 pub mod live;
 pub mod options;
