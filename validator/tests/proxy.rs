@@ -30,8 +30,29 @@ struct Seen {
     versions: Mutex<Vec<Version>>,
 }
 
-async fn upstream_answer(req: Request<Incoming>, seen: Arc<Seen>) -> Result<Response<Full<Bytes>>, hyper::Error> {
+async fn upstream_answer(mut req: Request<Incoming>, seen: Arc<Seen>) -> Result<Response<Full<Bytes>>, hyper::Error> {
     seen.hits.fetch_add(1, Ordering::SeqCst);
+    if req.uri().path() == "/ws" && req.headers().contains_key("upgrade") {
+        // A WebSocket-style upgrade: 101, then the raw connection echoes.
+        let upgrade = hyper::upgrade::on(&mut req);
+        tokio::spawn(async move {
+            let Ok(upgraded) = upgrade.await else { return };
+            let mut io = TokioIo::new(upgraded);
+            let mut buf = [0u8; 64];
+            use tokio::io::{AsyncReadExt, AsyncWriteExt};
+            while let Ok(n) = io.read(&mut buf).await {
+                if n == 0 || io.write_all(&buf[..n]).await.is_err() {
+                    break;
+                }
+            }
+        });
+        return Ok(Response::builder()
+            .status(101)
+            .header("connection", "upgrade")
+            .header("upgrade", "websocket")
+            .body(Full::new(Bytes::new()))
+            .unwrap());
+    }
     seen.versions.lock().unwrap().push(req.version());
     let path = req.uri().path().to_string();
     let query = req.uri().query().unwrap_or("").to_string();
@@ -91,7 +112,7 @@ async fn upstream(tls: Option<Arc<rustls::ServerConfig>>) -> (SocketAddr, Arc<Se
                         let _ = builder.serve_connection(TokioIo::new(stream), service).await;
                     }
                     None => {
-                        let _ = builder.serve_connection(TokioIo::new(stream), service).await;
+                        let _ = builder.serve_connection_with_upgrades(TokioIo::new(stream), service).await;
                     }
                 }
             });
@@ -679,4 +700,40 @@ fn an_idle_proxy_that_saw_nothing_is_not_a_pass() {
     assert_eq!(ended.code, Some(1));
     assert!(ended.stderr.contains("stopped (idle)"), "{}", ended.stderr);
     assert!(ended.stderr.contains("nothing was checked"), "{}", ended.stderr);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_websocket_upgrade_passes_through_and_is_counted_unchecked() {
+    let (up, _) = upstream(None).await;
+    let accord = Accord::start(&["--schemas", SHOP, "--upstream", &format!("http://{up}"), "--format", "json", "--exit-after", "2"]);
+    let addr = accord.addr;
+    let echoed = tokio::task::spawn_blocking(move || {
+        use std::io::Write;
+        let mut stream = std::net::TcpStream::connect(addr).unwrap();
+        stream.set_read_timeout(Some(WAIT)).unwrap();
+        stream
+            .write_all(b"GET /ws HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n")
+            .unwrap();
+        let mut head = Vec::new();
+        let mut byte = [0u8; 1];
+        while !head.ends_with(b"\r\n\r\n") {
+            assert_eq!(stream.read(&mut byte).unwrap(), 1, "the head ends");
+            head.push(byte[0]);
+        }
+        stream.write_all(b"frame bytes").unwrap();
+        let mut echo = [0u8; 11];
+        stream.read_exact(&mut echo).unwrap();
+        (String::from_utf8_lossy(&head).into_owned(), echo)
+    })
+    .await
+    .unwrap();
+    assert!(echoed.0.starts_with("HTTP/1.1 101"), "{}", echoed.0);
+    assert_eq!(&echoed.1, b"frame bytes");
+    assert_eq!(direct().get(accord.url("/orders/o-1")).send().await.unwrap().status(), 200);
+    let ended = accord.wait();
+    let findings = ended.findings();
+    assert_eq!(findings.len(), 1, "{findings:?}");
+    assert!(findings[0]["message"].as_str().unwrap().contains("WebSocket"));
+    assert_eq!(ended.summary()["unchecked"], 1);
+    assert!(ended.stderr.contains("1 WebSocket upgrade(s)"), "{}", ended.stderr);
 }

@@ -135,7 +135,7 @@ fn report_format(path: &Path, chosen: Option<FormatArg>) -> Format {
 
 /// What the session's sink hands the writer thread.
 enum Event {
-    Finding(Diagnostic),
+    Finding(Box<Diagnostic>),
     Case(Case),
     Done(Summary),
 }
@@ -146,7 +146,7 @@ struct ToWriter(mpsc::Sender<Event>);
 
 impl Sink for ToWriter {
     fn finding(&mut self, finding: Diagnostic) -> std::io::Result<()> {
-        self.0.send(Event::Finding(finding)).map_err(|_| std::io::Error::other("the report writer stopped"))
+        self.0.send(Event::Finding(Box::new(finding))).map_err(|_| std::io::Error::other("the report writer stopped"))
     }
 
     fn case(&mut self, case: Case) -> std::io::Result<()> {
@@ -374,6 +374,7 @@ fn write_reports(
     for event in events {
         match event {
             Event::Finding(d) => {
+                let d = *d;
                 if live_ok && live.finding(d.clone()).is_err() {
                     // A closed stdout stops the live view, not the report.
                     live_ok = false;

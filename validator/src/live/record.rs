@@ -52,10 +52,7 @@ impl Recorder {
     /// and the line unmasked, to be checked as `accord check` will read it.
     pub fn record(&self, observed: &Observed) -> io::Result<(usize, Arc<str>)> {
         let unmasked = observed.envelope_line(None);
-        let masked = match &self.mask {
-            Some(r) => Some(observed.envelope_line(Some(r))),
-            None => None,
-        };
+        let masked = self.mask.as_ref().map(|r| observed.envelope_line(Some(r)));
         let written = masked.as_deref().unwrap_or(&unmasked);
         let mut guard = self.file.lock().unwrap_or_else(PoisonError::into_inner);
         let (file, lines) = &mut *guard;
