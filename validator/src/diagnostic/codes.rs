@@ -24,6 +24,10 @@ pub fn describe(code: &str) -> (&'static str, &'static str) {
             "Discriminator value names no schema",
             "Send one of the values the discriminator maps (its `mapping` keys, or the names of the schemas it chooses from).",
         ),
+        "upstream" => (
+            "The upstream could not be reached (accord proxy)",
+            "Check that the upstream is up and that its TLS certificate is trusted (--upstream-ca FILE); the client was answered 502.",
+        ),
         "unknown-operation" => ("Named operation is not in the catalog", "Use an id shown by `accord list`."),
         "content-type" => {
             ("Content-Type differs from the contract", "Send one of the media types the operation declares.")

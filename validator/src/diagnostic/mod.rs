@@ -129,6 +129,9 @@ pub struct Diagnostic {
     pub direction: Option<Direction>,
     /// Body, query, path or header.
     pub part: Option<Part>,
+    /// For a body finding: the media type whose schema judged it (`application/json`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub media_type: Option<String>,
     /// JSON pointer into the payload (or the parameter name for headers and parameters).
     pub instance_path: Option<String>,
     /// Schema file and JSON pointer of the failing keyword.
@@ -170,6 +173,7 @@ impl Diagnostic {
             operation: None,
             direction: None,
             part: None,
+            media_type: None,
             instance_path: None,
             schema_path: None,
             line: None,

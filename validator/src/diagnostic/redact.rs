@@ -165,8 +165,12 @@ fn mask_json_scalars(bytes: &[u8], out: &mut [u8], start: usize, stop: usize) {
         match bytes[i] {
             b'"' => {
                 let end = string_end(bytes, i).unwrap_or(stop).min(stop);
-                for b in out.iter_mut().take(end.saturating_sub(1)).skip(i + 1) {
-                    *b = b'*';
+                // A key inside a masked object stays (it is the schema's, not a secret).
+                let key = bytes.get(skip_ws(bytes, end)) == Some(&b':');
+                if !key {
+                    for b in out.iter_mut().take(end.saturating_sub(1)).skip(i + 1) {
+                        *b = b'*';
+                    }
                 }
                 i = end.max(i + 1);
             }

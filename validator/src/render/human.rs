@@ -40,6 +40,9 @@ fn context(d: &Diagnostic) -> Option<String> {
             s.push(' ');
             s.push_str(part.as_str());
         }
+        if let Some(media) = &d.media_type {
+            s.push_str(&format!(" ({media})"));
+        }
         parts.push(s);
     }
     if let Some(p) = &d.instance_path {

@@ -572,8 +572,27 @@ impl Checker {
         }
     }
 
-    /// Checks a body against the media types of `spec`; returns whether it was checked.
+    /// Checks a body against the media types of `spec`; returns whether it
+    /// was checked. Its findings name the media type that judged it.
     fn check_body(
+        &self,
+        site: &Site<'_>,
+        spec: &Body,
+        message: &Message,
+        parsed: &Lazy<'_>,
+        out: &mut Vec<Diagnostic>,
+    ) -> bool {
+        let start = out.len();
+        let checked = self.check_body_as(site, spec, message, parsed, out);
+        if let Some(media) = body::choose(spec, message.header("content-type")) {
+            for d in out[start..].iter_mut().filter(|d| d.part == Some(Part::Body)) {
+                d.media_type = Some(media.name.clone());
+            }
+        }
+        checked
+    }
+
+    fn check_body_as(
         &self,
         site: &Site<'_>,
         spec: &Body,
