@@ -705,7 +705,16 @@ fn an_idle_proxy_that_saw_nothing_is_not_a_pass() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_websocket_upgrade_passes_through_and_is_counted_unchecked() {
     let (up, _) = upstream(None).await;
-    let accord = Accord::start(&["--schemas", SHOP, "--upstream", &format!("http://{up}"), "--format", "json", "--exit-after", "2"]);
+    let accord = Accord::start(&[
+        "--schemas",
+        SHOP,
+        "--upstream",
+        &format!("http://{up}"),
+        "--format",
+        "json",
+        "--exit-after",
+        "2",
+    ]);
     let addr = accord.addr;
     let echoed = tokio::task::spawn_blocking(move || {
         use std::io::Write;

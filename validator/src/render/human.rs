@@ -112,12 +112,16 @@ impl HumanRenderer {
             return Ok(());
         }
         let plural = |n: usize, w: &str| if n == 1 { format!("{n} {w}") } else { format!("{n} {w}s") };
+        // Live traffic (a proxy, a service) has exchanges but no files.
+        let scope = if s.files == 0 && s.exchanges > 0 {
+            plural(s.exchanges, "exchange")
+        } else {
+            format!("{} ({})", plural(s.files, "file"), plural(s.exchanges, "exchange"))
+        };
         write!(
             out,
-            "checked {} in {} ({}): {} valid, {} invalid, {} unchecked, {} unrouted; {}, {}",
+            "checked {} in {scope}: {} valid, {} invalid, {} unchecked, {} unrouted; {}, {}",
             plural(s.payloads, "payload"),
-            plural(s.files, "file"),
-            plural(s.exchanges, "exchange"),
             s.valid,
             s.invalid,
             s.unchecked,
