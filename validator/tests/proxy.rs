@@ -28,9 +28,69 @@ const WAIT: Duration = Duration::from_secs(60);
 struct Seen {
     hits: AtomicUsize,
     versions: Mutex<Vec<Version>>,
+    /// `/slow` sends its second chunk only once this is notified.
+    release: tokio::sync::Notify,
 }
 
-async fn upstream_answer(mut req: Request<Incoming>, seen: Arc<Seen>) -> Result<Response<Full<Bytes>>, hyper::Error> {
+type UpBody = http_body_util::combinators::BoxBody<Bytes, std::convert::Infallible>;
+
+/// A body whose frames come from a channel: chunks sent over time, trailers.
+struct ChannelBody(tokio::sync::mpsc::Receiver<http_body::Frame<Bytes>>);
+
+impl http_body::Body for ChannelBody {
+    type Data = Bytes;
+    type Error = std::convert::Infallible;
+
+    fn poll_frame(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Option<Result<http_body::Frame<Bytes>, Self::Error>>> {
+        self.0.poll_recv(cx).map(|frame| frame.map(Ok))
+    }
+}
+
+fn channel_body(
+    frames: impl FnOnce(tokio::sync::mpsc::Sender<http_body::Frame<Bytes>>) -> tokio::task::JoinHandle<()>,
+) -> UpBody {
+    let (tx, rx) = tokio::sync::mpsc::channel(4);
+    frames(tx);
+    ChannelBody(rx).boxed()
+}
+
+async fn upstream_answer(req: Request<Incoming>, seen: Arc<Seen>) -> Result<Response<UpBody>, hyper::Error> {
+    let path = req.uri().path().to_string();
+    if path == "/slow" {
+        seen.hits.fetch_add(1, Ordering::SeqCst);
+        let body = channel_body(|tx| {
+            tokio::spawn(async move {
+                let _ = tx.send(http_body::Frame::data(Bytes::from("first;"))).await;
+                seen.release.notified().await;
+                let _ = tx.send(http_body::Frame::data(Bytes::from("second"))).await;
+            })
+        });
+        return Ok(Response::builder().status(200).header("content-type", "text/plain").body(body).unwrap());
+    }
+    if path == "/trailers" {
+        seen.hits.fetch_add(1, Ordering::SeqCst);
+        let body = channel_body(|tx| {
+            tokio::spawn(async move {
+                let _ = tx.send(http_body::Frame::data(Bytes::from("payload"))).await;
+                let mut trailers = http::HeaderMap::new();
+                trailers.insert("x-checksum", http::HeaderValue::from_static("abc123"));
+                let _ = tx.send(http_body::Frame::trailers(trailers)).await;
+            })
+        });
+        return Ok(Response::builder()
+            .status(200)
+            .header("content-type", "text/plain")
+            .header("trailer", "x-checksum")
+            .body(body)
+            .unwrap());
+    }
+    Ok(upstream_full(req, seen).await?.map(|b| b.boxed()))
+}
+
+async fn upstream_full(mut req: Request<Incoming>, seen: Arc<Seen>) -> Result<Response<Full<Bytes>>, hyper::Error> {
     seen.hits.fetch_add(1, Ordering::SeqCst);
     if req.uri().path() == "/ws" && req.headers().contains_key("upgrade") {
         // A WebSocket-style upgrade: 101, then the raw connection echoes.
@@ -745,4 +805,49 @@ async fn a_websocket_upgrade_passes_through_and_is_counted_unchecked() {
     assert!(findings[0]["message"].as_str().unwrap().contains("WebSocket"));
     assert_eq!(ended.summary()["unchecked"], 1);
     assert!(ended.stderr.contains("1 WebSocket upgrade(s)"), "{}", ended.stderr);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn bodies_stream_through_and_trailers_arrive() {
+    let (up, seen) = upstream(None).await;
+    let accord = Accord::start(&[
+        "--schemas",
+        SHOP,
+        "--upstream",
+        &format!("http://{up}"),
+        "--format",
+        "github",
+        "--exit-after",
+        "2",
+    ]);
+    // The first chunk reaches the client while the upstream still holds the second.
+    let mut slow = direct().get(accord.url("/slow")).send().await.unwrap();
+    let first = tokio::time::timeout(Duration::from_secs(20), slow.chunk()).await.expect("streamed, not buffered");
+    assert_eq!(first.unwrap().unwrap(), "first;");
+    seen.release.notify_one();
+    assert_eq!(slow.chunk().await.unwrap().unwrap(), "second");
+    assert!(slow.chunk().await.unwrap().is_none());
+
+    // Trailers, over HTTP/1.1 chunked, both hops.
+    let client: hyper_util::client::legacy::Client<_, Full<Bytes>> =
+        hyper_util::client::legacy::Client::builder(TokioExecutor::new()).build_http();
+    let request =
+        Request::get(format!("http://{up}/trailers")).header("te", "trailers").body(Full::new(Bytes::new())).unwrap();
+    let response = client.request(request).await.unwrap();
+    let collected = response.into_body().collect().await.unwrap();
+    assert_eq!(
+        collected.trailers().and_then(|t| t.get("x-checksum")).map(|v| v.to_str().unwrap()),
+        Some("abc123"),
+        "direct"
+    );
+    let request = Request::get(accord.url("/trailers")).header("te", "trailers").body(Full::new(Bytes::new())).unwrap();
+    let response = client.request(request).await.unwrap();
+    let collected = response.into_body().collect().await.unwrap();
+    assert_eq!(collected.trailers().and_then(|t| t.get("x-checksum")).map(|v| v.to_str().unwrap()), Some("abc123"));
+    assert_eq!(collected.to_bytes(), "payload");
+
+    let ended = accord.wait();
+    // Neither path is in the contract: two unrouted notes, as GitHub annotations.
+    assert_eq!(ended.stdout.matches("::notice").count(), 2, "{}", ended.stdout);
+    assert!(ended.stdout.contains("GET /slow matches no operation"), "{}", ended.stdout);
 }

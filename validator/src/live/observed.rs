@@ -228,3 +228,92 @@ impl Observed {
         line
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::capture::read_envelope;
+    use std::io::Write;
+    use std::sync::Arc;
+
+    fn seen(headers: &[(&str, &str)], body: &[u8]) -> Seen {
+        Seen {
+            method: Some("POST".into()),
+            url: Some("/orders?apiKey=k123&page=2".into()),
+            status: None,
+            headers: headers.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(),
+            body: Captured::Complete(Bytes::copy_from_slice(body)),
+        }
+    }
+
+    /// Reads a line back as `accord check` does: the body text it checks.
+    fn read_back(line: &str) -> crate::capture::Message {
+        let exchange = read_envelope(&Arc::from(line), 1, Some(0)).expect("an envelope");
+        exchange.request.expect("a request")
+    }
+
+    #[test]
+    fn every_kind_of_body_reads_back_as_it_passed() {
+        let gzip = {
+            let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+            e.write_all(br#"{"zipped": true}"#).unwrap();
+            e.finish().unwrap()
+        };
+        let cases: Vec<(Vec<(&str, &str)>, Vec<u8>, Option<&str>)> = vec![
+            (
+                vec![("content-type", "application/json")],
+                br#"{"a": 1.10, "a": 2}"#.to_vec(),
+                Some(r#"{"a": 1.10, "a": 2}"#),
+            ),
+            (
+                vec![("content-type", "application/json")],
+                b"{\n  \"pretty\": true\n}".to_vec(),
+                Some("{\n  \"pretty\": true\n}"),
+            ),
+            (vec![("content-type", "text/plain")], b"not json \"quoted\"".to_vec(), Some("not json \"quoted\"")),
+            (vec![("content-encoding", "gzip")], gzip, Some(r#"{"zipped": true}"#)),
+            (vec![("content-type", "application/octet-stream")], vec![0xff, 0x00, 0x80], None),
+        ];
+        for (headers, body, text) in cases {
+            let observed = Observed { request: seen(&headers, &body), response: None };
+            let line = observed.envelope_line(None);
+            assert!(!line.contains('\n'), "one line: {line}");
+            let message = read_back(&line);
+            let read = message.body.expect("a body");
+            match text {
+                Some(t) => assert_eq!(&*read.text, t, "{line}"),
+                None => assert_eq!(read.bytes.as_deref(), Some(&[0xff, 0x00, 0x80][..]), "{line}"),
+            }
+            // What the proxy checks is what it records.
+            let direct = observed.request.message().body.expect("a body");
+            assert_eq!(direct.text, read.text);
+        }
+    }
+
+    #[test]
+    fn a_masked_line_hides_secrets_and_still_reads() {
+        let redactor = Redactor::new(["cardNumber".to_string(), "apiKey".to_string()], []);
+        let body = br#"{"cardNumber": "4111111111111111", "item": "tea"}"#;
+        let observed = Observed {
+            request: seen(&[("content-type", "application/json"), ("authorization", "Bearer SECRET-T")], body),
+            response: Some(Seen {
+                method: None,
+                url: None,
+                status: Some(200),
+                headers: vec![("set-cookie".into(), "sid=SECRET-C".into())],
+                body: Captured::Omitted("over the limit".into()),
+            }),
+        };
+        let line = observed.envelope_line(Some(&redactor));
+        for secret in ["4111111111111111", "SECRET-T", "SECRET-C", "k123"] {
+            assert!(!line.contains(secret), "{secret} in {line}");
+        }
+        let message = read_back(&line);
+        assert_eq!(&*message.body.unwrap().text, r#"{"cardNumber": "****************", "item": "tea"}"#);
+        assert_eq!(message.url.as_deref(), Some("/orders?apiKey=****&page=2"));
+        let exchange = read_envelope(&Arc::from(line.as_str()), 1, None).unwrap();
+        let response = exchange.response.unwrap();
+        assert!(response.body_omitted);
+        assert_eq!(response.omitted_because.as_deref(), Some("over the limit"));
+    }
+}

@@ -186,7 +186,16 @@ fn upstream_request(parts: &http::request::Parts, uri: Uri, body: ProxyBody, upg
     // The client picks HTTP/2 by ALPN where the upstream offers it.
     *request.version_mut() = Version::HTTP_11;
     let mut headers = parts.headers.clone();
+    // `TE: trailers` is per hop, and this hop passes trailers on: say so
+    // upstream when the client said so.
+    let trailers = headers
+        .get_all(header::TE)
+        .iter()
+        .any(|v| v.to_str().is_ok_and(|v| v.to_ascii_lowercase().contains("trailers")));
     strip_hop_by_hop(&mut headers, upgrade);
+    if trailers {
+        headers.insert(header::TE, HeaderValue::from_static("trailers"));
+    }
     // The client sets Host from the upstream URI.
     headers.remove(header::HOST);
     *request.headers_mut() = headers;
