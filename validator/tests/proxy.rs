@@ -851,3 +851,36 @@ async fn bodies_stream_through_and_trailers_arrive() {
     assert_eq!(ended.stdout.matches("::notice").count(), 2, "{}", ended.stdout);
     assert!(ended.stdout.contains("GET /slow matches no operation"), "{}", ended.stdout);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn record_secrets_keeps_them_and_says_so() {
+    let (up, _) = upstream(None).await;
+    let dir = tempfile::tempdir().unwrap();
+    let recording = dir.path().join("raw.ndjson");
+    let accord = Accord::start(&[
+        "--schemas",
+        SHOP,
+        "--upstream",
+        &format!("http://{up}"),
+        "--record",
+        recording.to_str().unwrap(),
+        "--record-secrets",
+        "--annotate",
+        "--exit-after",
+        "1",
+    ]);
+    assert!(accord.stderr.lock().unwrap().contains("--record-secrets"), "said at start");
+    let response = direct()
+        .post(accord.url("/orders"))
+        .header("content-type", "application/json")
+        .header("x-api-key", "KEY-0123456789")
+        .body(r#"{"item": "tea", "cardNumber": "4111111111111111"}"#)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 201, "annotation alone never alters traffic");
+    assert_eq!(response.headers()["accord-findings"], "errors=0, warnings=0, codes=\"\"");
+    assert_eq!(accord.wait().code, Some(0));
+    let text = std::fs::read_to_string(&recording).unwrap();
+    assert!(text.contains("4111111111111111") && text.contains("KEY-0123456789"), "{text}");
+}

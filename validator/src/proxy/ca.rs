@@ -121,6 +121,11 @@ impl Ca {
             Err(_) => SanType::DnsName(host.to_string().try_into().map_err(cert)?),
         }];
         params.extended_key_usages = vec![ExtendedKeyUsagePurpose::ServerAuth];
+        // Valid from the first of this month for about a year: within the
+        // 398 days browsers accept of a leaf.
+        let (y, m, d) = today();
+        params.not_before = rcgen::date_time_ymd(y, m, 1);
+        params.not_after = rcgen::date_time_ymd(y + 1, m, d.min(28));
         params.key_usages = vec![KeyUsagePurpose::DigitalSignature, KeyUsagePurpose::KeyEncipherment];
         let leaf = params.signed_by(&self.leaf_key, &self.issuer).map_err(cert)?;
         let key = PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(self.leaf_key.serialize_der()));
@@ -147,4 +152,30 @@ fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
         options.mode(0o600);
     }
     options.open(path)?.write_all(bytes)
+}
+
+/// Today's civil date (UTC), from the system clock.
+fn today() -> (i32, u8, u8) {
+    let days =
+        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs() / 86_400) as i64;
+    // Howard Hinnant's days-to-civil algorithm.
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u8;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u8;
+    let y = (yoe + era * 400 + i64::from(m <= 2)) as i32;
+    (y, m, d)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn today_is_a_civil_date() {
+        let (y, m, d) = super::today();
+        assert!((2024..3000).contains(&y) && (1..=12).contains(&m) && (1..=31).contains(&d));
+    }
 }

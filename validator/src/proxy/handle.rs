@@ -122,7 +122,7 @@ fn resolve(mode: &Mode, target: &Target, uri: &Uri) -> Result<(Uri, String), Str
             Ok((full.parse().map_err(|e| format!("cannot forward to {full}: {e}"))?, path.to_string()))
         }
         (Mode::Forward { .. }, Target::Listener) => match (uri.scheme_str(), uri.authority()) {
-            (Some("http"), Some(_)) => Ok((uri.clone(), uri.to_string())),
+            (Some("http" | "https"), Some(_)) => Ok((uri.clone(), uri.to_string())),
             _ => Err(format!(
                 "`{uri}` is not an absolute http:// URL: this is a forward proxy (set HTTP_PROXY/HTTPS_PROXY to it, or run it without --forward)"
             )),
