@@ -22,9 +22,7 @@
 //! calling the service, and a response that breaks it is replaced by `502`.
 
 use crate::diagnostic::{Diagnostic, Direction, Severity};
-use crate::live::{
-    BoxError, Captured, Collected, Observed, Problem, Replay, Seen, TapBody, collect_limited, problem_json,
-};
+use crate::live::{BoxError, Captured, Observed, Problem, Seen, TapBody, collect_limited, problem_json};
 use crate::run::Sink;
 use crate::validate::{Checker, Outcome};
 use crate::{Exchange, Session};
@@ -300,10 +298,10 @@ where
     let (parts, body) = req.into_parts();
     let max = shared.max_body;
     let (forward, captured) = match collect_limited(body, max).await {
-        Ok(Collected::Whole(data, trailers)) => {
-            (boxed(Replay::<ReqBody>::whole(data.clone(), trailers)), Captured::Complete(data))
+        Ok(collected) => {
+            let (replay, captured) = collected.into_parts(max);
+            (boxed(replay), captured)
         }
-        Ok(Collected::Over(replay, seen)) => (boxed(replay), Captured::over_limit(seen, max)),
         Err(e) => {
             let e: BoxError = e.into();
             return Ok(problem(Problem::Request, &format!("the request body could not be read: {e}"), &[]));
@@ -325,10 +323,10 @@ where
     let response = erased(inner.call(Request::from_parts(parts, forward))).await?;
     let (parts, body) = response.into_parts();
     let (forward, captured) = match collect_limited(body, max).await {
-        Ok(Collected::Whole(data, trailers)) => {
-            (boxed(Replay::<ResBody>::whole(data.clone(), trailers)), Captured::Complete(data))
+        Ok(collected) => {
+            let (replay, captured) = collected.into_parts(max);
+            (boxed(replay), captured)
         }
-        Ok(Collected::Over(replay, seen)) => (boxed(replay), Captured::over_limit(seen, max)),
         Err(e) => {
             let e: BoxError = e.into();
             return Ok(problem(Problem::Response, &format!("the service's response body could not be read: {e}"), &[]));

@@ -68,50 +68,33 @@ impl Redactor {
 
     /// A copy of `text` in which the value after every sensitive key is masked with `*`.
     pub fn mask_text(&self, text: &str) -> String {
-        let bytes = text.as_bytes();
-        let mut out = bytes.to_vec();
-        let mut pos = 0;
-        while pos < bytes.len() {
-            if bytes[pos] != b'"' {
-                pos += 1;
-                continue;
-            }
-            let Some(end) = string_end(bytes, pos) else { break };
-            let key = &text[pos + 1..end - 1];
-            let mut after = skip_ws(bytes, end);
-            // Field names, and header names (envelopes carry headers as a JSON object).
-            let sensitive = self.fields.contains(key) || self.is_sensitive_header(key);
-            if after < bytes.len() && bytes[after] == b':' && sensitive {
-                after = skip_ws(bytes, after + 1);
-                let value_end = scalar_or_container_end(bytes, after);
-                let (from, to) = if bytes.get(after) == Some(&b'"') {
-                    (after + 1, value_end.saturating_sub(1).max(after + 1))
-                } else {
-                    (after, value_end)
-                };
-                for b in out.iter_mut().take(to).skip(from) {
-                    if !matches!(*b, b'\n' | b'\r') {
-                        *b = b'*';
-                    }
-                }
-                pos = value_end.max(end);
+        self.mask_values(text, |bytes, out, start, stop| {
+            let (from, to) = if bytes.get(start) == Some(&b'"') {
+                (start + 1, stop.saturating_sub(1).max(start + 1))
             } else {
-                pos = end;
+                (start, stop)
+            };
+            for b in out.iter_mut().take(to).skip(from) {
+                if !matches!(*b, b'\n' | b'\r') {
+                    *b = b'*';
+                }
             }
-        }
-        // Masking replaced whole values (all bytes of multi-byte characters), so
-        // the result is valid UTF-8; fall back to a lossy copy just in case.
-        String::from_utf8(out).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+        })
     }
-}
 
-impl Redactor {
     /// A copy of the JSON `text` in which every sensitive key's value is
     /// masked so that the text stays valid JSON of the same length: string
     /// contents become `*`, numbers `0` padded with spaces, `true`/`false`
     /// `null`; inside a masked object or array every scalar is masked.
     /// What a recording keeps, so that it still reads as the same JSON.
     pub fn mask_json(&self, text: &str) -> String {
+        self.mask_values(text, mask_json_scalars)
+    }
+
+    /// Finds the value after every sensitive key (field names, and header
+    /// names: envelopes carry headers as a JSON object) and lets `mask`
+    /// overwrite its bytes `start..stop` in a copy of `text`.
+    fn mask_values(&self, text: &str, mask: impl Fn(&[u8], &mut [u8], usize, usize)) -> String {
         let bytes = text.as_bytes();
         let mut out = bytes.to_vec();
         let mut pos = 0;
@@ -127,12 +110,14 @@ impl Redactor {
             if after < bytes.len() && bytes[after] == b':' && sensitive {
                 let start = skip_ws(bytes, after + 1);
                 let stop = scalar_or_container_end(bytes, start);
-                mask_json_scalars(bytes, &mut out, start, stop);
-                pos = stop;
-                continue;
+                mask(bytes, &mut out, start, stop);
+                pos = stop.max(end);
+            } else {
+                pos = end;
             }
-            pos = end;
         }
+        // Masking replaced whole values (all bytes of multi-byte characters), so
+        // the result is valid UTF-8; fall back to a lossy copy just in case.
         String::from_utf8(out).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
     }
 

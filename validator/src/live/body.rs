@@ -135,6 +135,17 @@ pub enum Collected<B> {
     Over(Replay<B>, u64),
 }
 
+impl<B> Collected<B> {
+    /// The body to pass on, and what was captured of it (`limit` names the
+    /// limit a body over it broke).
+    pub fn into_parts(self, limit: usize) -> (Replay<B>, Captured) {
+        match self {
+            Collected::Whole(data, trailers) => (Replay::whole(data.clone(), trailers), Captured::Complete(data)),
+            Collected::Over(replay, seen) => (replay, Captured::over_limit(seen, limit)),
+        }
+    }
+}
+
 /// Reads `body` until it ends or holds more than `limit` bytes.
 pub async fn collect_limited<B>(mut body: B, limit: usize) -> Result<Collected<B>, B::Error>
 where

@@ -259,7 +259,8 @@ mod tests {
             e.write_all(br#"{"zipped": true}"#).unwrap();
             e.finish().unwrap()
         };
-        let cases: Vec<(Vec<(&str, &str)>, Vec<u8>, Option<&str>)> = vec![
+        type Case<'a> = (Vec<(&'a str, &'a str)>, Vec<u8>, Option<&'a str>);
+        let cases: Vec<Case<'_>> = vec![
             (
                 vec![("content-type", "application/json")],
                 br#"{"a": 1.10, "a": 2}"#.to_vec(),

@@ -5,9 +5,7 @@ use super::upstream::ProxyBody;
 use super::{Mode, Shared, tunnel};
 use crate::capture::read_envelope;
 use crate::diagnostic::{Diagnostic, Direction, Severity};
-use crate::live::{
-    BoxError, Captured, Collected, Observed, Problem, Replay, Seen, TapBody, collect_limited, problem_json,
-};
+use crate::live::{BoxError, Captured, Collected, Observed, Problem, Seen, TapBody, collect_limited, problem_json};
 use crate::validate::Outcome;
 use bytes::Bytes;
 use http::header::{self, HeaderMap, HeaderName, HeaderValue};
@@ -349,6 +347,11 @@ async fn streamed(
     client_response(parts, body)
 }
 
+fn boxed_parts(collected: Collected<Incoming>, max: usize) -> (ProxyBody, Captured) {
+    let (replay, captured) = collected.into_parts(max);
+    (replay.map_err(|e| Box::new(e) as BoxError).boxed(), captured)
+}
+
 /// Held: bodies are collected (up to `--max-body`) so the exchange can be
 /// judged before it is passed on (`--enforce`, `--annotate`).
 async fn held(
@@ -363,13 +366,7 @@ async fn held(
     let (parts, body) = req.into_parts();
     let max = shared.config.max_body;
     let (forward, body) = match collect_limited(body, max).await {
-        Ok(Collected::Whole(data, trailers)) => (
-            Replay::<Incoming>::whole(data.clone(), trailers).map_err(|e| Box::new(e) as BoxError).boxed(),
-            Captured::Complete(data),
-        ),
-        Ok(Collected::Over(replay, seen)) => {
-            (replay.map_err(|e| Box::new(e) as BoxError).boxed(), Captured::over_limit(seen, max))
-        }
+        Ok(collected) => boxed_parts(collected, max),
         Err(e) => {
             drop(guard);
             return problem(Problem::Request, &format!("the request body could not be read: {e}"), &[]);
@@ -408,13 +405,7 @@ async fn held(
         return answer;
     }
     let (forward, captured) = match collect_limited(body, max).await {
-        Ok(Collected::Whole(data, trailers)) => (
-            Replay::<Incoming>::whole(data.clone(), trailers).map_err(|e| Box::new(e) as BoxError).boxed(),
-            Captured::Complete(data),
-        ),
-        Ok(Collected::Over(replay, seen)) => {
-            (replay.map_err(|e| Box::new(e) as BoxError).boxed(), Captured::over_limit(seen, max))
-        }
+        Ok(collected) => boxed_parts(collected, max),
         Err(e) => {
             let request = request.clone();
             return upstream_failed(&shared, request, &uri, &format!("its response body could not be read: {e}"));

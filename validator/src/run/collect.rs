@@ -16,7 +16,7 @@ pub(crate) enum Piece {
     /// One exchange read: its outcome, or the finding that kept it from being checked.
     Exchange(Result<Outcome, Box<Diagnostic>>),
     /// A finding about the input itself (not about an exchange in it).
-    Finding(Diagnostic),
+    Finding(Box<Diagnostic>),
     /// The input cannot be read: its name and why.
     Unreadable(String, String),
 }
@@ -80,7 +80,7 @@ impl<S: Sink> Collector<S> {
                 self.summary.exchanges += 1;
                 self.emit(*problem);
             }
-            Piece::Finding(d) => self.emit(d),
+            Piece::Finding(d) => self.emit(*d),
             Piece::Unreadable(name, why) => {
                 self.unreadable.push(format!("{name}: {why}"));
                 self.emit(Diagnostic::error("io", format!("cannot read this input: {why}"), name));

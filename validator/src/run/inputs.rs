@@ -69,8 +69,10 @@ pub(super) fn notes(mut notes: Vec<Diagnostic>) -> Vec<Source> {
     let mut out: Vec<Source> = Vec::new();
     for d in notes {
         match out.last_mut() {
-            Some(Source::Made { name, pieces, .. }) if *name == d.file => pieces.push(Piece::Finding(d)),
-            _ => out.push(Source::Made { name: d.file.clone(), pieces: vec![Piece::Finding(d)], input: false }),
+            Some(Source::Made { name, pieces, .. }) if *name == d.file => pieces.push(Piece::Finding(Box::new(d))),
+            _ => {
+                out.push(Source::Made { name: d.file.clone(), pieces: vec![Piece::Finding(Box::new(d))], input: false })
+            }
         }
     }
     out
@@ -126,7 +128,11 @@ fn walk(root: &Path, sources: &mut Vec<Source>) {
                             "not a regular file (a FIFO, socket or device); skipped",
                             shown.clone(),
                         );
-                        sources.push(Source::Made { name: shown, pieces: vec![Piece::Finding(d)], input: true });
+                        sources.push(Source::Made {
+                            name: shown,
+                            pieces: vec![Piece::Finding(Box::new(d))],
+                            input: true,
+                        });
                     }
                 }
                 Err(e) => sources.push(unreadable(&path.display().to_string(), &e.to_string())),

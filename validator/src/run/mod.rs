@@ -279,7 +279,7 @@ fn check_stream(
     if prefix.is_empty() {
         let mut d = Diagnostic::error("parse", "the file is empty", name);
         (d.line, d.column, d.position_in) = (Some(1), Some(1), Some(PositionBase::File));
-        return out(Piece::Finding(d));
+        return out(Piece::Finding(Box::new(d)));
     }
     let json_lines = options.kind == Some(InputKind::Ndjson)
         || (options.kind.is_none()
@@ -347,7 +347,7 @@ fn check_stream(
                 d.line = e.line;
                 d.column = e.column;
                 d.position_in = e.line.map(|_| PositionBase::File);
-                out(Piece::Finding(d));
+                out(Piece::Finding(Box::new(d)));
             }
         }
         InputKind::Ndjson => check_lines(checker, name, reader, options, out, Pending::Line),
@@ -386,14 +386,14 @@ fn read_text(name: &str, reader: impl Read, limit: u64, out: &mut dyn FnMut(Piec
     match String::from_utf8(bytes) {
         Ok(t) => Some(Arc::from(t)),
         Err(e) => {
-            out(Piece::Finding(Diagnostic::error(
+            out(Piece::Finding(Box::new(Diagnostic::error(
                 "parse",
                 format!(
                     "the file is not UTF-8 text (invalid byte at offset {}); is it a binary file?",
                     e.utf8_error().valid_up_to()
                 ),
                 name,
-            )));
+            ))));
             None
         }
     }

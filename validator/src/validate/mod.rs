@@ -603,20 +603,13 @@ impl Checker {
         let direction = site.direction.as_str();
         let Some(body) = message.body.as_ref().filter(|b| !b.text.is_empty() || b.decode_error.is_some()) else {
             if message.body_omitted {
-                let mut d = match &message.omitted_because {
-                    Some(why) => site.diagnostic(
-                        Severity::Warning,
-                        "unchecked",
-                        format!("the {direction} body was not captured ({why}): not checked"),
-                        Part::Body,
-                    ),
-                    None => site.diagnostic(
-                        Severity::Warning,
-                        "unchecked",
-                        format!("the capture does not include the {direction} body (its size is recorded, its text is not): not checked"),
-                        Part::Body,
+                let why = match &message.omitted_because {
+                    Some(why) => format!("the {direction} body was not captured ({why}): not checked"),
+                    None => format!(
+                        "the capture does not include the {direction} body (its size is recorded, its text is not): not checked"
                     ),
                 };
+                let mut d = site.diagnostic(Severity::Warning, "unchecked", why, Part::Body);
                 if message.omitted_because.is_none() {
                     d.help = Some("export the HAR with content (e.g. \"Save all as HAR with content\")".into());
                 }
