@@ -269,8 +269,9 @@ pub fn proxy(args: ProxyArgs) -> Result<Exit> {
     let stats = match served {
         Ok(stats) => stats,
         Err(e) => {
+            // No `Done`: the writer ends without writing a report (a run that
+            // never started has nothing to report).
             drop(session);
-            let _ = events.send(Event::Done(Summary::default()));
             drop(events);
             let _ = writer.join();
             return Err(e);

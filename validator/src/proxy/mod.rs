@@ -238,7 +238,11 @@ impl Proxy {
             };
             tokio::select! {
                 accepted = listener.accept() => {
-                    let Ok((stream, _peer)) = accepted else { continue };
+                    let Ok((stream, _peer)) = accepted else {
+                        // Out of file descriptors, say: back off rather than spin.
+                        tokio::time::sleep(Duration::from_millis(50)).await;
+                        continue;
+                    };
                     let _ = stream.set_nodelay(true);
                     shared.touch();
                     let shared = shared.clone();
