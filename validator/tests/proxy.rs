@@ -902,9 +902,27 @@ fn an_address_in_use_is_a_clear_error_and_writes_no_report() {
     let addr = taken.local_addr().unwrap().to_string();
     let dir = tempfile::tempdir().unwrap();
     let report = dir.path().join("report.json");
+    let (code, stderr) = refused(&[
+        "--schemas",
+        SHOP,
+        "--upstream",
+        "http://127.0.0.1:9",
+        "--listen",
+        &addr,
+        "--output",
+        report.to_str().unwrap(),
+    ]);
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(stderr.contains(&format!("cannot listen on {addr}")), "{stderr}");
+    assert!(!report.exists(), "no report for a run that never started");
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0, "no temporary file left behind");
+}
+
+/// Runs `accord proxy ARGS` that must give up at once; its exit code and stderr.
+fn refused(args: &[&str]) -> (Option<i32>, String) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_accord"))
-        .args(["proxy", "--schemas", SHOP, "--upstream", "http://127.0.0.1:9", "--listen", &addr])
-        .args(["--output", report.to_str().unwrap()])
+        .arg("proxy")
+        .args(args)
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
         .spawn()
@@ -914,13 +932,46 @@ fn an_address_in_use_is_a_clear_error_and_writes_no_report() {
         if let Some(status) = child.try_wait().unwrap() {
             break status;
         }
-        assert!(Instant::now() < deadline, "the proxy did not give up");
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            panic!("the proxy did not give up");
+        }
         std::thread::sleep(Duration::from_millis(20));
     };
     let mut stderr = String::new();
     child.stderr.take().unwrap().read_to_string(&mut stderr).unwrap();
-    assert_eq!(status.code(), Some(2), "{stderr}");
-    assert!(stderr.contains(&format!("cannot listen on {addr}")), "{stderr}");
-    assert!(!report.exists(), "no report for a run that never started");
-    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0, "no temporary file left behind");
+    (status.code(), stderr)
+}
+
+#[test]
+fn bad_setup_is_a_clear_error_naming_what_is_wrong() {
+    let dir = tempfile::tempdir().unwrap();
+    // A CA directory whose key is not a key.
+    let ca = dir.path().join("ca");
+    std::fs::create_dir(&ca).unwrap();
+    std::fs::write(ca.join("accord-ca.key"), "not a key\n").unwrap();
+    let (code, stderr) =
+        refused(&["--schemas", SHOP, "--forward", "--ca-dir", ca.to_str().unwrap(), "--listen", "127.0.0.1:0"]);
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(stderr.contains("accord-ca.key is not a PEM private key"), "{stderr}");
+    // An upstream CA file without a certificate.
+    let pem = dir.path().join("empty.pem");
+    std::fs::write(&pem, "nothing here\n").unwrap();
+    let (code, stderr) = refused(&[
+        "--schemas",
+        SHOP,
+        "--upstream",
+        "https://127.0.0.1:9",
+        "--upstream-ca",
+        pem.to_str().unwrap(),
+        "--listen",
+        "127.0.0.1:0",
+    ]);
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(stderr.contains("empty.pem holds no PEM certificate"), "{stderr}");
+    // An upstream that is not an http(s) URL.
+    let (code, stderr) =
+        refused(&["--schemas", SHOP, "--upstream", "ftp://example.invalid/", "--listen", "127.0.0.1:0"]);
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(stderr.contains("`ftp://example.invalid/` is not an absolute http:// or https:// URL"), "{stderr}");
 }

@@ -81,7 +81,9 @@ impl Ca {
             (key, cert_pem)
         } else {
             let key_pem = std::fs::read_to_string(&key_path).map_err(io(&key_path))?;
-            let key = KeyPair::from_pem(&key_pem).map_err(cert)?;
+            let key = KeyPair::from_pem(&key_pem).map_err(|e| {
+                CaError::Cert(format!("{} is not a PEM private key Accord can use: {e}", key_path.display()))
+            })?;
             let cert_pem = std::fs::read_to_string(&cert_path).map_err(io(&cert_path))?;
             (key, cert_pem)
         };

@@ -177,6 +177,11 @@ fn is_event_stream(headers: &HeaderMap) -> bool {
         .is_some_and(|v| v.trim().to_ascii_lowercase().starts_with("text/event-stream"))
 }
 
+/// The response head of an event stream, its body counted unchecked.
+fn event_stream(parts: &http::response::Parts) -> Seen {
+    Seen::response(parts, Captured::Omitted("text/event-stream: an open-ended stream".into()))
+}
+
 fn upstream_request(parts: &http::request::Parts, uri: Uri, body: ProxyBody, upgrade: bool) -> Request<ProxyBody> {
     let mut request = Request::new(body);
     *request.method_mut() = parts.method.clone();
@@ -323,7 +328,7 @@ async fn streamed(
     }
     let (parts, body) = response.into_parts();
     if is_event_stream(&parts.headers) {
-        let seen = Seen::response(&parts, Captured::Omitted("text/event-stream: an open-ended stream".into()));
+        let seen = event_stream(&parts);
         let task = shared.clone();
         tokio::spawn(async move {
             request.body = captured(req_rx).await;
@@ -397,7 +402,7 @@ async fn held(
     }
     let (parts, body) = response.into_parts();
     if is_event_stream(&parts.headers) {
-        let seen = Seen::response(&parts, Captured::Omitted("text/event-stream: an open-ended stream".into()));
+        let seen = event_stream(&parts);
         let (outcome, ..) = check(&shared, &Observed { request, response: Some(seen) });
         let mut answer = client_response(parts, body.map_err(|e| Box::new(e) as BoxError).boxed());
         annotate(&shared, &mut answer, &outcome);
