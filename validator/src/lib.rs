@@ -38,6 +38,7 @@
 
 pub mod capture;
 pub mod contract;
+pub mod coverage;
 pub mod diagnostic;
 pub mod error;
 #[cfg(feature = "tower")]

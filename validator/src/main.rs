@@ -29,6 +29,7 @@ fn main() -> ExitCode {
         Command::List(args) => cli::list::list(args),
         Command::Schema(args) => cli::schema::schema(args),
         Command::Diff(args) => cli::diff::diff(args),
+        Command::Coverage(args) => cli::coverage::coverage(args),
         Command::Proxy(args) => cli::proxy::proxy(args),
         Command::Completions(args) => cli::completions::completions(args),
         Command::Man(args) => cli::man::man(args),

@@ -5,6 +5,7 @@ use super::progress::ProgressRenderer;
 use super::{CheckArgs, ColorChoice, DirectionArg, Exit, FormatArg, load, write_report};
 use accord_validator::ReadOptions;
 use accord_validator::contract::{Catalog, OperationKind, RootBuilder};
+use accord_validator::coverage::Coverage;
 use accord_validator::diagnostic::{Direction, Limit};
 use accord_validator::render::{HumanRenderer, ReportWriter};
 use accord_validator::run::{self, NoProgress, Progress};
@@ -15,6 +16,11 @@ use std::io::IsTerminal;
 /// Runs `accord check`.
 pub fn check(args: CheckArgs) -> Result<Exit> {
     let checker = checker(&args)?;
+    let coverage = args.coverage.as_ref().map(|_| std::sync::Arc::new(Coverage::new(checker.catalog())));
+    let checker = match &coverage {
+        Some(c) => checker.with_coverage(std::sync::Arc::clone(c)),
+        None => checker,
+    };
     let direction = args.direction.map(|d| match d {
         DirectionArg::Request => Direction::Request,
         DirectionArg::Response => Direction::Response,
@@ -57,6 +63,9 @@ pub fn check(args: CheckArgs) -> Result<Exit> {
     for problem in &ended.unreadable {
         eprintln!("accord: cannot read {problem}");
     }
+    if let (Some(coverage), Some(path)) = (&coverage, &args.coverage) {
+        super::coverage::write_file(coverage, &checker, path)?;
+    }
     // Inputs that held exchanges of which not one message was judged: never a pass.
     let s = &ended.summary;
     let nothing_checked = s.valid + s.invalid == 0 && (s.exchanges > 0 || s.payloads > 0 || args.strict);
@@ -83,7 +92,7 @@ pub fn check(args: CheckArgs) -> Result<Exit> {
 }
 
 /// The checker the arguments ask for: generic mode (`--schema`) or a catalog.
-fn checker(args: &CheckArgs) -> Result<Checker> {
+pub(super) fn checker(args: &CheckArgs) -> Result<Checker> {
     if let Some(schema) = &args.schema {
         if args.catalog.schemas.is_some() {
             return Err(anyhow!("--schema (one JSON Schema) and --schemas (a catalog) cannot be used together"));

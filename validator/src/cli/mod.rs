@@ -5,6 +5,7 @@
 
 pub mod check;
 pub mod completions;
+pub mod coverage;
 pub mod diff;
 pub mod list;
 pub mod man;
@@ -183,6 +184,9 @@ pub enum Command {
     Schema(SchemaArgs),
     /// Report the changes between two versions of a contract, breaking ones first.
     Diff(DiffArgs),
+    /// Report what the traffic exercised of the contract (per unit kind), what it never
+    /// touched, and the endpoints it used that the contract lacks; gate CI on it.
+    Coverage(coverage::CoverageArgs),
     /// Watch live traffic as a reverse or forward proxy, check every exchange as it
     /// completes, record it, and (optionally) enforce the contract.
     Proxy(proxy::ProxyArgs),
@@ -281,6 +285,10 @@ pub struct CheckArgs {
     /// reported unreadable without being loaded. HAR files are streamed and not limited.
     #[arg(long, value_name = "MIB", default_value_t = 256)]
     pub max_document_size: u64,
+    /// Also write a coverage report of the run to FILE, in the format its extension
+    /// names (`.json`, `.md`, `.html`, `.info` for lcov; else human text).
+    #[arg(long, value_name = "FILE", conflicts_with = "schema")]
+    pub coverage: Option<PathBuf>,
 }
 
 #[derive(Args, Debug)]

@@ -4,6 +4,7 @@
 
 use super::output::AtomicFile;
 use super::{CatalogArgs, ColorChoice, Exit, FormatArg, load};
+use accord_validator::coverage::Coverage;
 use accord_validator::diagnostic::{Case, Diagnostic, Summary};
 use accord_validator::live::Recorder;
 use accord_validator::proxy::{Ca, Config, Mode, Proxy, ProxySession, UpstreamTls};
@@ -45,6 +46,10 @@ pub struct ProxyArgs {
     /// When the proxy stops, write the final report to FILE.
     #[arg(long, short = 'o', value_name = "FILE")]
     pub output: Option<PathBuf>,
+    /// Also write a coverage report of the traffic seen to FILE when the proxy stops,
+    /// in the format its extension names (`.json`, `.md`, `.html`, `.info`; else human).
+    #[arg(long, value_name = "FILE")]
+    pub coverage: Option<PathBuf>,
     /// The format of --output (default: by its extension, `.sarif`, `.xml`, `.jsonl`,
     /// `.txt`; otherwise json).
     #[arg(long, value_enum, requires = "output")]
@@ -172,6 +177,12 @@ pub fn proxy(args: ProxyArgs) -> Result<Exit> {
         },
     )
     .context("the catalog's schemas do not compile")?;
+    let coverage = args.coverage.as_ref().map(|_| Arc::new(Coverage::new(checker.catalog())));
+    let checker = match &coverage {
+        Some(c) => checker.with_coverage(Arc::clone(c)),
+        None => checker,
+    };
+    let checker = Arc::new(checker);
     let mode = match (&args.upstream, args.forward) {
         (Some(url), _) => {
             Mode::Reverse { upstream: url.parse().map_err(|e| anyhow!("--upstream {url}: not a URL ({e})"))? }
@@ -243,7 +254,7 @@ pub fn proxy(args: ProxyArgs) -> Result<Exit> {
     let writer = std::thread::spawn(move || write_reports(received, live_format, color, quiet, output));
 
     let session: Arc<ProxySession> = Arc::new(Session::with_limit(
-        Arc::new(checker),
+        Arc::clone(&checker),
         Box::new(ToWriter(events.clone())),
         accord_validator::diagnostic::Limit { errors_only: quiet, max_errors: None },
     ));
@@ -289,6 +300,9 @@ pub fn proxy(args: ProxyArgs) -> Result<Exit> {
     drop(events);
     let written = writer.join().map_err(|_| anyhow!("the report writer failed"))?;
     written?;
+    if let (Some(coverage), Some(path)) = (&coverage, &args.coverage) {
+        super::coverage::write_file(coverage, &checker, path)?;
+    }
     eprintln!(
         "accord proxy: stopped ({}): {} exchange(s); {} CONNECT tunnel(s) and {} WebSocket upgrade(s) passed through unchecked; {} connection(s) ended in an HTTP or TLS error{}",
         stats.stopped_by,

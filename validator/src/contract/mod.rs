@@ -40,12 +40,16 @@ pub struct Catalog {
     rule_index: ByAddress,
     /// What each OpenAPI `discriminator` allows, by the address of its value.
     discriminators: crate::validate::keywords::discriminator::ByAddress,
+    /// The documents' text, for the catalog built into the binary.
+    texts: Option<&'static [(&'static str, &'static str)]>,
 }
 
 impl Catalog {
     /// The catalog built into the binary (the repository's `schemas/`).
     pub fn builtin() -> Result<Self, CatalogError> {
-        Self::from_root(RootBuilder::new().embedded(embedded::FILES, "schemas")?)
+        let mut catalog = Self::from_root(RootBuilder::new().embedded(embedded::FILES, "schemas")?)?;
+        catalog.texts = Some(embedded::FILES);
+        Ok(catalog)
     }
 
     /// Loads every document under `path` (a folder), or one OpenAPI document.
@@ -99,6 +103,7 @@ impl Catalog {
             rules: Arc::new(rules),
             rule_index: Arc::new(rule_index),
             discriminators: Arc::new(discriminators),
+            texts: None,
         })
     }
 
@@ -110,6 +115,17 @@ impl Catalog {
     /// What each OpenAPI `discriminator` allows, for the `discriminator` keyword.
     pub fn discriminators(&self) -> crate::validate::keywords::discriminator::ByAddress {
         Arc::clone(&self.discriminators)
+    }
+
+    /// The text of the document with key `key`, as written: the embedded
+    /// copy for the built-in catalog, else the file it was read from (`None`
+    /// when it cannot be read again, or was given as a value).
+    pub fn document_text(&self, key: &str) -> Option<String> {
+        if let Some(files) = self.texts {
+            return files.iter().find(|(rel, _)| *rel == key).map(|(_, text)| text.to_string());
+        }
+        let document = self.root.document(key)?;
+        std::fs::read_to_string(&document.shown).ok()
     }
 
     /// The operation with this id.

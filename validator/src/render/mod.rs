@@ -7,6 +7,7 @@
 //! memory that does not grow with its findings (JUnit holds one exchange's
 //! test cases; SARIF and JUnit spool to a temporary file, not to memory).
 
+mod coverage;
 mod diff;
 mod github;
 mod human;
@@ -16,6 +17,7 @@ mod junit;
 mod sarif;
 mod spool;
 
+pub use coverage::{CoverageFormat, render_coverage};
 pub use diff::{DiffFormat, DiffReport, render_diff};
 pub(crate) use github::{GithubRenderer, escape_data, escape_property};
 pub use human::HumanRenderer;

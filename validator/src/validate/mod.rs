@@ -4,7 +4,7 @@
 //! any number of threads; what it finds is an [`Outcome`] (findings, counts,
 //! and the facts capture rules judge across a run).
 
-mod body;
+pub(crate) mod body;
 mod branch;
 mod compile;
 #[doc(hidden)]
@@ -70,6 +70,8 @@ pub struct Checker {
     fact_rules: std::sync::Mutex<HashMap<(String, rules::capture::FactKind), std::sync::Arc<rules::capture::FactRule>>>,
     /// Input file names shared by the facts of each file.
     fact_files: std::sync::Mutex<HashMap<String, std::sync::Arc<str>>>,
+    /// Coverage counters, when coverage is on.
+    coverage: Option<std::sync::Arc<crate::coverage::Coverage>>,
 }
 
 /// Where the message being checked sits, for labelling diagnostics.
@@ -110,6 +112,7 @@ impl Checker {
             schema_uri: None,
             fact_rules: Default::default(),
             fact_files: Default::default(),
+            coverage: None,
         })
     }
 
@@ -131,6 +134,7 @@ impl Checker {
             schema_uri: Some(uri.to_string()),
             fact_rules: Default::default(),
             fact_files: Default::default(),
+            coverage: None,
         })
     }
 
@@ -191,6 +195,18 @@ impl Checker {
         out.cases.push(Case { file: file.to_string(), entry, operation: None, direction: None, valid });
         out.diagnostics = diags;
         out
+    }
+
+    /// Counts every exchange this checker checks into `coverage`, which
+    /// must have been built from this checker's catalog ([`Checker::catalog`]).
+    pub fn with_coverage(mut self, coverage: std::sync::Arc<crate::coverage::Coverage>) -> Self {
+        self.coverage = Some(coverage);
+        self
+    }
+
+    /// The coverage counters this checker feeds, if coverage is on.
+    pub fn coverage(&self) -> Option<&std::sync::Arc<crate::coverage::Coverage>> {
+        self.coverage.as_ref()
     }
 
     /// Turns the fast path off: every JSON body is judged on the full path.
@@ -295,11 +311,22 @@ impl Checker {
                     Err(miss) => {
                         out.unrouted = 1;
                         out.diagnostics.push(self.unrouted(file, exchange, &miss));
+                        if let Some(coverage) = &self.coverage {
+                            if let Some((method, path)) = crate::coverage::unrouted(exchange) {
+                                let status = exchange.response.as_ref().and_then(|r| r.status);
+                                coverage.record_unrouted(method, &path, status);
+                            }
+                        }
                         return out;
                     }
                 }
             }
         };
+        let covering = self.coverage.as_ref().map(|c| {
+            let index = self.catalog.operations.iter().position(|o| std::ptr::eq(o, operation)).unwrap_or(0);
+            (c, index)
+        });
+        let mut observation = crate::coverage::Observation { file, entry: exchange.index, ..Default::default() };
         if let Some(request) = &exchange.request {
             let site = Site { file, entry: exchange.index, operation: &operation.id, direction: Direction::Request };
             let mut diags = Vec::new();
@@ -307,6 +334,17 @@ impl Checker {
                 self.check_request(&site, operation, request, path_params.as_ref(), &request_body, &mut diags);
             if exchange.response.is_none() {
                 self.check_exchange_rules(&site, operation, exchange, path_params.as_ref(), &request_body, &mut diags);
+            }
+            if let Some((coverage, index)) = &covering {
+                let hits = crate::coverage::observe::request(
+                    coverage.plan(),
+                    *index,
+                    operation,
+                    request,
+                    path_params.as_ref(),
+                    &request_body,
+                );
+                observation.messages.push(crate::coverage::MessageHits { hits, valid: !has_errors(&diags) });
             }
             out.tally(&site, diags, checked);
         }
@@ -323,7 +361,18 @@ impl Checker {
                 .is_some_and(|m| m.eq_ignore_ascii_case("HEAD"));
             let checked = self.check_response(&site, operation, response, head, &mut diags);
             self.check_exchange_rules(&site, operation, exchange, path_params.as_ref(), &request_body, &mut diags);
+            if let Some((coverage, index)) = &covering {
+                match crate::coverage::observe::response(coverage.plan(), *index, operation, response) {
+                    Ok(hits) => {
+                        observation.messages.push(crate::coverage::MessageHits { hits, valid: !has_errors(&diags) })
+                    }
+                    Err(status) => observation.undocumented = status.map(|s| (*index, s)),
+                }
+            }
             out.tally(&site, diags, checked);
+        }
+        if let Some((coverage, _)) = covering {
+            coverage.record(observation);
         }
         out
     }
@@ -991,6 +1040,15 @@ impl<'a> Lazy<'a> {
     pub(crate) fn is_parsed(&self) -> bool {
         self.value.get().is_some()
     }
+
+    /// The value, if the body was parsed already and parses.
+    pub(crate) fn parsed(&self) -> Option<&Value> {
+        self.value.get()?.as_ref().ok()
+    }
+}
+
+fn has_errors(diags: &[Diagnostic]) -> bool {
+    diags.iter().any(|d| d.severity == Severity::Error)
 }
 
 fn parse_body(body: &BodyText) -> Result<Value, BodyProblem> {

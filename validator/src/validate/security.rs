@@ -49,6 +49,12 @@ pub fn check(requirements: &[Requirement], carried: &Carried<'_>) -> Verdict {
     if unseen { Verdict::Unseen } else { Verdict::Unmet(reasons) }
 }
 
+/// The first requirement every scheme of which the request shows (for
+/// coverage: the requirement it used), if any.
+pub fn met(requirements: &[Requirement], carried: &Carried<'_>) -> Option<usize> {
+    requirements.iter().position(|r| r.schemes.iter().all(|s| missing(s, carried).is_none()))
+}
+
 /// Why `scheme` is not satisfied, or `None` when it is (or cannot be seen).
 fn missing(scheme: &SecurityScheme, carried: &Carried<'_>) -> Option<String> {
     let header = |name: &str| {
