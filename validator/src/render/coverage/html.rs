@@ -59,7 +59,7 @@ const SCRIPT: &str = r#"
     });
     count.textContent=n;
   }
-  filter.addEventListener('input',apply); state.addEventListener('change',apply);
+  ['input','change','search'].forEach(function(e){filter.addEventListener(e,apply);}); state.addEventListener('change',apply);
   Array.prototype.forEach.call(table.tBodies,function(b){
     b.rows[0].addEventListener('click',function(){
       var u=b.rows[1]; u.hidden=!u.hidden; b.rows[0].setAttribute('aria-expanded',String(!u.hidden));
