@@ -21,6 +21,9 @@ use std::io::{BufRead, BufWriter, Write};
 use std::sync::Arc;
 use std::time::Instant;
 
+mod corpus;
+use corpus::lines;
+
 fn reset_peak() {
     // Linux: writing 5 to clear_refs resets the peak RSS (VmHWM) of this process.
     let _ = std::fs::write("/proc/self/clear_refs", "5");
@@ -34,63 +37,6 @@ fn peak_mib() -> f64 {
         .and_then(|l| l.split_whitespace().nth(1))
         .and_then(|kb| kb.parse::<f64>().ok())
         .map_or(f64::NAN, |kb| kb / 1024.0)
-}
-
-fn lines() -> Vec<String> {
-    let fixtures = [
-        (
-            "dstore.inquireOrderDetail",
-            "response",
-            include_str!("../../tests/fixtures/dstore.inquireOrderDetail/valid/response-200--sample.json"),
-        ),
-        (
-            "dstore.inquireOrderDetail",
-            "response",
-            include_str!("../../tests/fixtures/dstore.inquireOrderDetail/invalid/response-200--enum.json"),
-        ),
-        (
-            "dstore.syncStore",
-            "request",
-            include_str!("../../tests/fixtures/dstore.syncStore/valid/request--sample-create-store.json"),
-        ),
-        (
-            "tuya.queryOrderDetails",
-            "response",
-            include_str!("../../tests/fixtures/tuya.queryOrderDetails/valid/response-200--sample.json"),
-        ),
-        (
-            "tuya.queryOrderDetails",
-            "response",
-            include_str!("../../tests/fixtures/tuya.queryOrderDetails/invalid/response-200--type-quantity.json"),
-        ),
-        (
-            "zonos.orderNumbers",
-            "response",
-            include_str!("../../tests/fixtures/zonos.orderNumbers/valid/response-200--sample-statuses.json"),
-        ),
-        (
-            "zonos.orderNumbers",
-            "request",
-            include_str!("../../tests/fixtures/zonos.orderNumbers/invalid/request--cross-field-both-selectors.json"),
-        ),
-        (
-            "xoxoday.getOrderDetails",
-            "response",
-            include_str!("../../tests/fixtures/xoxoday.getOrderDetails/valid/response-200--sample.json"),
-        ),
-    ];
-    fixtures
-        .iter()
-        .map(|(op, dir, text)| {
-            let body: serde_json::Value = serde_json::from_str(text).unwrap();
-            let msg = if *dir == "request" {
-                serde_json::json!({"method": "POST", "url": "/", "body": body})
-            } else {
-                serde_json::json!({"status": 200, "body": body})
-            };
-            serde_json::to_string(&serde_json::json!({"operation": op, *dir: msg})).unwrap()
-        })
-        .collect()
 }
 
 fn main() {

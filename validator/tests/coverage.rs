@@ -357,3 +357,38 @@ fn split_description_lines_are_in_their_own_files() {
     }
     assert!(files.iter().any(|f| f.contains("/paths/")), "operations in the split path files: {files:?}");
 }
+
+#[test]
+fn the_example_workflow_coverage_job_runs_as_written() {
+    let text = std::fs::read_to_string(repo().join("examples/github/contract-check.yml")).unwrap();
+    let workflow: Value = serde_norway::from_str(&text).unwrap();
+    let steps = workflow["jobs"]["contract-coverage"]["steps"].as_array().unwrap();
+    let comment = steps.iter().find(|s| s["uses"].as_str().is_some_and(|u| u.contains("sticky-pull-request-comment")));
+    let commented = comment.expect("a comment step")["with"]["path"].as_str().unwrap().to_string();
+    let dir = tempfile::tempdir().unwrap();
+    let at = |name: &str| dir.path().join(name).display().to_string();
+    // The committed baseline, as the job's comment says to make it.
+    let made = accord(&["coverage", "examples/captures", "--output", &at("coverage-baseline.json")]);
+    assert_eq!(made.status.code(), Some(0), "{}", stderr(&made));
+    let mut ran = 0;
+    for step in steps {
+        let Some(run) = step["run"].as_str() else { continue };
+        let Some(command) = run.strip_prefix("accord ") else { continue };
+        let command = command.replace("\"$CAPTURES\"", "examples/captures").replace(" --schemas \"$SCHEMAS\"", "");
+        let mut words: Vec<String> = command.split_whitespace().map(str::to_string).collect();
+        for flag in ["--output", "--baseline"] {
+            if let Some(i) = words.iter().position(|w| w == flag) {
+                words[i + 1] = at(&words[i + 1]);
+            }
+        }
+        let args: Vec<&str> = words.iter().map(String::as_str).collect();
+        let o = accord(&args);
+        assert_eq!(o.status.code(), Some(0), "`{run}`: {}", stderr(&o));
+        ran += 1;
+    }
+    assert_eq!(ran, 3);
+    let markdown = std::fs::read_to_string(dir.path().join(&commented)).unwrap();
+    assert!(markdown.starts_with("## Contract coverage"), "{markdown}");
+    assert!(std::fs::read_to_string(at("accord-coverage.html")).unwrap().starts_with("<!DOCTYPE html>"));
+    assert!(std::fs::read_to_string(at("accord-coverage.info")).unwrap().starts_with("TN:accord"));
+}

@@ -975,3 +975,52 @@ fn bad_setup_is_a_clear_error_naming_what_is_wrong() {
     assert_eq!(code, Some(2), "{stderr}");
     assert!(stderr.contains("`ftp://example.invalid/` is not an absolute http:// or https:// URL"), "{stderr}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn proxy_coverage_is_the_coverage_of_its_recording() {
+    let (up, _) = upstream(None).await;
+    let dir = tempfile::tempdir().unwrap();
+    let (record, coverage) = (dir.path().join("traffic.ndjson"), dir.path().join("coverage.json"));
+    let accord = Accord::start(&[
+        "--schemas",
+        SHOP,
+        "--upstream",
+        &format!("http://{up}"),
+        "--format",
+        "json",
+        "--record",
+        record.to_str().unwrap(),
+        "--coverage",
+        coverage.to_str().unwrap(),
+        "--exit-after",
+        "3",
+    ]);
+    for path in ["/orders/o-1", "/orders/o-bad", "/nowhere/12345"] {
+        direct().get(accord.url(path)).send().await.unwrap().bytes().await.unwrap();
+    }
+    let ended = accord.wait();
+    assert_eq!(ended.code, Some(1), "{}", ended.stderr);
+    let live: Value = serde_json::from_str(&std::fs::read_to_string(&coverage).unwrap()).unwrap();
+    let unit = |key: &str| {
+        live["operations"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .flat_map(|o| o["units"].as_array().unwrap())
+            .find(|u| u["key"] == key)
+            .cloned()
+    };
+    assert_eq!(unit("operation:getOrder").unwrap()["state"], "covered");
+    assert_eq!(unit("operation:createOrder").unwrap()["state"], "not-covered");
+    assert_eq!(live["missingInSpec"][0]["template"], "/nowhere/{id}");
+    // `accord coverage` on the recording counts the same units the same way.
+    let again = Command::new(env!("CARGO_BIN_EXE_accord"))
+        .args(["coverage", "--format", "json", "--schemas", SHOP, "--server", &format!("http://{up}")])
+        .arg(&record)
+        .output()
+        .unwrap();
+    let replayed: Value = serde_json::from_slice(&again.stdout).unwrap();
+    assert_eq!(live["kinds"], replayed["kinds"], "{}", String::from_utf8_lossy(&again.stderr));
+    assert_eq!(live["operations"], replayed["operations"]);
+    assert_eq!(live["missingInSpec"], replayed["missingInSpec"]);
+}
