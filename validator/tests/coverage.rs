@@ -75,7 +75,10 @@ fn builtin_catalog_in_every_format() {
 #[test]
 fn public_descriptions_in_every_format() {
     for (schemas, traffic, label) in [(MUSEUM, MUSEUM_TRAFFIC, "museum"), (REDOCLY, REDOCLY_TRAFFIC, "redocly")] {
-        for format in ["human", "markdown", "lcov", "json"] {
+        for format in ["human", "markdown", "lcov", "json", "html"] {
+            if format == "html" && label != "museum" {
+                continue;
+            }
             let o = coverage(Some(schemas), &traffic, format, &[]);
             assert_eq!(o.status.code(), Some(0), "{label} {format}: {}", stderr(&o));
             if format == "json" {
@@ -112,6 +115,30 @@ fn check_and_coverage_report_from_the_same_counters() {
         accord(&["check", "--schemas", MUSEUM, "--coverage", file.to_str().unwrap(), MUSEUM_TRAFFIC[0]]);
         let text = std::fs::read_to_string(&file).unwrap();
         assert!(text.starts_with(starts), "{ext}: {}", &text[..80.min(text.len())]);
+    }
+}
+
+#[test]
+fn the_report_does_not_depend_on_the_number_of_threads() {
+    let run = |threads: &str| {
+        let o = Command::new(env!("CARGO_BIN_EXE_accord"))
+            .args([
+                "coverage",
+                "--format",
+                "json",
+                "examples/captures",
+                "tests/fixtures/real-world/museum/violations.ndjson",
+            ])
+            .current_dir(repo())
+            .env("RAYON_NUM_THREADS", threads)
+            .output()
+            .unwrap();
+        stdout(&o)
+    };
+    let one = run("1");
+    assert!(one.contains("firstInvalid"), "{one}");
+    for _ in 0..3 {
+        assert_eq!(run("4"), one);
     }
 }
 

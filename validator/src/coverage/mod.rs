@@ -31,7 +31,7 @@ pub(crate) use observe::{MessageHits, Observation, unrouted};
 use crate::contract::Catalog;
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Mutex, OnceLock, PoisonError};
+use std::sync::{Mutex, PoisonError};
 
 /// Where a unit was first seen in an invalid message.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -49,7 +49,9 @@ pub struct Coverage {
     plan: Plan,
     valid: Vec<AtomicU64>,
     invalid: Vec<AtomicU64>,
-    first_invalid: Vec<OnceLock<Sighting>>,
+    /// The earliest invalid message per unit, in (file, entry) order, so the
+    /// report is the same whatever order threads counted in.
+    first_invalid: Vec<Mutex<Option<Sighting>>>,
     exchanges: AtomicU64,
     missing: Mutex<template::Missing>,
     /// (operation, status) → responses with a status the operation does not document.
@@ -64,7 +66,7 @@ impl Coverage {
         Coverage {
             valid: (0..n).map(|_| AtomicU64::new(0)).collect(),
             invalid: (0..n).map(|_| AtomicU64::new(0)).collect(),
-            first_invalid: (0..n).map(|_| OnceLock::new()).collect(),
+            first_invalid: (0..n).map(|_| Mutex::new(None)).collect(),
             plan,
             exchanges: AtomicU64::new(0),
             missing: Mutex::default(),
@@ -90,8 +92,14 @@ impl Coverage {
             for &unit in &message.hits {
                 counters[unit as usize].fetch_add(1, Ordering::Relaxed);
                 if !message.valid {
-                    self.first_invalid[unit as usize]
-                        .get_or_init(|| Sighting { file: observation.file.to_string(), entry: observation.entry });
+                    let mut first = self.first_invalid[unit as usize].lock().unwrap_or_else(PoisonError::into_inner);
+                    let earlier = match first.as_ref() {
+                        None => true,
+                        Some(s) => (observation.file, observation.entry) < (s.file.as_str(), s.entry),
+                    };
+                    if earlier {
+                        *first = Some(Sighting { file: observation.file.to_string(), entry: observation.entry });
+                    }
                 }
             }
         }
@@ -113,7 +121,7 @@ impl Coverage {
             (
                 self.valid[i].load(Ordering::Relaxed),
                 self.invalid[i].load(Ordering::Relaxed),
-                self.first_invalid[i].get().cloned(),
+                self.first_invalid[i].lock().unwrap_or_else(PoisonError::into_inner).clone(),
             )
         };
         let missing = self.missing.lock().unwrap_or_else(PoisonError::into_inner);

@@ -30,7 +30,7 @@ pub struct Group {
     pub statuses: BTreeMap<String, u64>,
     /// Exchanges in the group.
     pub count: u64,
-    /// Up to three paths as sent.
+    /// Up to three paths as sent (query left out), the first in sorted order.
     pub examples: Vec<String>,
 }
 
@@ -55,9 +55,7 @@ impl Missing {
         *group.methods.entry(method.to_ascii_uppercase()).or_default() += 1;
         let status = status.map_or("none".to_string(), |s| s.to_string());
         *group.statuses.entry(status).or_default() += 1;
-        if group.examples.len() < EXAMPLES && !group.examples.iter().any(|e| e == path) {
-            group.examples.push(path.to_string());
-        }
+        add_example(&mut group.examples, path);
     }
 
     /// The groups, with literal positions shared by several merged; busiest first.
@@ -71,6 +69,17 @@ impl Missing {
         }
         groups.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.template.cmp(&b.template)));
         groups
+    }
+}
+
+/// Keeps the [`EXAMPLES`] smallest distinct paths, sorted: the same
+/// examples whatever order the exchanges were counted in.
+fn add_example(examples: &mut Vec<String>, path: &str) {
+    if let Err(at) = examples.binary_search_by(|e| e.as_str().cmp(path)) {
+        if at < EXAMPLES {
+            examples.insert(at, path.to_string());
+            examples.truncate(EXAMPLES);
+        }
     }
 }
 
@@ -175,9 +184,7 @@ fn merge_once(groups: &mut Vec<Group>) -> bool {
             *merged.statuses.entry(k.clone()).or_default() += v;
         }
         for e in &g.examples {
-            if merged.examples.len() < EXAMPLES {
-                merged.examples.push(e.clone());
-            }
+            add_example(&mut merged.examples, e);
         }
     }
     let mut i = 0;
@@ -194,6 +201,9 @@ fn merge_once(groups: &mut Vec<Group>) -> bool {
             }
             for (k, v) in merged.statuses {
                 *g.statuses.entry(k).or_default() += v;
+            }
+            for e in &merged.examples {
+                add_example(&mut g.examples, e);
             }
         }
         None => groups.push(merged),

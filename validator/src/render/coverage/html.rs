@@ -158,12 +158,9 @@ pub(super) fn write(report: &CoverageReport, out: &mut dyn Write) -> io::Result<
                 (Some(f), None) => esc(f),
                 _ => String::new(),
             };
-            let first = match &u.first_invalid {
-                Some(s) => match s.entry {
-                    Some(e) => format!(" <span class=\"muted\">(first: {} entry #{e})</span>", esc(&s.file)),
-                    None => format!(" <span class=\"muted\">(first: {})</span>", esc(&s.file)),
-                },
-                None => String::new(),
+            let first = match super::first_invalid(u) {
+                f if f.is_empty() => f,
+                f => format!(" <span class=\"muted\">{}</span>", esc(f.trim())),
             };
             writeln!(
                 out,

@@ -48,7 +48,7 @@ pub(super) fn write(report: &CoverageReport, out: &mut dyn Write) -> io::Result<
                 .units
                 .iter()
                 .filter(|u| u.state == state && LISTED.contains(&u.kind))
-                .map(|u| format!("{} {}", u.kind.as_str(), u.label))
+                .map(|u| format!("{} {}{}", u.kind.as_str(), u.label, super::first_invalid(u)))
                 .collect();
             if !units.is_empty() {
                 writeln!(out, "      {}: {}", state.as_str(), units.join(", "))?;

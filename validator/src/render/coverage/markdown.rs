@@ -88,7 +88,14 @@ pub(super) fn write(report: &CoverageReport, out: &mut dyn Write) -> io::Result<
                     (Some(f), Some(l)) => format!(" ({f}:{l})"),
                     _ => String::new(),
                 };
-                writeln!(out, "- {} {}: {}{place}", u.kind.as_str(), code(&u.label), u.state.as_str())?;
+                writeln!(
+                    out,
+                    "- {} {}: {}{}{place}",
+                    u.kind.as_str(),
+                    code(&u.label),
+                    u.state.as_str(),
+                    cell(&super::first_invalid(u))
+                )?;
             }
             writeln!(out)?;
             writeln!(out, "</details>")?;

@@ -55,6 +55,17 @@ pub fn render_coverage(report: &CoverageReport, format: CoverageFormat, out: &mu
     }
 }
 
+/// ` (first in FILE entry #N)` for a unit seen only in invalid messages.
+fn first_invalid(unit: &crate::coverage::UnitCoverage) -> String {
+    match &unit.first_invalid {
+        Some(s) => match s.entry {
+            Some(e) => format!(" (first in {} entry #{e})", s.file),
+            None => format!(" (first in {})", s.file),
+        },
+        None => String::new(),
+    }
+}
+
 /// `12 of 40` units of a kind, with the percentage.
 fn figures(covered: usize, units: usize, percent: f64) -> String {
     format!("{covered}/{units} ({percent:.1}%)")
