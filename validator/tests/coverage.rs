@@ -33,6 +33,11 @@ const REDOCLY_TRAFFIC: [&str; 2] = [
     "tests/fixtures/real-world/redocly-starter/violations.ndjson",
 ];
 
+/// OpenAPI 3.0.4, one file.
+const PETSTORE: &str = "tests/fixtures/real-world/petstore/openapi.yaml";
+const PETSTORE_TRAFFIC: [&str; 2] =
+    ["tests/fixtures/real-world/petstore/valid.ndjson", "tests/fixtures/real-world/petstore/violations.ndjson"];
+
 /// `accord coverage` over `traffic` in `format`, against `schemas` (the built-in catalog when `None`).
 fn coverage(schemas: Option<&str>, traffic: &[&str], format: &str, extra: &[&str]) -> Output {
     let mut args = vec!["coverage", "--format", format];
@@ -74,7 +79,11 @@ fn builtin_catalog_in_every_format() {
 
 #[test]
 fn public_descriptions_in_every_format() {
-    for (schemas, traffic, label) in [(MUSEUM, MUSEUM_TRAFFIC, "museum"), (REDOCLY, REDOCLY_TRAFFIC, "redocly")] {
+    for (schemas, traffic, label) in [
+        (MUSEUM, MUSEUM_TRAFFIC, "museum"),
+        (REDOCLY, REDOCLY_TRAFFIC, "redocly"),
+        (PETSTORE, PETSTORE_TRAFFIC, "petstore"),
+    ] {
         for format in ["human", "markdown", "lcov", "json", "html"] {
             if format == "html" && label != "museum" {
                 continue;
@@ -418,4 +427,41 @@ fn the_example_workflow_coverage_job_runs_as_written() {
     assert!(markdown.starts_with("## Contract coverage"), "{markdown}");
     assert!(std::fs::read_to_string(at("accord-coverage.html")).unwrap().starts_with("<!DOCTYPE html>"));
     assert!(std::fs::read_to_string(at("accord-coverage.info")).unwrap().starts_with("TN:accord"));
+}
+
+#[test]
+fn a_large_split_description_covers_exactly_the_operations_its_traffic_calls() {
+    let root = "tests/fixtures/real-world/digitalocean/specification/DigitalOcean-public.v2.yaml";
+    let traffic = "tests/fixtures/real-world/digitalocean/valid.ndjson";
+    let o = coverage(Some(root), &[traffic], "json", &[]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let report = json_report(&stdout(&o));
+    // What the traffic meant to call (each line names it), against what is covered.
+    let called: std::collections::BTreeSet<String> = std::fs::read_to_string(repo().join(traffic))
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str::<Value>(l).unwrap()["x-operation"].as_str().unwrap().to_string())
+        .collect();
+    let covered: std::collections::BTreeSet<String> = report["operations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|o| o["state"] == "covered")
+        .map(|o| o["id"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(covered, called);
+    let operations = report["kinds"].as_array().unwrap().iter().find(|k| k["kind"] == "operation").unwrap();
+    assert_eq!(operations["units"].as_u64().unwrap() as usize, report["operations"].as_array().unwrap().len());
+    // Every unit's line is in the file that declares it, across the split files.
+    let mut files = std::collections::BTreeMap::new();
+    for unit in report["operations"].as_array().unwrap().iter().flat_map(|o| o["units"].as_array().unwrap()) {
+        let (Some(file), Some(line)) = (unit["file"].as_str(), unit["line"].as_u64()) else {
+            panic!("a unit without a place: {unit}")
+        };
+        let lines = files
+            .entry(file.to_string())
+            .or_insert_with(|| std::fs::read_to_string(repo().join(file)).unwrap().lines().count() as u64);
+        assert!(line >= 1 && line <= *lines, "{file}:{line} is past its end");
+    }
+    assert!(files.len() > 100, "units over the split files: {}", files.len());
 }

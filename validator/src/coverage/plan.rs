@@ -210,7 +210,6 @@ impl Plan {
         let label = format!("{} {}", op.method, op.path);
         let unit = self.add(kind, index, format!("{prefix}:{id}"), label, Some(op.location.clone()));
         let mut out = OperationPlan { unit, ..OperationPlan::default() };
-        let root = &catalog.root;
         for param in &op.parameters {
             let at = parameter_location(catalog, op, &param.name, param.location);
             let where_ = location_name(param.location);
@@ -296,7 +295,6 @@ impl Plan {
             }
             out.responses.insert(status.clone(), response);
         }
-        let _ = root;
         out
     }
 

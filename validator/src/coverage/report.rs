@@ -194,7 +194,8 @@ pub(crate) fn build(inputs: Inputs<'_>) -> CoverageReport {
             Some(at) => lines.locate(at),
             None => (None, None),
         };
-        let op = &mut operations[unit.operation];
+        // Units of another catalog than `catalog` (a caller's mix-up) are left out.
+        let Some(op) = operations.get_mut(unit.operation) else { continue };
         if matches!(unit.kind, Kind::Operation | Kind::Webhook) {
             op.kind = unit.kind;
             op.state = state;
