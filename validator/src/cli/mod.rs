@@ -62,7 +62,12 @@ pub fn write_report<T>(output: Option<&Path>, write: impl FnOnce(&mut dyn Write)
         Some(path) => {
             let mut file = AtomicFile::create(path)
                 .with_context(|| format!("cannot create a report file beside {}", path.display()))?;
-            let value = write(&mut file).with_context(|| format!("cannot write the report to {}", path.display()))?;
+            // Buffered: renderers write a line at a time.
+            let mut buffered = std::io::BufWriter::with_capacity(1 << 16, &mut file);
+            let value =
+                write(&mut buffered).with_context(|| format!("cannot write the report to {}", path.display()))?;
+            buffered.flush().with_context(|| format!("cannot write the report to {}", path.display()))?;
+            drop(buffered);
             file.commit().with_context(|| format!("cannot write the report to {}", path.display()))?;
             Ok(value)
         }
