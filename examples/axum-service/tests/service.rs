@@ -73,3 +73,25 @@ async fn enforcement_replaces_a_response_that_breaks_the_contract() {
     assert_eq!(ok.status(), 200);
     assert_eq!(ok.text().await.unwrap(), r#"{"id":"o-1","status":"open"}"#);
 }
+
+#[tokio::test]
+async fn coverage_inside_the_service_counts_what_its_traffic_reached() {
+    use accord_validator::coverage::{Coverage, Kind, State};
+    let checker = Arc::try_unwrap(checker().unwrap()).unwrap();
+    let coverage = Arc::new(Coverage::new(checker.catalog()));
+    let checker = Arc::new(checker.with_coverage(coverage.clone()));
+    let addr = serve(CheckLayer::new(checker.clone())).await;
+    for path in ["/orders/o-1", "/orders/o-2-bad", "/nowhere/42"] {
+        client().get(format!("http://{addr}{path}")).send().await.unwrap().bytes().await.unwrap();
+    }
+    eventually(|| coverage.exchanges() == 3).await;
+    let report = coverage.report(checker.catalog());
+    let get_order = report.operations.iter().find(|o| o.id == "getOrder").unwrap();
+    assert_eq!(get_order.state, State::Covered);
+    let value = |label: &str| get_order.units.iter().find(|u| u.label.ends_with(label)).map(|u| u.state);
+    assert_eq!(value("/status = \"open\""), Some(State::Covered), "{:#?}", get_order.units);
+    assert_eq!(value("/status = \"shipped\""), Some(State::NotCovered));
+    let operations = report.kind(Kind::Operation).unwrap();
+    assert_eq!((operations.covered, operations.units), (1, 1), "{operations:?}");
+    assert_eq!(report.missing_in_spec[0].template, "/nowhere/{id}");
+}
