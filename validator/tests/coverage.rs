@@ -465,3 +465,14 @@ fn a_large_split_description_covers_exactly_the_operations_its_traffic_calls() {
     }
     assert!(files.len() > 100, "units over the split files: {}", files.len());
 }
+
+#[test]
+fn the_markdown_comment_of_a_large_description_fits_a_pull_request_comment() {
+    let root = "tests/fixtures/real-world/digitalocean/specification/DigitalOcean-public.v2.yaml";
+    let o = coverage(Some(root), &["tests/fixtures/real-world/digitalocean/valid.ndjson"], "markdown", &[]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let text = stdout(&o);
+    assert!(text.chars().count() < 65_536, "GitHub refuses comments over 65,536 characters: {}", text.len());
+    assert!(text.contains("| operation | 659 | 59 |"), "the kinds are always there");
+    assert!(text.contains("left out to keep this comment under 60000 characters"), "and it says what it left out");
+}
