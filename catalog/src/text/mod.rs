@@ -8,4 +8,4 @@ pub mod scan;
 mod yaml;
 
 pub use locate::{LineIndex, array_items, literal_offset, locate_pointer};
-pub use yaml::locate_yaml_pointer;
+pub use yaml::{YamlLines, locate_yaml_pointer};

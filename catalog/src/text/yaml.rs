@@ -7,6 +7,28 @@
 /// nearest enclosing key that can be found.
 pub fn locate_yaml_pointer(text: &str, pointer: &str) -> Option<(usize, usize)> {
     let lines: Vec<&str> = text.lines().collect();
+    locate_in(&lines, pointer)
+}
+
+/// A YAML document's lines, split once, for many look-ups in one text.
+#[derive(Debug, Clone)]
+pub struct YamlLines {
+    lines: Vec<String>,
+}
+
+impl YamlLines {
+    /// Splits `text` into lines.
+    pub fn new(text: &str) -> Self {
+        YamlLines { lines: text.lines().map(str::to_string).collect() }
+    }
+
+    /// What [`locate_yaml_pointer`] gives for this text.
+    pub fn locate(&self, pointer: &str) -> Option<(usize, usize)> {
+        locate_in(&self.lines, pointer)
+    }
+}
+
+fn locate_in<L: AsRef<str>>(lines: &[L], pointer: &str) -> Option<(usize, usize)> {
     let mut start = 0usize; // first line of the current node's block
     let mut parent_indent: isize = -1;
     let mut found = Some((1usize, 1usize));
@@ -16,7 +38,7 @@ pub fn locate_yaml_pointer(text: &str, pointer: &str) -> Option<(usize, usize)> 
         let mut hit = None;
         let mut item = 0usize;
         let mut child_indent: Option<usize> = None;
-        for (i, line) in lines.iter().enumerate().skip(start) {
+        for (i, line) in lines.iter().map(AsRef::as_ref).enumerate().skip(start) {
             let trimmed = line.trim_start();
             if trimmed.is_empty() || trimmed.starts_with('#') || trimmed == "---" {
                 continue;
@@ -54,18 +76,18 @@ pub fn locate_yaml_pointer(text: &str, pointer: &str) -> Option<(usize, usize)> 
 }
 
 /// The key of a `key: value` line (quotes removed), if it is one.
-fn key_of(line: &str) -> Option<String> {
+fn key_of(line: &str) -> Option<&str> {
     let line = line.strip_prefix("- ").unwrap_or(line);
     if let Some(rest) = line.strip_prefix('"') {
         let close = rest.find('"')?;
-        return rest[close + 1..].trim_start().starts_with(':').then(|| rest[..close].to_string());
+        return rest[close + 1..].trim_start().starts_with(':').then(|| &rest[..close]);
     }
     if let Some(rest) = line.strip_prefix('\'') {
         let close = rest.find('\'')?;
-        return rest[close + 1..].trim_start().starts_with(':').then(|| rest[..close].to_string());
+        return rest[close + 1..].trim_start().starts_with(':').then(|| &rest[..close]);
     }
     let colon = line.find(": ").or_else(|| line.ends_with(':').then(|| line.len() - 1))?;
-    Some(line[..colon].trim_end().to_string())
+    Some(line[..colon].trim_end())
 }
 
 #[cfg(test)]

@@ -172,9 +172,9 @@ impl Plan {
     /// The units of `catalog`.
     pub fn new(catalog: &Catalog) -> Plan {
         let mut plan = Plan::default();
-        let mut validators: HashMap<String, Option<Arc<jsonschema::Validator>>> = HashMap::new();
+        let mut shared = Shared::default();
         for (index, op) in catalog.operations.iter().enumerate() {
-            let op_plan = plan.operation(catalog, index, op, &mut validators);
+            let op_plan = plan.operation(catalog, index, op, &mut shared);
             plan.operations.push(op_plan);
         }
         plan
@@ -195,13 +195,7 @@ impl Plan {
         id
     }
 
-    fn operation(
-        &mut self,
-        catalog: &Catalog,
-        index: usize,
-        op: &Operation,
-        validators: &mut HashMap<String, Option<Arc<jsonschema::Validator>>>,
-    ) -> OperationPlan {
+    fn operation(&mut self, catalog: &Catalog, index: usize, op: &Operation, shared: &mut Shared) -> OperationPlan {
         let id = &op.id;
         let (kind, prefix) = match op.kind {
             OperationKind::Path => (Kind::Operation, "operation"),
@@ -254,7 +248,7 @@ impl Plan {
                 );
                 let slot = format!("{id}:request:{}", media.name);
                 let shown = format!("request {}", media.name);
-                let body = media.schema.as_ref().and_then(|s| self.body(catalog, index, &slot, &shown, s, validators));
+                let body = media.schema.as_ref().and_then(|s| self.body(catalog, index, &slot, &shown, s, shared));
                 out.request.push((media.name.clone(), MediaPlan { unit, body }));
             }
         }
@@ -290,7 +284,7 @@ impl Plan {
                 );
                 let slot = format!("{id}:{status}:{}", media.name);
                 let shown = format!("{status} {}", media.name);
-                let body = media.schema.as_ref().and_then(|s| self.body(catalog, index, &slot, &shown, s, validators));
+                let body = media.schema.as_ref().and_then(|s| self.body(catalog, index, &slot, &shown, s, shared));
                 response.media.push((media.name.clone(), MediaPlan { unit, body }));
             }
             out.responses.insert(status.clone(), response);
@@ -306,10 +300,25 @@ impl Plan {
         slot: &str,
         shown: &str,
         at: &Location,
-        validators: &mut HashMap<String, Option<Arc<jsonschema::Validator>>>,
+        shared: &mut Shared,
     ) -> Option<NodeId> {
-        let mut walk = BodyWalk { catalog, op, slot, shown, validators, stack: Vec::new(), budget: MAX_BODY_UNITS };
+        let mut walk = BodyWalk { catalog, op, slot, shown, shared, stack: Vec::new(), budget: MAX_BODY_UNITS };
         walk.node(self, at, "", 0)
+    }
+}
+
+/// What the walks of all message slots share: branch validators by URI,
+/// and where each `$ref` lands (shared schemas are reached again and again).
+#[derive(Default)]
+struct Shared {
+    validators: HashMap<String, Option<Arc<jsonschema::Validator>>>,
+    follows: HashMap<(Location, String), Option<Location>>,
+}
+
+impl Shared {
+    fn follow(&mut self, catalog: &Catalog, at: &Location, reference: &str) -> Option<Location> {
+        let key = (at.clone(), reference.to_string());
+        self.follows.entry(key).or_insert_with(|| catalog.root.follow(at, reference).ok().map(|(l, _)| l)).clone()
     }
 }
 
@@ -318,7 +327,7 @@ struct BodyWalk<'a> {
     op: usize,
     slot: &'a str,
     shown: &'a str,
-    validators: &'a mut HashMap<String, Option<Arc<jsonschema::Validator>>>,
+    shared: &'a mut Shared,
     /// Schema places on the way down (a place met again is recursion: not expanded).
     stack: Vec<Location>,
     budget: usize,
@@ -371,7 +380,7 @@ impl BodyWalk<'_> {
         let root = &catalog.root;
         let Some(map) = root.get(at).and_then(Value::as_object) else { return };
         if let Some(reference) = map.get("$ref").and_then(Value::as_str) {
-            if let Ok((target, _)) = root.follow(at, reference) {
+            if let Some(target) = self.shared.follow(catalog, at, reference) {
                 self.gather(plan, &target, path, depth, node, seen);
             }
         }
@@ -415,6 +424,7 @@ impl BodyWalk<'_> {
                 let Some(unit) = self.unit(plan, Kind::Branch, key, label, b_at.clone()) else { continue };
                 let uri = root.uri_of(&b_at);
                 let validator = self
+                    .shared
                     .validators
                     .entry(uri.clone())
                     .or_insert_with(|| crate::validate::compile(catalog, &uri, true).ok().map(Arc::new))

@@ -6,7 +6,7 @@ use super::Sighting;
 use super::plan::{Kind, Plan};
 use super::template::Group;
 use crate::contract::{Catalog, Location};
-use accord_catalog::text::{LineIndex, locate_pointer, locate_yaml_pointer};
+use accord_catalog::text::{LineIndex, YamlLines, locate_pointer};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
 
@@ -255,10 +255,16 @@ pub(crate) fn build(inputs: Inputs<'_>) -> CoverageReport {
     }
 }
 
+/// A document's text, ready for look-ups.
+enum Text {
+    Json(String, LineIndex),
+    Yaml(YamlLines),
+}
+
 /// Lines of places in the catalog's documents, each document read once.
 struct Lines<'a> {
     catalog: &'a Catalog,
-    texts: HashMap<String, Option<(String, LineIndex)>>,
+    texts: HashMap<String, Option<Text>>,
     /// Places already located (units of shared schemas share them).
     found: HashMap<Location, Option<usize>>,
 }
@@ -276,20 +282,25 @@ impl Lines<'_> {
 
     fn line(&mut self, at: &Location, shown: &str) -> Option<usize> {
         let catalog = self.catalog;
+        let yaml = shown.ends_with(".yaml") || shown.ends_with(".yml");
         let entry = self.texts.entry(at.file.clone()).or_insert_with(|| {
             catalog.document_text(&at.file).map(|text| {
-                let index = LineIndex::new(&text);
-                (text, index)
+                if yaml {
+                    Text::Yaml(YamlLines::new(&text))
+                } else {
+                    let index = LineIndex::new(&text);
+                    Text::Json(text, index)
+                }
             })
         });
-        let (text, index) = entry.as_ref()?;
-        let yaml = shown.ends_with(".yaml") || shown.ends_with(".yml");
+        let text = entry.as_ref()?;
         let mut pointer = at.pointer.as_str();
         loop {
-            let line = if yaml {
-                locate_yaml_pointer(text, pointer).map(|(line, _)| line)
-            } else {
-                locate_pointer(text, pointer).map(|(start, _)| index.line_col(text, start).0)
+            let line = match text {
+                Text::Yaml(lines) => lines.locate(pointer).map(|(line, _)| line),
+                Text::Json(text, index) => {
+                    locate_pointer(text, pointer).map(|(start, _)| index.line_col(text, start).0)
+                }
             };
             if line.is_some() || pointer.is_empty() {
                 return line;
