@@ -128,18 +128,93 @@ fn which(name: &str) -> Option<PathBuf> {
     std::env::var_os("PATH")?.to_str()?.split(':').map(|d| Path::new(d).join(name)).find(|p| p.is_file())
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_page_works_in_headless_chromium() {
-    let dir = tempfile::tempdir().unwrap();
-    let page = dir.path().join("coverage.html");
+/// Writes the HTML coverage page of `schemas` and `traffic` into `dir`; returns its path.
+fn page(dir: &Path, schemas: &str, traffic: &[&str]) -> PathBuf {
+    let page = dir.join("coverage.html");
     let o = Command::new(env!("CARGO_BIN_EXE_accord"))
-        .args(["coverage", "--schemas", "tests/fixtures/real-world/museum/openapi.yaml", "--output"])
+        .args(["coverage", "--schemas", schemas, "--output"])
         .arg(&page)
-        .args(["tests/fixtures/real-world/museum/valid.ndjson", "tests/fixtures/real-world/museum/violations.ndjson"])
+        .args(traffic)
         .current_dir(repo())
         .output()
         .unwrap();
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    page
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_large_report_builds_an_operations_units_when_it_is_opened() {
+    // Twilio's description: 197 operations, over 7,000 units (more than the page lists inline).
+    let dir = tempfile::tempdir().unwrap();
+    let schemas = "tests/fixtures/real-world/twilio/openapi.json";
+    let traffic = "tests/fixtures/real-world/twilio/valid.ndjson";
+    // One run: its JSON report, then the page rendered from it (`--from`).
+    let json = dir.path().join("coverage.json");
+    let o = Command::new(env!("CARGO_BIN_EXE_accord"))
+        .args(["coverage", "--schemas", schemas, traffic, "--output"])
+        .arg(&json)
+        .current_dir(repo())
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let page = dir.path().join("coverage.html");
+    let o = Command::new(env!("CARGO_BIN_EXE_accord"))
+        .arg("coverage")
+        .arg("--from")
+        .arg(&json)
+        .arg("--output")
+        .arg(&page)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let html = std::fs::read_to_string(&page).unwrap();
+    assert!(html.contains("id=\"units-data\""), "the units travel as data");
+    assert!(!html.contains("class=\"unit\""), "no unit row is written up front");
+    let report: Value = serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
+    let op = report["operations"].as_array().unwrap().iter().find(|o| o["state"] == "covered").unwrap().clone();
+    let id = op["id"].as_str().unwrap();
+    let Some(driver) = Driver::start(&dir.path().join("profile")).await else {
+        assert!(std::env::var_os("ACCORD_REQUIRE_TOOLS").is_none(), "chromium and chromedriver are required here");
+        eprintln!("SKIPPED the browser test: chromium or chromedriver not found; `.ci/run` installs them");
+        return;
+    };
+    driver.call("POST", "/url", Some(json!({"url": format!("file://{}", page.display())}))).await;
+    assert_eq!(driver.shown().await.len(), report["operations"].as_array().unwrap().len());
+    let body = driver.find(&format!("#operations tbody.op[data-id='{id}']")).await;
+    let head = driver.find_in(&body, "tr.head").await;
+    driver.click(&head).await;
+    let rows = driver
+        .read(&format!(
+            "return Array.from(document.querySelectorAll(\"tbody.op[data-id='{id}'] tr.unit\")).map(r => [r.cells[0].textContent, r.cells[1].textContent, r.dataset.state, r.cells[5].textContent])"
+        ))
+        .await;
+    let rows = rows.as_array().unwrap();
+    let units = op["units"].as_array().unwrap();
+    assert_eq!(rows.len(), units.len());
+    for (row, unit) in rows.iter().zip(units) {
+        assert_eq!(row[0], unit["kind"]);
+        assert_eq!(row[1], unit["label"]);
+        assert_eq!(row[2], unit["state"]);
+        let place = format!("{}:{}", unit["file"].as_str().unwrap(), unit["line"]);
+        assert_eq!(row[3], place.as_str());
+    }
+    // A second open adds nothing; the rows are built once.
+    driver.click(&head).await;
+    driver.click(&head).await;
+    let again =
+        driver.read(&format!("return document.querySelectorAll(\"tbody.op[data-id='{id}'] tr.unit\").length")).await;
+    assert_eq!(again, units.len());
+    driver.call("DELETE", "", None).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_page_works_in_headless_chromium() {
+    let dir = tempfile::tempdir().unwrap();
+    let page = page(
+        dir.path(),
+        "tests/fixtures/real-world/museum/openapi.yaml",
+        &["tests/fixtures/real-world/museum/valid.ndjson", "tests/fixtures/real-world/museum/violations.ndjson"],
+    );
     let html = std::fs::read_to_string(&page).unwrap();
     for fetch in ["src=\"http", "href=\"http", "@import", "url(http", "fetch(", "XMLHttpRequest"] {
         assert!(!html.contains(fetch), "the page fetches nothing: found {fetch}");

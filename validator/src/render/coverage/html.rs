@@ -1,7 +1,9 @@
 //! One self-contained HTML page: styles and script inline, no network fetch,
-//! readable offline (and without script). The operations table sorts by
-//! any column (click its heading), filters by text and by state, and opens
-//! each operation's units (click its row).
+//! readable offline (and, up to [`INLINE_UNITS`] units, without script). The
+//! operations table sorts by any column (click its heading), filters by text
+//! and by state, and opens each operation's units (click its row); a larger
+//! report keeps its units as JSON in the page and builds an operation's rows
+//! when it is opened.
 
 use crate::coverage::{CoverageReport, State};
 use std::io::{self, Write};
@@ -60,8 +62,30 @@ const SCRIPT: &str = r#"
     count.textContent=n;
   }
   ['input','change','search'].forEach(function(e){filter.addEventListener(e,apply);}); state.addEventListener('change',apply);
+  var lazy=document.getElementById('units-data'), data=null;
+  var states={c:['covered','covered'],i:['invalid-only','invalid only'],n:['not-covered','not covered']};
+  function cell(tr,text,cls,code){
+    var td=tr.insertCell(); if(cls)td.className=cls;
+    var el=td; if(code){el=document.createElement('code');td.appendChild(el);}
+    el.textContent=text; return td;
+  }
+  function fill(b){
+    var rows=b.rows[1].querySelector('tbody');
+    if(!lazy||rows.rows.length||!b.hasAttribute('data-index'))return;
+    if(!data)data=JSON.parse(lazy.textContent);
+    data.ops[+b.getAttribute('data-index')].forEach(function(u){
+      var tr=rows.insertRow(), st=states[u[2]];
+      tr.className='unit'; tr.setAttribute('data-state',st[0]);
+      cell(tr,data.kinds[u[0]]); cell(tr,u[1],'',true);
+      var s=cell(tr,st[1],st[0]);
+      if(u[7]){var m=document.createElement('span');m.className='muted';m.textContent=' '+u[7];s.appendChild(m);}
+      cell(tr,String(u[3]),'num'); cell(tr,String(u[4]),'num');
+      cell(tr,u[5]<0?'':data.files[u[5]]+(u[6]?':'+u[6]:''),'',true);
+    });
+  }
   Array.prototype.forEach.call(table.tBodies,function(b){
     b.rows[0].addEventListener('click',function(){
+      fill(b);
       var u=b.rows[1]; u.hidden=!u.hidden; b.rows[0].setAttribute('aria-expanded',String(!u.hidden));
     });
   });
@@ -84,7 +108,57 @@ const SCRIPT: &str = r#"
 })();
 "#;
 
+/// Reports with more units than this keep them as JSON in the page and
+/// build an operation's rows when it is opened (a page of 150,000 rows takes
+/// a browser seconds to lay out; this one opens at once).
+pub const INLINE_UNITS: usize = 5000;
+
+/// The units as compact JSON for the script: kinds and files by index, each
+/// unit `[kind, label, state (c|i|n), valid, invalid, file or -1, line or 0, first invalid]`.
+fn units_json(report: &CoverageReport) -> String {
+    let mut files: Vec<&str> = Vec::new();
+    let mut index = std::collections::HashMap::new();
+    let kinds: Vec<&str> = crate::coverage::Kind::ALL.iter().map(|k| k.as_str()).collect();
+    let ops: Vec<Vec<serde_json::Value>> = report
+        .operations
+        .iter()
+        .map(|op| {
+            op.units
+                .iter()
+                .map(|u| {
+                    let file = u.file.as_deref().map_or(-1, |f| {
+                        *index.entry(f).or_insert_with(|| {
+                            files.push(f);
+                            files.len() as i64 - 1
+                        })
+                    });
+                    let state = match u.state {
+                        State::Covered => "c",
+                        State::InvalidOnly => "i",
+                        State::NotCovered => "n",
+                    };
+                    let kind = kinds.iter().position(|k| *k == u.kind.as_str()).unwrap_or(0);
+                    serde_json::json!([
+                        kind,
+                        u.label,
+                        state,
+                        u.valid,
+                        u.invalid,
+                        file,
+                        u.line.unwrap_or(0),
+                        super::first_invalid(u).trim()
+                    ])
+                })
+                .collect()
+        })
+        .collect();
+    let text = serde_json::json!({"kinds": kinds, "files": files, "ops": ops}).to_string();
+    // `<` only occurs inside strings, where `\u003c` means the same: no `</script>` can close the element early.
+    text.replace('<', "\\u003c")
+}
+
 pub(super) fn write(report: &CoverageReport, out: &mut dyn Write) -> io::Result<()> {
+    let lazy = report.operations.iter().map(|o| o.units.len()).sum::<usize>() > INLINE_UNITS;
     writeln!(out, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">")?;
     writeln!(out, "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">")?;
     writeln!(
@@ -125,12 +199,13 @@ pub(super) fn write(report: &CoverageReport, out: &mut dyn Write) -> io::Result<
         out,
         "<table id=\"operations\"><thead><tr><th class=\"sortable\" data-key=\"id\">Operation</th><th class=\"sortable\" data-key=\"method\">Method</th><th class=\"sortable\" data-key=\"path\">Path</th><th class=\"sortable\" data-key=\"state\">State</th><th class=\"sortable num\" data-key=\"percent\">Units covered</th></tr></thead>"
     )?;
-    for op in &report.operations {
+    for (index, op) in report.operations.iter().enumerate() {
         let percent = crate::coverage::report::percent(op.covered, op.total);
         let text = format!("{} {} {}", op.id, op.method, op.path).to_lowercase();
+        let lazy_index = if lazy { format!(" data-index=\"{index}\"") } else { String::new() };
         writeln!(
             out,
-            "<tbody class=\"op\" data-id=\"{id}\" data-method=\"{method}\" data-path=\"{path}\" data-state=\"{state}\" data-percent=\"{percent}\" data-text=\"{text}\">",
+            "<tbody class=\"op\"{lazy_index} data-id=\"{id}\" data-method=\"{method}\" data-path=\"{path}\" data-state=\"{state}\" data-percent=\"{percent}\" data-text=\"{text}\">",
             id = esc(&op.id),
             method = esc(&op.method),
             path = esc(&op.path),
@@ -152,7 +227,7 @@ pub(super) fn write(report: &CoverageReport, out: &mut dyn Write) -> io::Result<
             out,
             "<tr class=\"units\" hidden><td colspan=\"5\"><table class=\"units\"><thead><tr><th>Kind</th><th>Unit</th><th>State</th><th class=\"num\">Valid</th><th class=\"num\">Invalid</th><th>Declared at</th></tr></thead><tbody>"
         )?;
-        for u in &op.units {
+        for u in op.units.iter().filter(|_| !lazy) {
             let place = match (&u.file, u.line) {
                 (Some(f), Some(l)) => format!("{}:{l}", esc(f)),
                 (Some(f), None) => esc(f),
@@ -222,6 +297,14 @@ pub(super) fn write(report: &CoverageReport, out: &mut dyn Write) -> io::Result<
             )?;
         }
         writeln!(out, "</tbody></table>")?;
+    }
+    if lazy {
+        writeln!(
+            out,
+            "<noscript><p class=\"muted\">This report has {} units: they are listed when an operation is opened, which needs script. The JSON report (<code>--format json</code>) lists them all.</p></noscript>",
+            report.operations.iter().map(|o| o.units.len()).sum::<usize>()
+        )?;
+        writeln!(out, "<script type=\"application/json\" id=\"units-data\">{}</script>", units_json(report))?;
     }
     writeln!(out, "<script>{SCRIPT}</script>\n</body>\n</html>")?;
     Ok(())
