@@ -464,6 +464,13 @@ fn a_large_split_description_covers_exactly_the_operations_its_traffic_calls() {
         assert!(line >= 1 && line <= *lines, "{file}:{line} is past its end");
     }
     assert!(files.len() > 100, "units over the split files: {}", files.len());
+    // Slots whose body defines more units than are counted are listed, never dropped silently.
+    let truncated = report["truncated"].as_array().expect("DigitalOcean's largest bodies pass the limit");
+    assert!(truncated.iter().all(|t| t["counted"] == 4000 && t["leftOut"].as_u64().unwrap() > 0), "{truncated:?}");
+    let human = stdout(&coverage(Some(root), &[traffic], "human", &[]));
+    let note =
+        format!("note: {} message slot(s) define more body units than the 4000 counted per slot", truncated.len());
+    assert!(human.contains(&note), "{}", &human[..2000]);
 }
 
 #[test]

@@ -107,8 +107,13 @@ pub fn coverage(args: CoverageArgs) -> Result<Exit> {
             let checker = super::check::checker(&check)?;
             let coverage = Arc::new(Coverage::new(checker.catalog()));
             let checker = checker.with_coverage(Arc::clone(&coverage));
-            let options =
-                ReadOptions { kind: args.input.map(Into::into), limit: Limit::default(), ..ReadOptions::default() };
+            let options = ReadOptions {
+                kind: args.input.map(Into::into),
+                limit: Limit::default(),
+                // As `accord check` by default: a larger single document is unreadable, not loaded.
+                max_document_bytes: Some(256 << 20),
+                ..ReadOptions::default()
+            };
             let ended = run::stream(&checker, &args.inputs, &options, &NoProgress, &mut Discard)?;
             for problem in &ended.unreadable {
                 eprintln!("accord: cannot read {problem}");
@@ -126,7 +131,7 @@ pub fn coverage(args: CoverageArgs) -> Result<Exit> {
     };
     write_report(args.output.as_deref(), |out| Ok(render_coverage(&report, format, out)?))?;
     if nothing_checked {
-        eprintln!("accord: nothing was checked against the contract: no coverage to report");
+        eprintln!("accord: nothing was checked against the contract: the report covers nothing");
         return Ok(Exit::Findings);
     }
     let failures = gate.judge(&report);

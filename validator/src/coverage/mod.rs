@@ -24,7 +24,7 @@ pub mod template;
 
 pub use gate::{Baseline, Gate, GateFailure, Minimum};
 pub use plan::{Kind, Plan, Unit};
-pub use report::{CoverageReport, KindSummary, OperationCoverage, State, UnitCoverage};
+pub use report::{CoverageReport, KindSummary, OperationCoverage, State, Truncated, UnitCoverage};
 
 pub(crate) use observe::{MessageHits, Observation, unrouted};
 

@@ -161,12 +161,16 @@ pub struct Plan {
     pub(crate) operations: Vec<OperationPlan>,
     pub(crate) nodes: Vec<BodyNode>,
     keys: HashMap<String, u32>,
+    /// Message slots whose body schema defines more units than
+    /// [`MAX_BODY_UNITS`]: (operation, slot as shown, units left out).
+    pub truncated: Vec<(usize, String, usize)>,
 }
 
 /// How deep a body tree goes (properties within properties).
 const MAX_DEPTH: usize = 12;
-/// Most units one message slot's body may define (a guard against huge schemas).
-const MAX_BODY_UNITS: usize = 4000;
+/// Most units one message slot's body may define (a guard against huge
+/// schemas); what is past it is counted in [`Plan::truncated`], never dropped silently.
+pub const MAX_BODY_UNITS: usize = 4000;
 
 impl Plan {
     /// The units of `catalog`.
@@ -302,8 +306,14 @@ impl Plan {
         at: &Location,
         shared: &mut Shared,
     ) -> Option<NodeId> {
-        let mut walk = BodyWalk { catalog, op, slot, shown, shared, stack: Vec::new(), budget: MAX_BODY_UNITS };
-        walk.node(self, at, "", 0)
+        let mut walk =
+            BodyWalk { catalog, op, slot, shown, shared, stack: Vec::new(), budget: MAX_BODY_UNITS, left_out: 0 };
+        let node = walk.node(self, at, "", 0);
+        if walk.left_out > 0 {
+            let left_out = walk.left_out;
+            self.truncated.push((op, shown.to_string(), left_out));
+        }
+        node
     }
 }
 
@@ -331,6 +341,8 @@ struct BodyWalk<'a> {
     /// Schema places on the way down (a place met again is recursion: not expanded).
     stack: Vec<Location>,
     budget: usize,
+    /// Units past the budget.
+    left_out: usize,
 }
 
 impl BodyWalk<'_> {
@@ -338,6 +350,7 @@ impl BodyWalk<'_> {
         let key = format!("{}:{}:{key}", kind.as_str(), self.slot);
         if !plan.keys.contains_key(&key) {
             if self.budget == 0 {
+                self.left_out += 1;
                 return None;
             }
             self.budget -= 1;

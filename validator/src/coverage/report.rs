@@ -112,6 +112,20 @@ pub struct UndocumentedStatus {
     pub count: u64,
 }
 
+/// A message slot whose body defines more units than are counted.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Truncated {
+    /// The operation id.
+    pub operation: String,
+    /// The message slot (`request application/json`, `200 application/json`).
+    pub slot: String,
+    /// Units counted (the limit).
+    pub counted: usize,
+    /// Units past the limit, left out of every figure.
+    pub left_out: usize,
+}
+
 /// A whole coverage report.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -134,6 +148,9 @@ pub struct CoverageReport {
     /// Responses whose status their operation does not document.
     #[serde(default)]
     pub undocumented_statuses: Vec<UndocumentedStatus>,
+    /// Message slots with more body units than are counted: what is left out of the figures.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub truncated: Vec<Truncated>,
 }
 
 impl CoverageReport {
@@ -243,6 +260,19 @@ pub(crate) fn build(inputs: Inputs<'_>) -> CoverageReport {
             count,
         })
         .collect();
+    let truncated = inputs
+        .plan
+        .truncated
+        .iter()
+        .filter_map(|(op, slot, left_out)| {
+            Some(Truncated {
+                operation: catalog.operations.get(*op)?.id.clone(),
+                slot: slot.clone(),
+                counted: super::plan::MAX_BODY_UNITS,
+                left_out: *left_out,
+            })
+        })
+        .collect();
     CoverageReport {
         version: 1,
         catalog: catalog.root.label().to_string(),
@@ -252,6 +282,7 @@ pub(crate) fn build(inputs: Inputs<'_>) -> CoverageReport {
         missing_in_spec: inputs.missing,
         missing_dropped: inputs.missing_dropped,
         undocumented_statuses,
+        truncated,
     }
 }
 

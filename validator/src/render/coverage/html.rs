@@ -190,6 +190,9 @@ pub(super) fn write(report: &CoverageReport, out: &mut dyn Write) -> io::Result<
         )?;
     }
     writeln!(out, "</tbody></table>")?;
+    if let Some(note) = super::truncated_note(report) {
+        writeln!(out, "<p class=\"muted\">Note: {}.</p>", esc(&note))?;
+    }
     writeln!(out, "<h2>Operations (<span id=\"shown\">{}</span> shown)</h2>", report.operations.len())?;
     writeln!(
         out,

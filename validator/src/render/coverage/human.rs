@@ -30,6 +30,9 @@ pub(super) fn write(report: &CoverageReport, out: &mut dyn Write) -> io::Result<
             k.percent
         )?;
     }
+    if let Some(note) = super::truncated_note(report) {
+        writeln!(out, "note: {note}")?;
+    }
     writeln!(out)?;
     writeln!(out, "operations")?;
     for op in &report.operations {

@@ -54,6 +54,9 @@ pub(super) fn write(report: &CoverageReport, out: &mut dyn Write) -> io::Result<
             k.percent
         ));
     }
+    if let Some(note) = super::truncated_note(report) {
+        head.push_str(&format!("\n_Note: {}._\n", cell(&note)));
+    }
     doc.text.push_str(&head);
     if !report.missing_in_spec.is_empty() {
         doc.add("\n### Missing in spec\n\n| Methods | Template | Exchanges | Statuses |\n|---|---|---:|---|\n".into());

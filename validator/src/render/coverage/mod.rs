@@ -55,6 +55,19 @@ pub fn render_coverage(report: &CoverageReport, format: CoverageFormat, out: &mu
     }
 }
 
+/// The note on message slots whose body units were capped, if any.
+fn truncated_note(report: &CoverageReport) -> Option<String> {
+    let first = report.truncated.first()?;
+    let left_out: usize = report.truncated.iter().map(|t| t.left_out).sum();
+    Some(format!(
+        "{} message slot(s) define more body units than the {} counted per slot; {left_out} unit(s) are left out of every figure (the first: {} {})",
+        report.truncated.len(),
+        first.counted,
+        first.operation,
+        first.slot
+    ))
+}
+
 /// ` (first in FILE entry #N)` for a unit seen only in invalid messages.
 fn first_invalid(unit: &crate::coverage::UnitCoverage) -> String {
     match &unit.first_invalid {
