@@ -1,6 +1,7 @@
 //! `accord diff`: the changes between two versions of a contract, each with a
-//! stable rule id, a level (breaking, warning, info), a message, and its place
-//! in both versions.
+//! stable rule id, a severity on the wire (breaking, warning, info), the level
+//! at which it breaks (`wire`, `source`: the Rust `accord-codegen` generates,
+//! or `none`), a message, and its place in both versions.
 //!
 //! Both versions are read by `accord-catalog`, exactly as `accord check` and
 //! the generator read them: `$ref`s are resolved, so moving a schema into
@@ -22,7 +23,8 @@
 //! };
 //! let changes = diff(&version(64), &version(32));
 //! assert_eq!(changes[0].rule, "request-property-max-length-decreased");
-//! assert_eq!(changes[0].level, accord_diff::Level::Breaking);
+//! assert_eq!(changes[0].severity, accord_diff::Severity::Breaking);
+//! assert_eq!(changes[0].level, accord_diff::Level::Wire);
 //! ```
 
 mod change;
@@ -32,8 +34,10 @@ mod operations;
 mod place;
 pub mod registry;
 pub mod schema;
+pub mod source;
+pub mod stability;
 
-pub use change::{Change, Level, Place};
+pub use change::{Change, GeneratedChange, Level, Place, Severity, Usage};
 
 use accord_catalog::openapi::Operation;
 use accord_catalog::{CatalogError, Location, SchemaRoot};
@@ -57,6 +61,11 @@ impl Contract {
     }
 }
 
+/// How findings name an operation: `METHOD /path`, or `webhook NAME METHOD`.
+pub fn operation_label(op: &Operation) -> String {
+    operations::label(op)
+}
+
 /// Collects findings; the one place rule ids become changes.
 #[derive(Debug, Default)]
 pub struct Emit {
@@ -73,7 +82,11 @@ impl Emit {
         };
         self.changes.push(Change {
             rule: rule.id.as_str(),
+            severity: rule.severity,
             level: rule.level,
+            experimental: false,
+            generated: Vec::new(),
+            usage: None,
             message,
             operation: self.operation.clone(),
             old: None,
@@ -84,10 +97,14 @@ impl Emit {
 }
 
 /// Every change from `old` to `new`, in a stable order (by operation, then
-/// rule, then place), each placed in both versions' text.
+/// rule, then place), each placed in both versions' text, with its rule's
+/// level (see [`source::apply`] for the level computed from the generated
+/// code) and marked when the old version's `x-accord-stability:
+/// experimental` exempts it.
 pub fn diff(old: &Contract, new: &Contract) -> Vec<Change> {
     let mut emit = Emit::default();
     operations::compare(old, new, &mut emit);
+    stability::compare(old, new, &mut emit);
     let mut changes = emit.changes;
     place::place_all(old, new, &mut changes);
     changes.sort_by(|a, b| {
@@ -99,5 +116,6 @@ pub fn diff(old: &Contract, new: &Contract) -> Vec<Change> {
         ))
     });
     changes.dedup_by(|a, b| a.rule == b.rule && a.message == b.message && a.operation == b.operation);
+    stability::exempt(old, &mut changes);
     changes
 }

@@ -12,7 +12,7 @@ fn key(op: &Operation) -> (bool, String, String) {
     (op.kind == OperationKind::Webhook, op.method.clone(), accord_catalog::openapi::template_shape(&op.path))
 }
 
-fn label(op: &Operation) -> String {
+pub(crate) fn label(op: &Operation) -> String {
     match op.kind {
         OperationKind::Path => format!("{} {}", op.method, op.path),
         OperationKind::Webhook => format!("webhook {} {}", op.path, op.method),

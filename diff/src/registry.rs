@@ -1,9 +1,17 @@
-//! Every rule id `accord diff` reports, with its level and what it means.
-//! The level belongs to the id: the direction is part of the id
+//! Every rule id `accord diff` reports, with its severity, its level and
+//! what it means. Both belong to the id: the direction is part of the id
 //! (`request-…`, `response-…`), so a request that accepts less and a
 //! response that can return more are the breaking halves.
+//!
+//! The level is where the change breaks: `wire` for every breaking
+//! severity; `source` for the rest when the code `accord-codegen` generates
+//! changes incompatibly (the mutation tests generate both versions of the
+//! built-in catalog and assert it, rule by rule); `none` otherwise. A
+//! finding's own level is computed from the generated code of the two
+//! versions compared (see `crate::source`); the rule's is what that
+//! computation gives on the built-in catalog.
 
-use crate::change::Level;
+use crate::change::{Level, Severity};
 use std::sync::OnceLock;
 
 /// One rule: a stable id, its level, and a one-line description.
@@ -11,7 +19,9 @@ use std::sync::OnceLock;
 pub struct Rule {
     /// Stable id, e.g. `request-property-max-length-decreased`.
     pub id: String,
-    /// How much it matters.
+    /// How much it matters on the wire.
+    pub severity: Severity,
+    /// The level at which it breaks.
     pub level: Level,
     /// What it means.
     pub summary: String,
@@ -19,10 +29,10 @@ pub struct Rule {
     pub example: String,
 }
 
-use Level::{Breaking as B, Info as I, Warning as W};
+use Severity::{Breaking as B, Info as I, Warning as W};
 
 /// Schema changes, judged by direction: (kind, level in requests, level in responses, meaning, example).
-const SCHEMA_KINDS: &[(&str, Level, Level, &str, &str)] = &[
+const SCHEMA_KINDS: &[(&str, Severity, Severity, &str, &str)] = &[
     (
         "type-changed",
         B,
@@ -330,7 +340,7 @@ const SCHEMA_PLACES: &[(&str, bool)] = &[
 ];
 
 /// Rules about operations, parameters, bodies, responses, security and servers: (id, level, meaning, example).
-const OTHER: &[(&str, Level, &str, &str)] = &[
+const OTHER: &[(&str, Severity, &str, &str)] = &[
     ("endpoint-added", I, "an operation was added", "`GET /pets` added"),
     (
         "api-path-removed-without-deprecation",
@@ -557,32 +567,170 @@ const OTHER: &[(&str, Level, &str, &str)] = &[
     ("api-server-removed", W, "a server was removed", "`https://staging…` removed"),
 ];
 
+/// Where a schema rule kind changes the generated Rust: in a body (an
+/// object, a struct) or in a property (a value, a field's type or newtype).
+/// Parameters and headers are not generated, so never.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Generated {
+    Body,
+    Property,
+    Both,
+}
+
+/// Schema rule kinds that change the generated Rust incompatibly, and where.
+/// A value with a keyword the type model cannot express (an `allOf`, an `if`,
+/// a `not`, `dependentRequired`, a CEL rule...) is generated as a checked JSON
+/// value rather than a typed newtype, so adding or removing one on a property
+/// changes its type's methods.
+const SOURCE_KINDS: &[(&str, Generated)] = &[
+    ("type-changed", Generated::Both),
+    ("type-widened", Generated::Property),
+    ("type-narrowed", Generated::Property),
+    ("became-nullable", Generated::Both),
+    ("became-not-nullable", Generated::Property),
+    ("became-enum", Generated::Property),
+    ("enum-removed", Generated::Both),
+    ("enum-value-removed", Generated::Property),
+    ("enum-value-added", Generated::Property),
+    ("all-of-added", Generated::Property),
+    ("all-of-removed", Generated::Property),
+    ("all-of-added-annotation-only", Generated::Property),
+    ("one-of-added", Generated::Both),
+    ("one-of-removed", Generated::Both),
+    ("any-of-added", Generated::Both),
+    ("any-of-removed", Generated::Both),
+    ("known-value-removed", Generated::Property),
+    ("known-value-added", Generated::Property),
+    ("sensitive-removed", Generated::Property),
+    ("sensitive-added", Generated::Property),
+    ("const-changed", Generated::Both),
+    ("if-added", Generated::Both),
+    ("if-removed", Generated::Property),
+    ("not-added", Generated::Property),
+    ("not-removed", Generated::Property),
+    ("dependent-required-added", Generated::Property),
+    ("dependent-required-removed", Generated::Property),
+    ("property-names-added", Generated::Property),
+    ("property-names-removed", Generated::Property),
+    ("pattern-property-added", Generated::Property),
+    ("pattern-property-removed", Generated::Property),
+    ("dependent-schema-added", Generated::Property),
+    ("dependent-schema-removed", Generated::Property),
+    ("rule-added", Generated::Property),
+    ("rule-removed", Generated::Property),
+    ("changed-compatibility-unknown", Generated::Property),
+];
+
+/// Operation rules, and schema rules at one place only, that change the
+/// generated Rust incompatibly (when they do not break the wire). A request
+/// body that stops rejecting unknown properties keeps them in a new
+/// `additional_properties` field.
+const SOURCE_OTHER: &[&str] = &[
+    "request-body-additional-properties-opened",
+    "api-operation-id-updated",
+    "api-removed-with-deprecation",
+    "api-path-removed-with-deprecation",
+    "response-success-status-added",
+    "response-non-success-status-added",
+    "response-non-success-status-removed",
+    "new-optional-request-body",
+    "request-body-became-optional",
+    "new-optional-request-property",
+    "request-property-removed",
+    "request-property-became-optional",
+    "response-required-property-added",
+    "response-optional-property-added",
+    "response-optional-property-removed",
+    "response-property-became-required",
+    "exchange-rule-removed",
+];
+
+fn level(severity: Severity, source: bool) -> Level {
+    match (severity, source) {
+        (Severity::Breaking, _) => Level::Wire,
+        (_, true) => Level::Source,
+        _ => Level::None,
+    }
+}
+
 /// Every rule, in a stable order.
 pub fn rules() -> &'static [Rule] {
     static RULES: OnceLock<Vec<Rule>> = OnceLock::new();
     RULES.get_or_init(|| {
         let mut out: Vec<Rule> = OTHER
             .iter()
-            .map(|(id, level, summary, example)| Rule {
+            .map(|(id, severity, summary, example)| Rule {
                 id: id.to_string(),
-                level: *level,
+                severity: *severity,
+                level: level(*severity, SOURCE_OTHER.contains(id)),
                 summary: summary.to_string(),
                 example: example.to_string(),
             })
             .collect();
         for (prefix, request) in SCHEMA_PLACES {
             for (kind, req, resp, summary, example) in SCHEMA_KINDS {
+                let severity = if *request { *req } else { *resp };
+                let generated = SOURCE_KINDS.iter().find(|(k, _)| k == kind).map(|(_, g)| *g);
+                let id = format!("{prefix}-{kind}");
+                let source = SOURCE_OTHER.contains(&id.as_str())
+                    || generated.is_some_and(|g| match *prefix {
+                        p if p.ends_with("parameter") || p.ends_with("header") => false,
+                        p if p.ends_with("body") => g != Generated::Property,
+                        _ => g != Generated::Body,
+                    });
                 out.push(Rule {
-                    id: format!("{prefix}-{kind}"),
-                    level: if *request { *req } else { *resp },
+                    id,
+                    severity,
+                    level: level(severity, source),
                     summary: summary.to_string(),
                     example: example.to_string(),
                 });
             }
         }
+        for (id, summary, example) in EXTRA {
+            out.push(Rule {
+                id: id.to_string(),
+                severity: Severity::Info,
+                level: Level::Source,
+                summary: summary.to_string(),
+                example: example.to_string(),
+            });
+        }
+        for (id, severity, summary, example) in STABILITY {
+            out.push(Rule {
+                id: id.to_string(),
+                severity: *severity,
+                level: Level::None,
+                summary: summary.to_string(),
+                example: example.to_string(),
+            });
+        }
         out
     })
 }
+
+/// Rules found in the generated code only: (id, meaning, example).
+const EXTRA: &[(&str, &str, &str)] = &[(
+    "generated-api-changed",
+    "the generated Rust changed incompatibly where no contract rule explains it (e.g. a `$defs` entry renamed: the wire is the same, the type's name is not)",
+    "`$defs/Pet` → `$defs/Animal`: type `Pet` renamed `Animal`",
+)];
+
+/// Stability marks (`x-accord-stability`): (id, severity, meaning, example).
+const STABILITY: &[(&str, Severity, &str, &str)] = &[
+    (
+        "stability-experimental-removed",
+        I,
+        "an operation or schema is no longer marked experimental: its breaks now fail the run",
+        "`x-accord-stability: experimental` removed",
+    ),
+    (
+        "stability-experimental-added",
+        W,
+        "a stable operation or schema is now marked experimental: its future breaks will not fail the run",
+        "→ `x-accord-stability: experimental`",
+    ),
+];
 
 /// The rule with this id.
 pub fn rule(id: &str) -> Option<&'static Rule> {
@@ -600,7 +748,11 @@ mod tests {
         ids.sort_unstable();
         ids.dedup();
         assert_eq!(ids.len(), n);
-        assert_eq!(rule("request-property-max-length-decreased").unwrap().level, Level::Breaking);
-        assert_eq!(rule("response-property-max-length-decreased").unwrap().level, Level::Info);
+        assert_eq!(rule("request-property-max-length-decreased").unwrap().severity, Severity::Breaking);
+        assert_eq!(rule("request-property-max-length-decreased").unwrap().level, Level::Wire);
+        assert_eq!(rule("response-property-max-length-decreased").unwrap().severity, Severity::Info);
+        assert_eq!(rule("response-property-max-length-decreased").unwrap().level, Level::None);
+        assert_eq!(rule("response-property-enum-value-added").unwrap().level, Level::Source);
+        assert_eq!(rule("response-header-enum-value-added").unwrap().level, Level::None);
     }
 }

@@ -61,6 +61,8 @@ struct Tally {
     agreed: std::collections::BTreeSet<(String, String)>,
     /// Differences with no reason listed.
     unexplained: Vec<String>,
+    /// Each expectation met, with the level of the finding that meets it.
+    levels: Vec<String>,
 }
 
 #[test]
@@ -100,8 +102,13 @@ fn oasdiff_pairs_agree_with_oasdiff() {
         let changes = report["changes"].as_array().unwrap();
         let found: Vec<(String, String)> = changes
             .iter()
-            .map(|c| (kind(c["rule"].as_str().unwrap()), c["level"].as_str().unwrap().to_string()))
+            .map(|c| (kind(c["rule"].as_str().unwrap()), c["severity"].as_str().unwrap().to_string()))
             .collect();
+        // The level Accord gives each finding: `wire` exactly when it is breaking.
+        for c in changes {
+            let (severity, level) = (c["severity"].as_str().unwrap(), c["level"].as_str().unwrap());
+            assert_eq!(severity == "breaking", level == "wire", "{test}: {c}");
+        }
         if case["expect_count"] == 0 && case["checks"] == "all" {
             t.quiet_cases += 1;
             let floor = if case["min_level"] == "info" { "info" } else { "warning" };
@@ -135,6 +142,14 @@ fn oasdiff_pairs_agree_with_oasdiff() {
             if same.iter().any(|(_, l)| (l == "breaking") == breaking) {
                 t.class_agrees += 1;
                 t.agreed.insert((test.to_string(), id.to_string()));
+                // The expectation, with the level of the finding that meets it.
+                let level = changes
+                    .iter()
+                    .filter(|c| kind(c["rule"].as_str().unwrap()) == want)
+                    .find(|c| (c["severity"] == "breaking") == breaking)
+                    .and_then(|c| c["level"].as_str())
+                    .unwrap_or("?");
+                t.levels.push(format!("{test} {id} ({}): {level}", e["level"].as_str().unwrap_or("?")));
             } else {
                 *t.misclassed.entry(id.to_string()).or_default() += 1;
                 t.differs(&listed, test, id);
@@ -171,6 +186,15 @@ fn oasdiff_pairs_agree_with_oasdiff() {
     assert!(stale.is_empty(), "listed as different but Accord now agrees: {stale:?}");
     // The floor is the rate measured when this test was last changed; it may only rise.
     assert!(pct(t.class_agrees, t.expected) >= FLOOR, "agreement fell below {FLOOR}%");
+    let count = |l: &str| t.levels.iter().filter(|e| e.ends_with(&format!(": {l}"))).count();
+    println!(
+        "levels of the expectations met: {} wire, {} source, {} none",
+        count("wire"),
+        count("source"),
+        count("none")
+    );
+    t.levels.sort();
+    insta::assert_snapshot!("diff_oasdiff_expectations_with_levels", t.levels.join("\n"));
 }
 
 /// Measured when this test was last changed (362 of 430, 84.2%); it may only rise.
@@ -255,6 +279,56 @@ fn edit(dir: &Path, file: &str, from: &str, to: &str) {
     let text = std::fs::read_to_string(&path).unwrap();
     assert!(text.contains(from), "{file} has no {from:?}");
     std::fs::write(path, text.replacen(from, to, 1)).unwrap();
+}
+
+/// The breaking differences between the public APIs of the code
+/// `accord-codegen` generates for two schema roots (formatted source, read
+/// back with syn: the path a consumer's `build.rs` takes).
+fn api_breaks(old: &Path, new: &Path) -> Result<Vec<String>, String> {
+    let api = |dir: &Path| -> Result<accord_codegen::api::Api, String> {
+        let source = accord_codegen::Generator::new().schema_dir(dir).generate_string().map_err(|e| e.to_string())?;
+        accord_codegen::api::Api::of(&source).map_err(|e| e.to_string())
+    };
+    Ok(accord_codegen::api::compare(&api(old)?, &api(new)?)
+        .into_iter()
+        .filter(|c| c.breaking)
+        .map(|c| c.description)
+        .collect())
+}
+
+/// Asserts the level of rule `id` on a mutation from `old` to `new`: the
+/// finding's level is the rule's; a `source` rule's mutation changes the
+/// generated public API incompatibly and a `none` rule's does not. Returns
+/// the level, for the table.
+fn assert_level(id: &str, report: &Value, old: &Path, new: &Path, wrong: &mut Vec<String>) -> String {
+    let rule = accord_diff::registry::rule(id).unwrap_or_else(|| panic!("{id} is not a rule"));
+    let levels: Vec<&str> = report["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["rule"] == id)
+        .filter_map(|c| c["level"].as_str())
+        .collect();
+    if levels.iter().any(|l| *l != rule.level.as_str()) {
+        wrong.push(format!("{id}: the rule says {}, the finding says {levels:?}", rule.level.as_str()));
+    }
+    let breaks = match api_breaks(old, new) {
+        Ok(breaks) => breaks,
+        Err(e) => {
+            wrong.push(format!("{id}: the mutation cannot be generated: {e}"));
+            return rule.level.as_str().to_string();
+        }
+    };
+    match rule.level {
+        accord_diff::Level::Source if breaks.is_empty() => {
+            wrong.push(format!("{id}: tagged source, yet the generated public API did not break"))
+        }
+        accord_diff::Level::None if !breaks.is_empty() => {
+            wrong.push(format!("{id}: tagged none, yet the generated public API broke: {breaks:?}"))
+        }
+        _ => {}
+    }
+    rule.level.as_str().to_string()
 }
 
 /// Mutations of the built-in catalog: (what, file, from, to).
@@ -384,7 +458,10 @@ fn formats_match_their_schemas_and_fail_on_sets_the_exit_code() {
         "{github}"
     );
     let markdown = String::from_utf8(args(&["--format", "markdown"]).stdout).unwrap();
-    assert!(markdown.contains("| breaking | `request-property-max-length-decreased` |"), "{markdown}");
+    assert!(markdown.contains("| breaking | **wire** | `request-property-max-length-decreased` |"), "{markdown}");
+    // Every format carries the level.
+    assert!(sarif["runs"][0]["results"].as_array().unwrap().iter().all(|r| r["properties"]["level"].is_string()));
+    assert!(github.contains("(level wire)"), "{github}");
     // The added request enum value is info: --fail-on warning still fails on the breaking one only.
     assert_eq!(args(&["--fail-on", "never"]).status.code(), Some(0));
     let only_info = catalog_copy();
@@ -396,6 +473,14 @@ fn formats_match_their_schemas_and_fail_on_sets_the_exit_code() {
     );
     let o = accord_in(&repo(), &["diff", old.path().to_str().unwrap(), only_info.path().to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stdout));
+    // ... but the generated request enum gains a variant: a break at `--level source`.
+    let o = accord_in(
+        &repo(),
+        &["diff", "--level", "source", old.path().to_str().unwrap(), only_info.path().to_str().unwrap()],
+    );
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert_eq!(o.status.code(), Some(1), "{out}");
+    assert!(out.contains("= generated: enum `dstore::StoreStatus` gains variant `Paused`"), "{out}");
 }
 
 #[test]
@@ -583,7 +668,7 @@ fn the_example_workflow_diff_job_runs_as_written() {
     }
     assert_eq!(ran, 2);
     let markdown = std::fs::read_to_string(dir.path().join("accord-diff.md")).unwrap();
-    assert!(markdown.contains("**1 breaking**"), "{markdown}");
+    assert!(markdown.contains("**1 break(s) at level `wire`**. 1 breaking"), "{markdown}");
 }
 
 /// Applies an RFC 7386 merge patch (`null` removes a key).
@@ -614,10 +699,11 @@ fn patch_file(dir: &Path, file: &str, pointer: &str, patch: &Value) {
 const PLACES: &[(&str, &str, &str)] = &[
     ("request-body", "zonos/order-numbers.schema.json", "/$defs/OrderNumbersRequest"),
     ("request-property", "dstore/sync-store.schema.json", "/$defs/SyncStoreRequest/properties/posAccountId"),
+    // A parameter's own schema (the optional query `order_id`): parameters are not generated types.
     (
         "request-parameter",
-        "tuya/query-order-details.schema.json",
-        "/$defs/QueryOrderDetailsRequest/properties/mall_code",
+        "tuya/openapi.json",
+        "/paths/~1v1.0~1mall~1plugin~1order~1{order_id}/get/parameters/4/schema",
     ),
     ("response-body", "zonos/order-numbers.schema.json", "/$defs/OrderNumbersResponse"),
     (
@@ -820,10 +906,20 @@ fn every_schema_rule_id_from_a_mutation_of_the_built_in_catalog() {
     let header = serde_json::json!({"headers": {"X-Trace": {"schema": {"type": "string"}}}});
     let mut table = String::new();
     let mut missing = Vec::new();
+    let mut wrong = Vec::new();
     for (prefix, file, pointer) in PLACES {
         for (kind, both, new_only) in kinds() {
             let (old, new) = (catalog_copy(), catalog_copy());
             for dir in [old.path(), new.path()] {
+                // Zonos' exchange rule reads `response.body.orders`: a body
+                // mutated into another type would fail the rule's type check,
+                // and with it the generator. Both versions go without it.
+                patch_file(
+                    dir,
+                    "zonos/openapi.json",
+                    "/paths/~1v1~1orderNumbers/post",
+                    &serde_json::json!({"x-accord-rules": null}),
+                );
                 // The built-in catalog documents no response header: give one to both versions.
                 patch_file(
                     dir,
@@ -836,6 +932,7 @@ fn every_schema_rule_id_from_a_mutation_of_the_built_in_catalog() {
             patch_file(new.path(), file, pointer, &new_only);
             let id = format!("{prefix}-{kind}");
             let mut row = format!("{id}:");
+            let mut level = String::new();
             for (a, b) in [(&old, &new), (&new, &old)] {
                 let o = accord_in(
                     &repo(),
@@ -862,13 +959,18 @@ fn every_schema_rule_id_from_a_mutation_of_the_built_in_catalog() {
                 if std::ptr::eq(a, &old) && !rules.contains(&id) {
                     missing.push(format!("{id}: got {rules:?}"));
                 }
+                if std::ptr::eq(a, &old) {
+                    level = assert_level(&id, &report, a.path(), b.path(), &mut wrong);
+                }
                 row.push_str(&format!(" [{}]", rules.join(", ")));
             }
+            row.push_str(&format!(" => {level}"));
             table.push_str(&row);
             table.push('\n');
         }
     }
     assert!(missing.is_empty(), "rule ids no mutation caused:\n{}", missing.join("\n"));
+    assert!(wrong.is_empty(), "levels the mutations contradict:\n{}", wrong.join("\n"));
     insta::assert_snapshot!("diff_schema_rule_per_mutation", table);
 }
 
@@ -1198,6 +1300,32 @@ fn operation_mutations() -> Vec<(&'static str, Patches, Patches)> {
             )],
         ),
         (
+            "stability-experimental-added",
+            &[],
+            &[("tuya/openapi.json", TUYA_GET, r#"{"x-accord-stability": "experimental"}"#)],
+        ),
+        (
+            "stability-experimental-removed",
+            &[("tuya/openapi.json", TUYA_GET, r#"{"x-accord-stability": "experimental"}"#)],
+            &[("tuya/openapi.json", TUYA_GET, r#"{"x-accord-stability": null}"#)],
+        ),
+        (
+            "generated-api-changed",
+            &[],
+            &[
+                (
+                    "dstore/common.schema.json",
+                    "/$defs",
+                    r#"{"ResultStatus": null, "Outcome": {"title": "Outcome", "type": "string", "enum": ["S", "F", "U"]}}"#,
+                ),
+                (
+                    "dstore/common.schema.json",
+                    "/$defs/Result/properties/resultStatus",
+                    r##"{"$ref": "#/$defs/Outcome"}"##,
+                ),
+            ],
+        ),
+        (
             "response-header-added",
             &[],
             &[(
@@ -1229,6 +1357,7 @@ fn every_operation_rule_id_from_a_mutation_of_the_built_in_catalog() {
     let mut table = String::new();
     let mut seen: std::collections::BTreeSet<String> = std::collections::BTreeSet::new();
     let mut missing = Vec::new();
+    let mut wrong = Vec::new();
     for (id, both, new_only) in operation_mutations() {
         let (old, new) = (catalog_copy(), catalog_copy());
         for (file, pointer, patch) in both {
@@ -1240,6 +1369,7 @@ fn every_operation_rule_id_from_a_mutation_of_the_built_in_catalog() {
             patch_file(new.path(), file, pointer, &serde_json::from_str(patch).unwrap());
         }
         let mut row = format!("{id}:");
+        let mut level = String::new();
         for (forward, a, b) in [(true, &old, &new), (false, &new, &old)] {
             let o = accord_in(
                 &repo(),
@@ -1262,13 +1392,18 @@ fn every_operation_rule_id_from_a_mutation_of_the_built_in_catalog() {
             if forward && !rules.iter().any(|r| r == id) {
                 missing.push(format!("{id}: got {rules:?}"));
             }
+            if forward {
+                level = assert_level(id, &report, a.path(), b.path(), &mut wrong);
+            }
             seen.extend(rules.iter().cloned());
             row.push_str(&format!(" [{}]", rules.join(", ")));
         }
+        row.push_str(&format!(" => {level}"));
         table.push_str(&row);
         table.push('\n');
     }
     assert!(missing.is_empty(), "rule ids no mutation caused:\n{}", missing.join("\n"));
+    assert!(wrong.is_empty(), "levels the mutations contradict:\n{}", wrong.join("\n"));
     // With the schema rules (one per kind and place, above) and the curated mutations, every rule is exercised.
     let curated =
         std::fs::read_to_string(repo().join("validator/tests/snapshots/diff__diff_builtin_mutations.snap")).unwrap();
@@ -1336,7 +1471,13 @@ fn composition_members_pair_by_meaning() {
         for (a, b) in [(&old, &new), (&new, &old), (&old, &moved)] {
             let o = accord_in(dir.path(), &["diff", "--format", "json", a, b]);
             let report: Value = serde_json::from_slice(&o.stdout).unwrap();
-            assert_eq!(report["changes"].as_array().map(Vec::len), Some(0), "{k}: {a} -> {b}: {report}");
+            // No contract change; only the generated Rust may differ (an inline
+            // member's made-up type name becomes the component's), at `source`.
+            let changes = report["changes"].as_array().unwrap();
+            assert!(
+                changes.iter().all(|c| c["rule"] == "generated-api-changed" && c["level"] == "source"),
+                "{k}: {a} -> {b}: {report}"
+            );
             assert_eq!(o.status.code(), Some(0), "{k}");
         }
         // A member whose meaning changed is still a change.
@@ -1349,4 +1490,306 @@ fn composition_members_pair_by_meaning() {
         let ids: Vec<&str> = report["changes"].as_array().unwrap().iter().filter_map(|f| f["rule"].as_str()).collect();
         assert!(ids.iter().any(|id| id.contains("max-length")), "{k}: {ids:?}");
     }
+}
+
+/// One recorded `GET /orders/{id}` whose response carries `status` and, when
+/// given, `note`.
+fn order_exchange(id: u32, status: &str, note: Option<&str>) -> String {
+    let mut body = serde_json::json!({"id": format!("ord-{id}"), "status": status});
+    if let Some(n) = note {
+        body["note"] = n.into();
+    }
+    serde_json::json!({
+        "request": {"method": "GET", "url": format!("https://api.example.com/orders/ord-{id}")},
+        "response": {"status": 200, "headers": {"Content-Type": "application/json"}, "body": body},
+    })
+    .to_string()
+}
+
+/// `--captures` says for every change how often the traffic used what it
+/// touches, counted independently here from the exchanges written; changes
+/// are ranked by that use; `--fail-on touched` lets untouched breaks pass
+/// with a warning, and a plain run still fails on them.
+#[test]
+fn captures_weigh_every_change_by_its_use() {
+    let dir = tempfile::tempdir().unwrap();
+    let examples = repo().join("docs/examples");
+    let (v1, v2) = (examples.join("orders-v1.yaml"), examples.join("orders-v2.yaml"));
+    // 7 exchanges: 5 carry `note`, 3 say "cancelled" (a value v2 removes).
+    let traffic: Vec<(u32, &str, Option<&str>)> = vec![
+        (1, "cancelled", Some("late")),
+        (2, "cancelled", Some("late")),
+        (3, "cancelled", Some("x")),
+        (4, "open", Some("x")),
+        (5, "open", Some("x")),
+        (6, "shipped", None),
+        (7, "shipped", None),
+    ];
+    let write = |name: &str, rows: &[(u32, &str, Option<&str>)]| {
+        let path = dir.path().join(name);
+        let lines: Vec<String> = rows.iter().map(|(i, s, n)| order_exchange(*i, s, *n)).collect();
+        std::fs::write(&path, lines.join("\n") + "\n").unwrap();
+        path.to_str().unwrap().to_string()
+    };
+    let all = write("all.ndjson", &traffic);
+    let with_note = traffic.iter().filter(|t| t.2.is_some()).count() as u64;
+    let cancelled = traffic.iter().filter(|t| t.1 == "cancelled").count() as u64;
+    let o = accord_in(
+        &repo(),
+        &[
+            "diff",
+            "--format",
+            "json",
+            "--fail-on",
+            "never",
+            "--captures",
+            &all,
+            v1.to_str().unwrap(),
+            v2.to_str().unwrap(),
+        ],
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let report: Value = serde_json::from_slice(&o.stdout).unwrap();
+    let changes = report["changes"].as_array().unwrap();
+    let usage = |rule: &str| {
+        let c = changes.iter().find(|c| c["rule"] == rule).unwrap_or_else(|| panic!("no {rule}: {report}"));
+        (c["usage"]["operation"].as_u64().unwrap(), c["usage"]["touched"].as_u64().unwrap())
+    };
+    assert_eq!(usage("response-optional-property-removed"), (7, with_note));
+    assert_eq!(usage("response-property-enum-value-removed"), (7, cancelled));
+    // `total` is new: the old `Order` it is added to was in every exchange.
+    assert_eq!(usage("response-required-property-added"), (7, 7));
+    // Ranked by use (none breaks at `wire`).
+    let touched: Vec<u64> = changes.iter().map(|c| c["usage"]["touched"].as_u64().unwrap()).collect();
+    assert!(touched.windows(2).all(|w| w[0] >= w[1]), "{touched:?}");
+    // The replay proves the break: v2 requires `total`, which no recorded response carries.
+    assert_eq!(report["replayed"]["regressions"].as_array().unwrap().len(), traffic.len());
+    for format in ["human", "markdown"] {
+        let o = accord_in(
+            &repo(),
+            &[
+                "diff",
+                "--format",
+                format,
+                "--fail-on",
+                "never",
+                "--captures",
+                &all,
+                v1.to_str().unwrap(),
+                v2.to_str().unwrap(),
+            ],
+        );
+        let text = String::from_utf8(o.stdout).unwrap();
+        let expected = if format == "human" {
+            format!("= traffic: {with_note} captured exchange(s) touched it")
+        } else {
+            format!("| {with_note} of 7 |")
+        };
+        assert!(text.contains(&expected), "{format}: {text}");
+    }
+
+    // Only `note` removed: a `source` break. Traffic that never carried `note`
+    // lets it pass under `--fail-on touched`, with a warning; it still fails a
+    // plain `--level source` run, and traffic that carried it fails both.
+    let old = dir.path().join("old.yaml");
+    let new = dir.path().join("new.yaml");
+    let text = std::fs::read_to_string(&v1).unwrap();
+    std::fs::write(&old, &text).unwrap();
+    std::fs::write(&new, text.replace("        note: {type: string}\n", "")).unwrap();
+    let quiet = write("quiet.ndjson", &traffic[5..]);
+    let run = |captures: &str, fail_on: &str| {
+        accord_in(
+            &repo(),
+            &[
+                "diff",
+                "--level",
+                "source",
+                "--fail-on",
+                fail_on,
+                "--captures",
+                captures,
+                old.to_str().unwrap(),
+                new.to_str().unwrap(),
+            ],
+        )
+    };
+    let o = run(&quiet, "touched");
+    let (out, err) = (String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr));
+    assert_eq!(o.status.code(), Some(0), "{out}{err}");
+    assert!(out.contains("= traffic: no captured exchange touched it"), "{out}");
+    assert!(err.contains("1 change(s) breaking at --level source were not counted"), "{err}");
+    assert_eq!(run(&quiet, "breaking").status.code(), Some(1));
+    assert_eq!(run(&all, "touched").status.code(), Some(1));
+    // `touched` without traffic is an error, not a pass.
+    let o = accord_in(&repo(), &["diff", "--fail-on", "touched", old.to_str().unwrap(), new.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2), "{}", String::from_utf8_lossy(&o.stderr));
+}
+
+/// `x-accord-stability: experimental` in the old version exempts the breaks
+/// under it (an operation, or a schema); adding or removing the mark is a
+/// finding; a mark added in the breaking change itself exempts nothing.
+#[test]
+fn experimental_marks_report_without_failing() {
+    let mark = r#"{"x-accord-stability": "experimental"}"#;
+    let unmark = r#"{"x-accord-stability": null}"#;
+    let status_removed = (
+        "tuya/openapi.json",
+        "/paths/~1v1.0~1mall~1plugin~1order~1{order_id}/get/responses",
+        r#"{"200": null, "201": {"description": "ok"}}"#,
+    );
+    let run = |old_patches: &[(&str, &str, &str)], new_patches: &[(&str, &str, &str)]| {
+        let (old, new) = (catalog_copy(), catalog_copy());
+        for (dir, patches) in [(&old, old_patches), (&new, new_patches)] {
+            for (file, pointer, patch) in patches {
+                patch_file(dir.path(), file, pointer, &serde_json::from_str(patch).unwrap());
+            }
+        }
+        let o = accord_in(
+            &repo(),
+            &["diff", "--format", "json", old.path().to_str().unwrap(), new.path().to_str().unwrap()],
+        );
+        let report: Value = serde_json::from_slice(&o.stdout).unwrap();
+        (o.status.code(), report, String::from_utf8_lossy(&o.stderr).to_string())
+    };
+    let rule = |report: &Value, id: &str| -> Option<Value> {
+        report["changes"].as_array().unwrap().iter().find(|c| c["rule"] == id).cloned()
+    };
+    let op_mark = ("tuya/openapi.json", TUYA_GET, mark);
+    // Marked in both: the removed status is reported, experimental, and passes.
+    let (code, report, err) = run(&[op_mark], &[op_mark, status_removed]);
+    let c = rule(&report, "response-success-status-removed").expect("the break is reported");
+    assert_eq!((c["experimental"].as_bool(), c["level"].as_str()), (Some(true), Some("wire")));
+    assert_eq!(code, Some(0), "{report}");
+    assert!(err.contains("under `x-accord-stability: experimental`"), "{err}");
+    let wire = report["changes"].as_array().unwrap().iter().filter(|c| c["level"] == "wire").count();
+    assert!(wire >= 1);
+    assert_eq!(report["summary"]["experimental"].as_u64(), Some(wire as u64), "{report}");
+    // Marked only in the new version: the mark is a finding and exempts nothing.
+    let (code, report, _) = run(&[], &[op_mark, status_removed]);
+    assert!(rule(&report, "stability-experimental-added").is_some(), "{report}");
+    assert_eq!(rule(&report, "response-success-status-removed").unwrap()["experimental"], false);
+    assert_eq!(code, Some(1));
+    // The mark removed: a finding; the old version's mark still exempts this change.
+    let (code, report, _) = run(&[op_mark], &[op_mark, ("tuya/openapi.json", TUYA_GET, unmark), status_removed]);
+    let removed = rule(&report, "stability-experimental-removed").expect("the mark's removal is reported");
+    assert_eq!(removed["operation"], "GET /v1.0/mall/plugin/order/{order_id}");
+    assert_eq!(code, Some(0), "{report}");
+    // A schema mark: a request property tightened under a marked schema passes.
+    let schema = "/$defs/SyncStoreRequest";
+    let tighter =
+        ("dstore/sync-store.schema.json", "/$defs/SyncStoreRequest/properties/posAccountId", r#"{"maxLength": 8}"#);
+    let schema_mark = ("dstore/sync-store.schema.json", schema, mark);
+    let (code, report, _) = run(&[schema_mark], &[schema_mark, tighter]);
+    let c = rule(&report, "request-property-max-length-decreased").expect("reported");
+    assert_eq!(c["experimental"], true);
+    assert_eq!(code, Some(0), "{report}");
+    let (code, _, _) = run(&[], &[tighter]);
+    assert_eq!(code, Some(1));
+}
+
+/// A `$defs` entry renamed: the wire is the same (references are resolved),
+/// the generated type's name is not. Found only at `--level source`, as
+/// `generated-api-changed`, placed in both versions.
+#[test]
+fn a_renamed_definition_breaks_the_generated_code_only() {
+    let (old, new) = (catalog_copy(), catalog_copy());
+    let outcome = serde_json::json!({"ResultStatus": null, "Outcome": {"title": "Outcome", "type": "string", "enum": ["S", "F", "U"]}});
+    patch_file(new.path(), "dstore/common.schema.json", "/$defs", &outcome);
+    patch_file(
+        new.path(),
+        "dstore/common.schema.json",
+        "/$defs/Result/properties/resultStatus",
+        &serde_json::json!({"$ref": "#/$defs/Outcome"}),
+    );
+    let args = |level: &str| {
+        vec![
+            "diff".to_string(),
+            "--format".into(),
+            "json".into(),
+            "--level".into(),
+            level.into(),
+            old.path().display().to_string(),
+            new.path().display().to_string(),
+        ]
+    };
+    let run = |level: &str| {
+        let a = args(level);
+        let o = accord_in(&repo(), &a.iter().map(String::as_str).collect::<Vec<_>>());
+        (o.status.code(), serde_json::from_slice::<Value>(&o.stdout).unwrap())
+    };
+    let (code, report) = run("wire");
+    assert_eq!(code, Some(0), "{report}");
+    let changes = report["changes"].as_array().unwrap();
+    assert!(changes.iter().all(|c| c["rule"] == "generated-api-changed"), "{report}");
+    let c = &changes[0];
+    assert_eq!(c["level"], "source");
+    assert_eq!(changes.len(), 1, "{report}");
+    assert_eq!(c["message"], "enum `dstore::ResultStatus` is renamed `dstore::Outcome`");
+    assert_eq!(c["old"]["pointer"], "/$defs/ResultStatus");
+    assert_eq!(c["new"]["pointer"], "/$defs/Outcome");
+    let (code, _) = run("source");
+    assert_eq!(code, Some(1));
+}
+
+/// At `--level source` a version that cannot be generated is an error naming
+/// the place (exit 2), never a pass; at `wire` it is a warning and the
+/// findings keep their rules' levels.
+#[test]
+fn an_ungeneratable_version_is_an_error_at_level_source() {
+    let dir = tempfile::tempdir().unwrap();
+    let doc = |max: u32| {
+        format!(
+            "openapi: 3.1.0\ninfo: {{title: t, version: '1'}}\npaths:\n  /pets:\n    post:\n      requestBody:\n        content:\n          application/json:\n            schema: {{type: object, properties: {{name: {{type: string, maxLength: {max}}}, odd: {{type: [string, 7]}}}}}}\n      responses:\n        '200': {{description: ok}}\n"
+        )
+    };
+    std::fs::write(dir.path().join("old.yaml"), doc(64)).unwrap();
+    std::fs::write(dir.path().join("new.yaml"), doc(8)).unwrap();
+    let o = accord_in(dir.path(), &["diff", "--level", "source", "old.yaml", "new.yaml"]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(err.contains("--level source needs both versions generated") && err.contains("old.yaml"), "{err}");
+    let o = accord_in(dir.path(), &["diff", "--format", "json", "old.yaml", "new.yaml"]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    assert!(err.contains("warning: the source level was not computed"), "{err}");
+    let report: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(report["source"]["computed"], false);
+    assert_eq!(report["changes"][0]["level"], "wire");
+}
+
+/// On descriptions nobody here wrote: Redocly's Museum (3.1) gains a ticket
+/// type, a response enum value that is a warning on the wire and a break at
+/// `--level source`, with the generated enum named; Twilio's 1.9 MB 3.0
+/// description against itself generates both versions and finds nothing.
+#[test]
+fn levels_on_public_descriptions() {
+    let dir = tempfile::tempdir().unwrap();
+    let museum = std::fs::read_to_string(repo().join("tests/fixtures/real-world/museum/openapi.yaml")).unwrap();
+    std::fs::write(dir.path().join("old.yaml"), &museum).unwrap();
+    let added = museum.replacen("        - general\n", "        - general\n        - member\n", 1);
+    assert_ne!(added, museum);
+    std::fs::write(dir.path().join("new.yaml"), added).unwrap();
+    let o = accord_in(dir.path(), &["diff", "--format", "json", "old.yaml", "new.yaml"]);
+    assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
+    let report: Value = serde_json::from_slice(&o.stdout).unwrap();
+    let c = report["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["rule"] == "response-property-enum-value-added")
+        .unwrap_or_else(|| panic!("{report}"));
+    assert_eq!((c["severity"].as_str(), c["level"].as_str()), (Some("warning"), Some("source")));
+    assert_eq!(c["generated"][0]["item"], "TicketType");
+    assert_eq!(report["source"]["computed"], true);
+    let o = accord_in(dir.path(), &["diff", "--level", "source", "old.yaml", "new.yaml"]);
+    assert_eq!(o.status.code(), Some(1));
+
+    let twilio = repo().join("tests/fixtures/real-world/twilio/openapi.json");
+    let t = twilio.to_str().unwrap();
+    let o = accord_in(dir.path(), &["diff", "--format", "json", "--level", "source", t, t]);
+    assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
+    let report: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(report["changes"].as_array().map(Vec::len), Some(0));
+    assert_eq!(report["source"]["computed"], true);
+    assert!(report["source"]["summary"]["old_items"].as_u64().unwrap() > 500, "{}", report["source"]);
 }

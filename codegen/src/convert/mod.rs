@@ -151,7 +151,10 @@ impl<'s> Converter<'s> {
                 c.unenforced(&root.join("$schema"), "$schema", reason);
             }
             // A document says something about an instance (a boolean schema does too).
-            if doc.is_boolean() || doc.as_object().is_some_and(|m| m.keys().any(|k| !facets::is_annotation(k))) {
+            // In a catalog, a document the descriptions reach for other things
+            // (a file of parameters, responses or examples) is no schema.
+            let says = doc.is_boolean() || doc.as_object().is_some_and(|m| m.keys().any(|k| !facets::is_annotation(k)));
+            if says && (!catalog || looks_like_schema(doc)) {
                 let stem = file.rsplit('/').next().unwrap_or(file);
                 let stem = stem.trim_end_matches(".json").trim_end_matches(".yaml").trim_end_matches(".yml");
                 let stem = stem.trim_end_matches(".schema");
@@ -695,4 +698,38 @@ fn direct_children(shape: Option<&Shape>) -> Vec<TypeId> {
         Some(Shape::Conditional(c)) => [&c.then, &c.otherwise].iter().filter_map(|v| inline_named(&v.ty)).collect(),
         _ => Vec::new(),
     }
+}
+
+/// Whether a document of a catalog is a schema: a boolean, or an object with
+/// at least one JSON Schema keyword whose value has the keyword's JSON type.
+/// (DigitalOcean's `parameters.yml` maps names to parameter objects, one of
+/// them named `type`: not a schema.)
+fn looks_like_schema(doc: &Value) -> bool {
+    let Some(map) = doc.as_object() else { return doc.is_boolean() };
+    let mut keyword = false;
+    for (k, v) in map {
+        let fits = match k.as_str() {
+            "type" => v.is_string() || v.is_array(),
+            "properties" | "patternProperties" | "$defs" | "definitions" | "dependentSchemas" => v.is_object(),
+            "required" | "enum" | "allOf" | "anyOf" | "oneOf" | "prefixItems" => v.is_array(),
+            "$ref" | "$id" | "$schema" | "$anchor" | "format" | "pattern" => v.is_string(),
+            "items"
+            | "additionalProperties"
+            | "not"
+            | "if"
+            | "then"
+            | "else"
+            | "contains"
+            | "unevaluatedProperties"
+            | "propertyNames" => v.is_object() || v.is_boolean() || v.is_array(),
+            "const" | "minimum" | "maximum" | "minLength" | "maxLength" | "minItems" | "maxItems" | "multipleOf"
+            | "exclusiveMinimum" | "exclusiveMaximum" | "minProperties" | "maxProperties" => true,
+            _ => continue,
+        };
+        if !fits {
+            return false;
+        }
+        keyword = true;
+    }
+    keyword
 }

@@ -21,6 +21,7 @@ pub(crate) mod observe;
 mod plan;
 pub mod report;
 pub mod template;
+pub mod usage;
 
 pub use gate::{Baseline, Gate, GateFailure, Minimum};
 pub use plan::{Kind, Plan, Unit};
@@ -53,6 +54,8 @@ pub struct Coverage {
     /// report is the same whatever order threads counted in.
     first_invalid: Vec<Mutex<Option<Sighting>>>,
     exchanges: AtomicU64,
+    /// Exchanges routed to each operation (an exchange's request and response count once).
+    by_operation: Vec<AtomicU64>,
     missing: Mutex<template::Missing>,
     /// (operation, status) → responses with a status the operation does not document.
     undocumented: Mutex<BTreeMap<(usize, u16), u64>>,
@@ -67,11 +70,22 @@ impl Coverage {
             valid: (0..n).map(|_| AtomicU64::new(0)).collect(),
             invalid: (0..n).map(|_| AtomicU64::new(0)).collect(),
             first_invalid: (0..n).map(|_| Mutex::new(None)).collect(),
+            by_operation: (0..catalog.operations.len()).map(|_| AtomicU64::new(0)).collect(),
             plan,
             exchanges: AtomicU64::new(0),
             missing: Mutex::default(),
             undocumented: Mutex::default(),
         }
+    }
+
+    /// How many exchanges were routed to operation `operation` (an index of the catalog).
+    pub fn exchanges_of(&self, operation: usize) -> u64 {
+        self.by_operation.get(operation).map_or(0, |n| n.load(Ordering::Relaxed))
+    }
+
+    /// How many messages reached unit `unit` (valid or not).
+    pub fn hits(&self, unit: usize) -> u64 {
+        self.valid[unit].load(Ordering::Relaxed) + self.invalid[unit].load(Ordering::Relaxed)
     }
 
     /// The units.
@@ -87,6 +101,21 @@ impl Coverage {
     /// Counts what one checked exchange reached.
     pub(crate) fn record(&self, observation: Observation) {
         self.exchanges.fetch_add(1, Ordering::Relaxed);
+        // Each message's first unit is its operation's; count the exchange once per operation.
+        let mut ops: Vec<usize> = observation
+            .messages
+            .iter()
+            .filter_map(|m| m.hits.first())
+            .filter_map(|&u| self.plan.units.get(u as usize))
+            .filter(|u| matches!(u.kind, Kind::Operation | Kind::Webhook))
+            .map(|u| u.operation)
+            .collect();
+        ops.dedup();
+        for op in ops {
+            if let Some(n) = self.by_operation.get(op) {
+                n.fetch_add(1, Ordering::Relaxed);
+            }
+        }
         for message in observation.messages {
             let counters = if message.valid { &self.valid } else { &self.invalid };
             for &unit in &message.hits {

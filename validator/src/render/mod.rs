@@ -18,7 +18,7 @@ mod sarif;
 mod spool;
 
 pub use coverage::{CoverageFormat, render_coverage};
-pub use diff::{DiffFormat, DiffReport, render_diff};
+pub use diff::{DiffFormat, DiffReport, SourceLevel, render_diff};
 pub(crate) use github::{GithubRenderer, escape_data, escape_property};
 pub use human::HumanRenderer;
 pub(crate) use json::JsonRenderer;
