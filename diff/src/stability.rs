@@ -8,46 +8,55 @@
 use crate::{Change, Contract, Emit};
 use accord_catalog::Location;
 use serde_json::Value;
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// The extension and the one value that means something.
 pub const KEY: &str = "x-accord-stability";
 /// The value that exempts.
 pub const EXPERIMENTAL: &str = "experimental";
 
-/// Every object of every document the contract holds that is marked experimental.
-fn marks(contract: &Contract) -> BTreeSet<(String, String)> {
-    fn walk(v: &Value, file: &str, pointer: &mut String, out: &mut BTreeSet<(String, String)>) {
-        match v {
+/// Every object of every document the contract holds that carries the
+/// extension: (file, pointer) → its value.
+fn all_marks(contract: &Contract) -> BTreeMap<(String, String), Value> {
+    fn walk(v: &Value, file: &str, pointer: &mut String, out: &mut BTreeMap<(String, String), Value>) {
+        let children: Box<dyn Iterator<Item = (String, &Value)>> = match v {
             Value::Object(map) => {
-                if map.get(KEY).and_then(Value::as_str) == Some(EXPERIMENTAL) {
-                    out.insert((file.to_string(), pointer.clone()));
+                if let Some(mark) = map.get(KEY) {
+                    out.insert((file.to_string(), pointer.clone()), mark.clone());
                 }
-                for (k, child) in map {
-                    let len = pointer.len();
-                    pointer.push('/');
-                    pointer.push_str(&k.replace('~', "~0").replace('/', "~1"));
-                    walk(child, file, pointer, out);
-                    pointer.truncate(len);
-                }
+                Box::new(map.iter().map(|(k, c)| (k.replace('~', "~0").replace('/', "~1"), c)))
             }
-            Value::Array(items) => {
-                for (i, child) in items.iter().enumerate() {
-                    let len = pointer.len();
-                    pointer.push('/');
-                    pointer.push_str(&i.to_string());
-                    walk(child, file, pointer, out);
-                    pointer.truncate(len);
-                }
-            }
-            _ => {}
+            Value::Array(items) => Box::new(items.iter().enumerate().map(|(i, c)| (i.to_string(), c))),
+            _ => return,
+        };
+        for (segment, child) in children {
+            let len = pointer.len();
+            pointer.push('/');
+            pointer.push_str(&segment);
+            walk(child, file, pointer, out);
+            pointer.truncate(len);
         }
     }
-    let mut out = BTreeSet::new();
+    let mut out = BTreeMap::new();
     for d in contract.root.documents() {
         walk(&d.value, &d.path, &mut String::new(), &mut out);
     }
     out
+}
+
+/// Every object marked experimental.
+fn marks(contract: &Contract) -> BTreeSet<(String, String)> {
+    all_marks(contract).into_iter().filter(|(_, v)| v.as_str() == Some(EXPERIMENTAL)).map(|(k, _)| k).collect()
+}
+
+/// Marks with a value that means nothing (only `experimental` does), as
+/// `FILE#POINTER` and the value: they exempt nothing, and the caller says so.
+pub fn unknown_marks(contract: &Contract) -> Vec<(String, Value)> {
+    all_marks(contract)
+        .into_iter()
+        .filter(|(_, v)| v.as_str() != Some(EXPERIMENTAL))
+        .map(|((file, pointer), v)| (format!("{file}#{pointer}/{KEY}"), v))
+        .collect()
 }
 
 /// The label of the operation at `at`, if an operation is there.

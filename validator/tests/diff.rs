@@ -1689,6 +1689,16 @@ fn experimental_marks_report_without_failing() {
     assert_eq!(code, Some(0), "{report}");
     let (code, _, _) = run(&[], &[tighter]);
     assert_eq!(code, Some(1));
+    // A mark with another value exempts nothing, and the run says so.
+    let wip = ("tuya/openapi.json", TUYA_GET, r#"{"x-accord-stability": "wip"}"#);
+    let (code, _, err) = run(&[wip], &[wip, status_removed]);
+    assert_eq!(code, Some(1));
+    assert!(
+        err.contains(
+            "tuya/openapi.json#/paths/~1v1.0~1mall~1plugin~1order~1{order_id}/get/x-accord-stability is \"wip\""
+        ),
+        "{err}"
+    );
 }
 
 /// A `$defs` entry renamed: the wire is the same (references are resolved),

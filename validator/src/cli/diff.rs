@@ -71,6 +71,14 @@ pub fn diff(args: DiffArgs) -> Result<Exit> {
         LevelArg::Wire => Level::Wire,
         LevelArg::Source => Level::Source,
     };
+    for (version, contract) in [("OLD", &old), ("NEW", &new)] {
+        for (at, value) in accord_diff::stability::unknown_marks(contract) {
+            eprintln!(
+                "warning: {version} {at} is {value}: only \"{}\" means anything; this mark exempts nothing",
+                accord_diff::stability::EXPERIMENTAL
+            );
+        }
+    }
     let mut changes = accord_diff::diff(&old, &new);
     // The source level is computed by generating both versions; at --level
     // source a run that cannot compute it fails (exit 2), never passes.
