@@ -7,6 +7,9 @@
 # Installs the peers into bench/.peers (install-peers.sh), builds Accord and
 # the baselines in release mode, generates the corpora (corpus.py), then runs:
 #   - serde_json into IgnoredAny, 1 thread (the parse alone: the practical limit);
+#   - sonic-rs building its own DOM (sonic_rs::Value, used natively), 1 thread;
+#   - the fast path's SIMD structural index alone, and with a grammar walk;
+#   - the fast path on both front ends (the structural index, and serde_json's parser);
 #   - serde_json into Value, 1 thread; jsonschema's is_valid on that Value;
 #   - Accord's fast path alone, 1 thread;
 #   - `accord check --schema` on the JSON Lines, 1 and 2 threads;
@@ -50,14 +53,22 @@ echo
 echo "| pass | MB/s | peak RSS (MiB) |"
 echo "|---|---:|---:|"
 run "serde_json into IgnoredAny, 1 thread (the practical limit)" "$VALID" "$SCAN" scan "$OUT/valid.jsonl"
+run "sonic-rs DOM (sonic_rs::Value), 1 thread" "$VALID" "$SCAN" sonic "$OUT/valid.jsonl"
+run "Accord structural index alone (SIMD stage one), 1 thread" "$VALID" "$SCAN" index "$OUT/valid.jsonl"
+run "Accord structural index + grammar walk, 1 thread" "$VALID" "$SCAN" walk "$OUT/valid.jsonl"
 run "serde_json into Value, 1 thread" "$VALID" "$SCAN" value "$OUT/valid.jsonl"
 run "jsonschema 0.61 is_valid on Value, 1 thread" "$VALID" "$SCAN" jsonschema "$OUT/valid.jsonl" "$SCHEMA"
-run "Accord fast path alone, 1 thread" "$VALID" "$SCAN" fast "$OUT/valid.jsonl" "$SCHEMA"
+run "Accord fast path alone (structural index), 1 thread" "$VALID" "$SCAN" fast "$OUT/valid.jsonl" "$SCHEMA"
+run "Accord fast path alone (serde front end), 1 thread" "$VALID" "$SCAN" fast-serde "$OUT/valid.jsonl" "$SCHEMA"
 for t in 1 2; do
   run "accord check --schema (JSON Lines), $t thread(s)" "$VALID" \
     env RAYON_NUM_THREADS=$t "$ACCORD" check --format json --assert-format --schema "$SCHEMA" "$OUT/valid.jsonl"
 done
+run "accord check --schema (JSON Lines), serde front end, 1 thread" "$VALID" \
+  env RAYON_NUM_THREADS=1 ACCORD_FAST_FRONT_END=serde "$ACCORD" check --format json --assert-format --schema "$SCHEMA" "$OUT/valid.jsonl"
 ENV_BYTES=$(size "$OUT/valid.ndjson")
+run "accord check (NDJSON envelopes), serde front end, 1 thread" "$ENV_BYTES" \
+  env RAYON_NUM_THREADS=1 ACCORD_FAST_FRONT_END=serde "$ACCORD" check --format json "$OUT/valid.ndjson"
 for t in 1 2; do
   run "accord check (NDJSON envelopes, built-in catalog), $t thread(s)" "$ENV_BYTES" \
     env RAYON_NUM_THREADS=$t "$ACCORD" check --format json "$OUT/valid.ndjson"

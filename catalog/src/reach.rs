@@ -95,10 +95,10 @@ pub fn targets(rel: &str, value: &Value) -> Vec<(String, Target)> {
 fn collect(value: &Value, pointer: &mut String, base: &url::Url, out: &mut Vec<(String, Target)>) {
     match value {
         Value::Object(map) => {
-            if let Some(reference) = map.get("$ref").and_then(Value::as_str) {
-                if let Some(target) = target(base, reference) {
-                    out.push((pointer.clone(), target));
-                }
+            if let Some(reference) = map.get("$ref").and_then(Value::as_str)
+                && let Some(target) = target(base, reference)
+            {
+                out.push((pointer.clone(), target));
             }
             for (key, v) in map {
                 let len = pointer.len();
@@ -153,10 +153,10 @@ pub fn reached(starts: impl IntoIterator<Item = String>, targets: &BTreeMap<Stri
             continue;
         }
         for t in targets.get(&doc).into_iter().flatten() {
-            if let Target::File(f) = t {
-                if !seen.contains(f) {
-                    stack.push(f.clone());
-                }
+            if let Target::File(f) = t
+                && !seen.contains(f)
+            {
+                stack.push(f.clone());
             }
         }
     }

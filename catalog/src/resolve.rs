@@ -216,18 +216,18 @@ fn find_reference(docs: &[Document], target: &str) -> Option<(Document, String, 
             return None;
         };
         let mut base = base.clone();
-        if let Some(id) = map.get("$id").or_else(|| map.get("id")).and_then(Value::as_str) {
-            if let Ok(joined) = base.join(id) {
-                base = joined;
-            }
+        if let Some(id) = map.get("$id").or_else(|| map.get("id")).and_then(Value::as_str)
+            && let Ok(joined) = base.join(id)
+        {
+            base = joined;
         }
         for key in ["$ref", "$dynamicRef", "$schema"] {
-            if let Some(r) = map.get(key).and_then(Value::as_str) {
-                if let Ok(mut u) = base.join(r) {
-                    u.set_fragment(None);
-                    if u.as_str().trim_end_matches('#') == target {
-                        return Some((pointer.to_string(), r.to_string()));
-                    }
+            if let Some(r) = map.get(key).and_then(Value::as_str)
+                && let Ok(mut u) = base.join(r)
+            {
+                u.set_fragment(None);
+                if u.as_str().trim_end_matches('#') == target {
+                    return Some((pointer.to_string(), r.to_string()));
                 }
             }
         }

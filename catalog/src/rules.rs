@@ -292,17 +292,17 @@ fn check_message(
         check_selection(root, std::slice::from_ref(owner), "self", &s.path, s)
             .map_err(|e| rule_error(invalid, at, &rule.id, &e))?;
     }
-    if !rule.field_segments.is_empty() {
-        if let Walked::Missing(why) = walk(root, std::slice::from_ref(owner), &rule.field_segments) {
-            let e = RuleError {
-                kind: RuleErrorKind::FieldPath,
-                within: Where::FieldPath,
-                line: 1,
-                column: 1,
-                message: format!("`{}` cannot exist: {why}", rule.field_path.as_deref().unwrap_or_default()),
-            };
-            return Err(rule_error(invalid, at, &rule.id, &e));
-        }
+    if !rule.field_segments.is_empty()
+        && let Walked::Missing(why) = walk(root, std::slice::from_ref(owner), &rule.field_segments)
+    {
+        let e = RuleError {
+            kind: RuleErrorKind::FieldPath,
+            within: Where::FieldPath,
+            line: 1,
+            column: 1,
+            message: format!("`{}` cannot exist: {why}", rule.field_path.as_deref().unwrap_or_default()),
+        };
+        return Err(rule_error(invalid, at, &rule.id, &e));
     }
     Ok(())
 }
@@ -340,17 +340,17 @@ fn check_exchange(
         };
         result.map_err(|e| rule_error(invalid, &at, &rule.id, &e))?;
     }
-    if let Some(first) = rule.field_segments.first() {
-        if !["request", "response"].contains(&first.as_str()) {
-            let e = RuleError {
-                kind: RuleErrorKind::FieldPath,
-                within: Where::FieldPath,
-                line: 1,
-                column: 1,
-                message: "an exchange rule's fieldPath starts at `.request` or `.response`".into(),
-            };
-            return Err(rule_error(invalid, &at, &rule.id, &e));
-        }
+    if let Some(first) = rule.field_segments.first()
+        && !["request", "response"].contains(&first.as_str())
+    {
+        let e = RuleError {
+            kind: RuleErrorKind::FieldPath,
+            within: Where::FieldPath,
+            line: 1,
+            column: 1,
+            message: "an exchange rule's fieldPath starts at `.request` or `.response`".into(),
+        };
+        return Err(rule_error(invalid, &at, &rule.id, &e));
     }
     Ok(())
 }
@@ -454,15 +454,15 @@ fn step(root: &SchemaRoot, at: &Location, name: &str, depth: usize) -> Walked {
     };
     let mut found = Vec::new();
     let mut unknown = false;
-    if let Some(p) = m.get("properties").and_then(Value::as_object) {
-        if p.contains_key(name) {
-            found.push(at.join("properties").join(name));
-        }
+    if let Some(p) = m.get("properties").and_then(Value::as_object)
+        && p.contains_key(name)
+    {
+        found.push(at.join("properties").join(name));
     }
-    if let (Some(Value::Array(prefix)), Ok(i)) = (m.get("prefixItems"), name.parse::<usize>()) {
-        if i < prefix.len() {
-            found.push(at.join("prefixItems").join(name));
-        }
+    if let (Some(Value::Array(prefix)), Ok(i)) = (m.get("prefixItems"), name.parse::<usize>())
+        && i < prefix.len()
+    {
+        found.push(at.join("prefixItems").join(name));
     }
     if name.parse::<usize>().is_ok() && m.get("items").is_some_and(Value::is_object) {
         found.push(at.join("items"));
@@ -480,13 +480,13 @@ fn step(root: &SchemaRoot, at: &Location, name: &str, depth: usize) -> Walked {
         return Walked::Found(found);
     }
     let types = type_set(m);
-    if let Some(t) = &types {
-        if !(t.contains("object") || (t.contains("array") && name.parse::<usize>().is_ok())) {
-            let list: Vec<&str> = t.iter().map(String::as_str).collect();
-            let hint =
-                if t.contains("array") { "; select a field of its items inside all(), exists() or map()" } else { "" };
-            return Walked::Missing(format!("the value there is {}{hint}", list.join(" or ")));
-        }
+    if let Some(t) = &types
+        && !(t.contains("object") || (t.contains("array") && name.parse::<usize>().is_ok()))
+    {
+        let list: Vec<&str> = t.iter().map(String::as_str).collect();
+        let hint =
+            if t.contains("array") { "; select a field of its items inside all(), exists() or map()" } else { "" };
+        return Walked::Missing(format!("the value there is {}{hint}", list.join(" or ")));
     }
     if unknown || m.contains_key("patternProperties") {
         return Walked::Unknown;

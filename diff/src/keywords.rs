@@ -105,11 +105,13 @@ impl Comparison<'_, '_> {
     /// judged as an enum of one value).
     fn constant(&mut self, p: &Pair) {
         let Pair { o, n, what, path, ol, nl, .. } = *p;
-        if let (Some(a), Some(b)) = (o.get("const"), n.get("const")) {
-            if a != b && !o.contains_key("enum") && !n.contains_key("enum") {
-                let message = format!("{what}: the constant changed from {a} to {b}");
-                self.emit("const-changed", path, message, &ol.join("const"), &nl.join("const"));
-            }
+        if let (Some(a), Some(b)) = (o.get("const"), n.get("const"))
+            && a != b
+            && !o.contains_key("enum")
+            && !n.contains_key("enum")
+        {
+            let message = format!("{what}: the constant changed from {a} to {b}");
+            self.emit("const-changed", path, message, &ol.join("const"), &nl.join("const"));
         }
     }
 

@@ -291,16 +291,16 @@ impl<'a, 'e> Comparison<'a, 'e> {
                 }
             }
             // Keys that appear or go are judged in `keywords`; positions here.
-            if let (Some(x), Some(y)) = (a.and_then(Value::as_array), b.and_then(Value::as_array)) {
-                if x.len() != y.len() {
-                    let (kind, verb) = if y.len() > x.len() {
-                        ("prefix-items-added", "added")
-                    } else {
-                        ("prefix-items-removed", "removed")
-                    };
-                    let message = format!("{what}: `{k}` positions {verb} ({} → {})", x.len(), y.len());
-                    self.emit(kind, path, message, &ol.join(k), &nl.join(k));
-                }
+            if let (Some(x), Some(y)) = (a.and_then(Value::as_array), b.and_then(Value::as_array))
+                && x.len() != y.len()
+            {
+                let (kind, verb) = if y.len() > x.len() {
+                    ("prefix-items-added", "added")
+                } else {
+                    ("prefix-items-removed", "removed")
+                };
+                let message = format!("{what}: `{k}` positions {verb} ({} → {})", x.len(), y.len());
+                self.emit(kind, path, message, &ol.join(k), &nl.join(k));
             }
         }
         // Whatever else changed and is not an annotation: say so.
@@ -953,12 +953,12 @@ impl<'a, 'e> Comparison<'a, 'e> {
                 if used_old[i] {
                     continue;
                 }
-                if let Some(t) = target_old(x) {
-                    if let Some(j) = (0..b.len()).find(|&j| !used_new[j] && target_new(&b[j]).as_ref() == Some(&t)) {
-                        pairs.push((i, j));
-                        used_new[j] = true;
-                        used_old[i] = true;
-                    }
+                if let Some(t) = target_old(x)
+                    && let Some(j) = (0..b.len()).find(|&j| !used_new[j] && target_new(&b[j]).as_ref() == Some(&t))
+                {
+                    pairs.push((i, j));
+                    used_new[j] = true;
+                    used_old[i] = true;
                 }
             }
             // Then by position: what is left, except two members that both name a

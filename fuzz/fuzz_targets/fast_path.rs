@@ -3,9 +3,12 @@
 //! operation's request, or one of its documented responses), the rest is the
 //! body. A checker with the fast path and one without it must give the same
 //! verdict and the same findings, whatever the text (the full path is
-//! jsonschema's judgement).
+//! jsonschema's judgement). The fast path reads on its default front end,
+//! the SIMD structural index; every SIMD width available here must build
+//! the same index as the byte-at-a-time reference on the same text.
 #![no_main]
 
+use accord_validator::capture::index::{Index, Width, reference};
 use accord_validator::{Catalog, CheckOptions, Checker, Exchange, Message};
 use libfuzzer_sys::fuzz_target;
 use std::sync::{Arc, OnceLock};
@@ -35,6 +38,12 @@ fn setup() -> &'static Setup {
 
 fuzz_target!(|data: &[u8]| {
     let Some((&first, rest)) = data.split_first() else { return };
+    let expected = reference(rest).map(|i| (i.positions, i.escapes));
+    for width in Width::ALL.into_iter().filter(|w| w.available()) {
+        let mut index = Index::default();
+        let got = index.build_with(rest, width).map(|()| (index.positions, index.escapes));
+        assert_eq!(got, expected, "stage one with {} differs from the reference", width.name());
+    }
     let Ok(text) = std::str::from_utf8(rest) else { return };
     let setup = setup();
     let (operation, status) = &setup.messages[first as usize % setup.messages.len()];

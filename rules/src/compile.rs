@@ -317,10 +317,10 @@ impl Walk<'_> {
 
     fn expr(&mut self, e: &mut IdedExpr) -> Result<(), RuleError> {
         let id = e.id;
-        if matches!(e.expr, Expr::Select(_)) {
-            if let Some(sel) = self.selection(e, None) {
-                self.selections.push(sel);
-            }
+        if matches!(e.expr, Expr::Select(_))
+            && let Some(sel) = self.selection(e, None)
+        {
+            self.selections.push(sel);
         }
         match &mut e.expr {
             Expr::Ident(name) => {
@@ -350,10 +350,10 @@ impl Walk<'_> {
                 // A comparison of a selection with a literal: remember the literal's kind.
                 if call.target.is_none() && call.args.len() == 2 && is_comparison(&call.func_name) {
                     for (a, b) in [(0, 1), (1, 0)] {
-                        if let Some(kind) = literal_kind(&call.args[b]) {
-                            if let Some(sel) = self.selection(&call.args[a], Some(kind)) {
-                                self.selections.push(sel);
-                            }
+                        if let Some(kind) = literal_kind(&call.args[b])
+                            && let Some(sel) = self.selection(&call.args[a], Some(kind))
+                        {
+                            self.selections.push(sel);
                         }
                     }
                 }
@@ -430,10 +430,12 @@ impl Walk<'_> {
             ) => true,
             _ => false,
         });
-        if call.target.is_none() && call.args.len() == arity && !list_op {
-            if let Some((_, exact)) = EXACT.iter().find(|(op, _)| *op == call.func_name) {
-                call.func_name = exact.to_string();
-            }
+        if call.target.is_none()
+            && call.args.len() == arity
+            && !list_op
+            && let Some((_, exact)) = EXACT.iter().find(|(op, _)| *op == call.func_name)
+        {
+            call.func_name = exact.to_string();
         }
         Ok(())
     }

@@ -101,10 +101,10 @@ impl Rule {
     }
 
     fn message_for(&self, ctx: &Context) -> String {
-        if let Some(expr) = &self.message_expr {
-            if let Ok(v) = Value::resolve(expr, ctx) {
-                return to_text(&v);
-            }
+        if let Some(expr) = &self.message_expr
+            && let Ok(v) = Value::resolve(expr, ctx)
+        {
+            return to_text(&v);
         }
         match &self.message {
             Some(m) => m.clone(),

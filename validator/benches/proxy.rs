@@ -154,7 +154,7 @@ impl Drop for Process {
 }
 
 fn request(addr: SocketAddr, n: u64) -> Request<Full<Bytes>> {
-    if n % 2 == 0 {
+    if n.is_multiple_of(2) {
         Request::get(format!("http://{addr}/orders/o-{n}")).body(Full::new(Bytes::new())).unwrap()
     } else {
         Request::post(format!("http://{addr}/orders"))

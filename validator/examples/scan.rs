@@ -5,13 +5,18 @@
 //!
 //! MODE is `scan` (serde_json into `IgnoredAny`: the parse alone, the
 //! practical limit), `value` (serde_json into `Value`), `jsonschema`
-//! (`Value`, then jsonschema's `is_valid`) or `fast` (Accord's fast path
-//! alone; prints how many documents it judged valid). Prints
-//! `MODE BYTES SECONDS DOCUMENTS` on one line.
+//! (`Value`, then jsonschema's `is_valid`), `sonic` (sonic-rs building its
+//! own DOM, `sonic_rs::Value`, used natively), `index` (the fast path's
+//! SIMD structural index alone), `walk` (the index and a grammar walk
+//! along it, judging nothing), `fast` (Accord's fast path alone, on the
+//! structural index) or `fast-serde` (the fast path on its first front end,
+//! serde_json's parser); the fast modes count the documents judged valid.
+//! Prints `MODE BYTES SECONDS DOCUMENTS VALID` on one line.
 
 use accord_catalog::RootBuilder;
+use accord_validator::capture::index::{Cursor, Index};
 use accord_validator::contract::Catalog;
-use accord_validator::validate::fast::{FastValidator, Verdict};
+use accord_validator::validate::fast::{FastValidator, FrontEnd, Verdict};
 use std::io::BufRead;
 use std::path::Path;
 use std::time::Instant;
@@ -21,7 +26,7 @@ fn main() {
     let (mode, file) = match args.as_slice() {
         [mode, file, ..] => (mode.as_str(), file.as_str()),
         _ => {
-            eprintln!("usage: scan scan|value|jsonschema|fast FILE [SCHEMA]");
+            eprintln!("usage: scan scan|value|sonic|jsonschema|index|walk|fast|fast-serde FILE [SCHEMA]");
             std::process::exit(2);
         }
     };
@@ -38,10 +43,27 @@ fn main() {
             let validator = accord_validator::validate::compile_generic(catalog, uri, true).expect("it compiles");
             Box::new(move |line| serde_json::from_str(line).is_ok_and(|v| validator.is_valid(&v)))
         }
-        "fast" => {
+        "sonic" => Box::new(|line| sonic_rs::from_str::<sonic_rs::Value>(line).is_ok()),
+        "index" => {
+            let index = std::cell::RefCell::new(Index::default());
+            Box::new(move |line| index.borrow_mut().build(line.as_bytes()).is_ok())
+        }
+        "walk" => {
+            let index = std::cell::RefCell::new(Index::default());
+            Box::new(move |line| {
+                let mut index = index.borrow_mut();
+                if index.build(line.as_bytes()).is_err() {
+                    return false;
+                }
+                let mut cursor = Cursor::new(line, &index.positions, index.escapes);
+                cursor.skip().is_ok() && cursor.done()
+            })
+        }
+        "fast" | "fast-serde" => {
             let (catalog, uri) = loaded.as_ref().expect("fast needs a SCHEMA");
             let fast = FastValidator::new(catalog, uri, true).expect("it has a fast path");
-            Box::new(move |line| fast.check(line) == Verdict::Valid)
+            let front = if mode == "fast" { FrontEnd::Index } else { FrontEnd::Serde };
+            Box::new(move |line| fast.check_with(line, front) == Verdict::Valid)
         }
         other => panic!("unknown mode {other}"),
     };

@@ -263,12 +263,10 @@ impl Accord {
             let mut line = String::new();
             let mut sent = false;
             while reader.read_line(&mut line).unwrap_or(0) > 0 {
-                if !sent {
-                    if let Some(at) = line.find("listening on http://") {
-                        let addr = line[at + 20..].split([',', ' ', '\n']).next().unwrap().to_string();
-                        let _ = tx.send(addr);
-                        sent = true;
-                    }
+                if !sent && let Some(at) = line.find("listening on http://") {
+                    let addr = line[at + 20..].split([',', ' ', '\n']).next().unwrap().to_string();
+                    let _ = tx.send(addr);
+                    sent = true;
                 }
                 lines.lock().unwrap().push_str(&line);
                 line.clear();

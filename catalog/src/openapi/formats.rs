@@ -19,11 +19,11 @@ pub fn mark(value: &mut Value) -> usize {
     match value {
         Value::Object(map) => {
             let format = map.get("format").and_then(Value::as_str).filter(|f| NUMERIC.contains(f)).map(str::to_string);
-            if let Some(format) = format {
-                if !map.contains_key(KEYWORD) {
-                    map.insert(KEYWORD.to_string(), Value::String(format));
-                    count += 1;
-                }
+            if let Some(format) = format
+                && !map.contains_key(KEYWORD)
+            {
+                map.insert(KEYWORD.to_string(), Value::String(format));
+                count += 1;
             }
             for v in map.values_mut() {
                 count += mark(v);

@@ -108,10 +108,10 @@ fn shape(root: &SchemaRoot, at: &Location, depth: usize) -> Shape {
     if map.get("additionalProperties").is_some_and(Value::is_object) {
         out.additional = Some(Box::new(shape(root, &at.join("additionalProperties"), depth + 1)));
     }
-    if let Some(reference) = map.get("$ref").and_then(Value::as_str) {
-        if let Ok((target, _)) = root.follow(at, reference) {
-            out.merge(shape(root, &target, depth + 1));
-        }
+    if let Some(reference) = map.get("$ref").and_then(Value::as_str)
+        && let Ok((target, _)) = root.follow(at, reference)
+    {
+        out.merge(shape(root, &target, depth + 1));
     }
     // `allOf` members all apply; `anyOf`/`oneOf` members are alternatives. Either way
     // their types are the candidates for reading text, unless the schema itself names some.

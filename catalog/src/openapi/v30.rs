@@ -69,10 +69,10 @@ fn rewrite(map: &mut Map<String, Value>) -> bool {
                 Some(Value::Array(types)) if !types.iter().any(|t| t == "null") => types.push("null".into()),
                 _ => {}
             }
-            if let Some(Value::Array(values)) = map.get_mut("enum") {
-                if !values.contains(&Value::Null) {
-                    values.push(Value::Null);
-                }
+            if let Some(Value::Array(values)) = map.get_mut("enum")
+                && !values.contains(&Value::Null)
+            {
+                values.push(Value::Null);
             }
         }
         map.remove("nullable");

@@ -211,10 +211,10 @@ fn intersect_types(a: Option<Vec<String>>, b: Vec<String>) -> Vec<String> {
         } else {
             None
         };
-        if let Some(k) = kept {
-            if !out.iter().any(|x| x == k) {
-                out.push(k.to_string());
-            }
+        if let Some(k) = kept
+            && !out.iter().any(|x| x == k)
+        {
+            out.push(k.to_string());
         }
     }
     out

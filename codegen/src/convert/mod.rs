@@ -342,25 +342,20 @@ impl<'s> Converter<'s> {
         if f.decimal {
             return Ok(Decision::Shape(Shape::Decimal(self.whole_checks(&f)?)));
         }
-        if let Some(((if_loc, if_schema), then, otherwise)) = f.conditional.clone() {
-            if f.union.is_none() {
-                let mut checks = Vec::new();
-                for (loc, schema) in &f.whole {
-                    let pred = self.pred_without(loc, schema, &["if", "then", "else"])?;
-                    if pred != Pred::True {
-                        checks.push(Check { pred, message: format!("does not match the schema at {}", loc.display()) });
-                    }
+        if let Some(((if_loc, if_schema), then, otherwise)) = f.conditional.clone()
+            && f.union.is_none()
+        {
+            let mut checks = Vec::new();
+            for (loc, schema) in &f.whole {
+                let pred = self.pred_without(loc, schema, &["if", "then", "else"])?;
+                if pred != Pred::True {
+                    checks.push(Check { pred, message: format!("does not match the schema at {}", loc.display()) });
                 }
-                let condition = self.pred(&if_loc, &if_schema)?;
-                let then = self.variant(&then, hint, "Then")?;
-                let otherwise = self.variant(&otherwise, hint, "Else")?;
-                return Ok(Decision::Shape(Shape::Conditional(ConditionalShape {
-                    checks,
-                    condition,
-                    then,
-                    otherwise,
-                })));
             }
+            let condition = self.pred(&if_loc, &if_schema)?;
+            let then = self.variant(&then, hint, "Then")?;
+            let otherwise = self.variant(&otherwise, hint, "Else")?;
+            return Ok(Decision::Shape(Shape::Conditional(ConditionalShape { checks, condition, then, otherwise })));
         }
         if let Some((kind, union_loc, members)) = f.union.clone() {
             let keyword = if kind == UnionKind::AnyOf { "anyOf" } else { "oneOf" };
@@ -582,10 +577,9 @@ impl<'s> Converter<'s> {
         }
         if let Some(target) =
             m.get("$ref").and_then(Value::as_str).and_then(|r| crate::load::resolve(self.set, loc, r).ok())
+            && let Some(s) = self.set.get(&target)
         {
-            if let Some(s) = self.set.get(&target) {
-                self.const_props(&target, s, depth + 1, consts, required);
-            }
+            self.const_props(&target, s, depth + 1, consts, required);
         }
         for member in m.get("allOf").and_then(Value::as_array).into_iter().flatten() {
             self.const_props(loc, member, depth + 1, consts, required);

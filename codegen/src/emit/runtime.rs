@@ -115,7 +115,7 @@ fn digits(s: &str, at: usize, n: usize) -> Option<u32> {
 
 fn days_in_month(year: u32, month: u32) -> u32 {
     match month {
-        2 if year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) => 29,
+        2 if year.is_multiple_of(4) && (!year.is_multiple_of(100) || year.is_multiple_of(400)) => 29,
         2 => 28,
         4 | 6 | 9 | 11 => 30,
         _ => 31,
@@ -184,7 +184,7 @@ pub fn is_uuid(s: &str) -> bool {
 pub fn is_base64(s: &str) -> bool {
     let b = s.as_bytes();
     let pad = b.iter().rev().take_while(|c| **c == b'=').count();
-    b.len() % 4 == 0
+    b.len().is_multiple_of(4)
         && pad <= 2
         && b[..b.len() - pad].iter().all(|c| c.is_ascii_alphanumeric() || *c == b'+' || *c == b'/')
 }

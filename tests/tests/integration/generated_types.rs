@@ -152,13 +152,13 @@ pub(crate) fn variants(payload: &Value, limits: &BTreeSet<u64>) -> Vec<(String, 
             _ => {}
         }
         // Remove the value itself (a key of its parent object).
-        if let Some((parent, key)) = p.rsplit_once('/') {
-            if let Some(Value::Object(_)) = payload.pointer(parent) {
-                let mut copy = payload.clone();
-                let key = key.replace("~1", "/").replace("~0", "~");
-                copy.pointer_mut(parent).unwrap().as_object_mut().unwrap().remove(&key);
-                out.push((format!("{p}: removed"), copy));
-            }
+        if let Some((parent, key)) = p.rsplit_once('/')
+            && let Some(Value::Object(_)) = payload.pointer(parent)
+        {
+            let mut copy = payload.clone();
+            let key = key.replace("~1", "/").replace("~0", "~");
+            copy.pointer_mut(parent).unwrap().as_object_mut().unwrap().remove(&key);
+            out.push((format!("{p}: removed"), copy));
         }
     }
     out

@@ -88,10 +88,10 @@ fn check_everywhere(text: &str) -> Result<(), TestCaseError> {
             };
             let out = checker.check("prop", &exchange);
             for d in out.diagnostics.iter().filter(|d| matches!(d.part, Some(Part::Body) | Some(Part::Query))) {
-                if let (Some(path), Some(v)) = (&d.instance_path, &value) {
-                    if d.code != "parse" {
-                        prop_assert!(v.pointer(path).is_some(), "{id}: {path} does not resolve in {text}");
-                    }
+                if let (Some(path), Some(v)) = (&d.instance_path, &value)
+                    && d.code != "parse"
+                {
+                    prop_assert!(v.pointer(path).is_some(), "{id}: {path} does not resolve in {text}");
                 }
                 if let (Some(line), Some(column)) = (d.line, d.column) {
                     prop_assert_eq!(d.position_in, Some(PositionBase::Payload));

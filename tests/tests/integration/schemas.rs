@@ -57,10 +57,10 @@ fn refs(value: &Value, pointer: String, out: &mut Vec<(String, String)>) {
     match value {
         Value::Object(map) => {
             for (k, v) in map {
-                if k == "$ref" {
-                    if let Some(r) = v.as_str() {
-                        out.push((pointer.clone(), r.to_string()));
-                    }
+                if k == "$ref"
+                    && let Some(r) = v.as_str()
+                {
+                    out.push((pointer.clone(), r.to_string()));
                 }
                 refs(v, format!("{pointer}/{}", k.replace('~', "~0").replace('/', "~1")), out);
             }

@@ -26,13 +26,12 @@ pub fn detect(prefix: &[u8]) -> InputKind {
     }
     // NDJSON: the first line is a whole object and another object line follows.
     let mut lines = trimmed.lines().map(str::trim).filter(|l| !l.is_empty());
-    if let (Some(first), Some(second)) = (lines.next(), lines.next()) {
-        if second.starts_with('{')
-            && serde_json::from_str::<serde::de::IgnoredAny>(first).is_ok()
-            && first.ends_with('}')
-        {
-            return InputKind::Ndjson;
-        }
+    if let (Some(first), Some(second)) = (lines.next(), lines.next())
+        && second.starts_with('{')
+        && serde_json::from_str::<serde::de::IgnoredAny>(first).is_ok()
+        && first.ends_with('}')
+    {
+        return InputKind::Ndjson;
     }
     // An envelope has `request` or `response` at the top; other keys (a log
     // pipeline's timestamps and ids) may stand beside them. A bare payload with
@@ -63,10 +62,11 @@ fn top_level_keys(after_brace: &str) -> Vec<String> {
                 while next < bytes.len() && bytes[next].is_ascii_whitespace() {
                     next += 1;
                 }
-                if depth == 0 && bytes.get(next) == Some(&b':') {
-                    if let Ok(k) = serde_json::from_str::<String>(&after_brace[start..end]) {
-                        keys.push(k);
-                    }
+                if depth == 0
+                    && bytes.get(next) == Some(&b':')
+                    && let Ok(k) = serde_json::from_str::<String>(&after_brace[start..end])
+                {
+                    keys.push(k);
                 }
                 pos = end;
                 continue;

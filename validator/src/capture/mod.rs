@@ -8,6 +8,7 @@
 mod detect;
 mod envelope;
 mod har;
+pub mod index;
 mod ndjson;
 
 pub use detect::{InputKind, detect};
@@ -206,6 +207,20 @@ pub struct Embedded {
     pub offset: usize,
     /// The file line on which `container` starts (1-based).
     pub first_line: usize,
+    /// The body's structural positions, when the reader indexed `container`
+    /// (an NDJSON envelope): the fast path walks them instead of reading the body again.
+    pub index: Option<BodyIndex>,
+}
+
+/// A body's part of its container's structural index.
+#[derive(Debug, Clone)]
+pub struct BodyIndex {
+    /// The container's index.
+    pub index: Arc<index::Index>,
+    /// The body's positions in it.
+    pub positions: std::ops::Range<usize>,
+    /// The byte offset just past the body in the container.
+    pub end: usize,
 }
 
 /// An entry the reader could not turn into an exchange (e.g. a HAR entry without a request).

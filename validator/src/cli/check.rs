@@ -124,11 +124,11 @@ pub(super) fn checker(args: &CheckArgs) -> Result<Checker> {
             "accord: the catalog declares only webhooks, which are never routed by URL: an exchange is checked only when it names its operation (--operation, or the envelope's `operation`)"
         );
     }
-    if let Some(id) = &args.operation {
-        if catalog.operation(id).is_none() {
-            let known: Vec<&str> = catalog.operations.iter().map(|o| o.id.as_str()).collect();
-            return Err(anyhow!("--operation {id}: no such operation; known: {}", known.join(", ")));
-        }
+    if let Some(id) = &args.operation
+        && catalog.operation(id).is_none()
+    {
+        let known: Vec<&str> = catalog.operations.iter().map(|o| o.id.as_str()).collect();
+        return Err(anyhow!("--operation {id}: no such operation; known: {}", known.join(", ")));
     }
     if args.direction.is_some() && args.operation.is_none() {
         return Err(anyhow!("--direction needs --operation: a plain payload cannot be routed"));

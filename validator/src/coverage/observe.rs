@@ -64,10 +64,10 @@ pub(crate) fn request(
             Ok(Read::Missing) => {}
         }
     }
-    if request.headers.is_some() {
-        if let Some(i) = crate::validate::security::met(&op.security, &carried) {
-            hits.extend(op_plan.security.get(i));
-        }
+    if request.headers.is_some()
+        && let Some(i) = crate::validate::security::met(&op.security, &carried)
+    {
+        hits.extend(op_plan.security.get(i));
     }
     if let Some(spec) = &op.request_body {
         message_body(plan, spec, &op_plan.request, request, Some(body), &mut hits);

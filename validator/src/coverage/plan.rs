@@ -392,10 +392,10 @@ impl BodyWalk<'_> {
         let catalog = self.catalog;
         let root = &catalog.root;
         let Some(map) = root.get(at).and_then(Value::as_object) else { return };
-        if let Some(reference) = map.get("$ref").and_then(Value::as_str) {
-            if let Some(target) = self.shared.follow(catalog, at, reference) {
-                self.gather(plan, &target, path, depth, node, seen);
-            }
+        if let Some(reference) = map.get("$ref").and_then(Value::as_str)
+            && let Some(target) = self.shared.follow(catalog, at, reference)
+        {
+            self.gather(plan, &target, path, depth, node, seen);
         }
         for (i, _) in map.get("allOf").and_then(Value::as_array).into_iter().flatten().enumerate() {
             self.gather(plan, &at.join("allOf").join(&i.to_string()), path, depth, node, seen);

@@ -75,11 +75,11 @@ impl Missing {
 /// Keeps the [`EXAMPLES`] smallest distinct paths, sorted: the same
 /// examples whatever order the exchanges were counted in.
 fn add_example(examples: &mut Vec<String>, path: &str) {
-    if let Err(at) = examples.binary_search_by(|e| e.as_str().cmp(path)) {
-        if at < EXAMPLES {
-            examples.insert(at, path.to_string());
-            examples.truncate(EXAMPLES);
-        }
+    if let Err(at) = examples.binary_search_by(|e| e.as_str().cmp(path))
+        && at < EXAMPLES
+    {
+        examples.insert(at, path.to_string());
+        examples.truncate(EXAMPLES);
     }
 }
 

@@ -79,10 +79,8 @@ fn anchors(d: &Diagnostic, har: bool, entry: &Value) -> Vec<String> {
             out.push(format!("{side}/headers"));
         }
         Some(Part::Query) => {
-            if har {
-                if let Some(i) = named_item(entry.pointer("/request/queryString"), &name, false) {
-                    out.push(format!("/request/queryString/{i}"));
-                }
+            if har && let Some(i) = named_item(entry.pointer("/request/queryString"), &name, false) {
+                out.push(format!("/request/queryString/{i}"));
             }
             out.push("/request/url".into());
         }

@@ -20,10 +20,10 @@ fn origin_path(d: &Diagnostic) -> String {
         // Entries count from 1 for people (the first HAR entry is #1); JSON and SARIF keep the 0-based index.
         path.push_str(&format!(" [entry #{}]", entry + 1));
     }
-    if d.position_in == Some(PositionBase::Payload) {
-        if let Some(dir) = d.direction {
-            path.push_str(&format!(" ({} body)", dir.as_str()));
-        }
+    if d.position_in == Some(PositionBase::Payload)
+        && let Some(dir) = d.direction
+    {
+        path.push_str(&format!(" ({} body)", dir.as_str()));
     }
     path
 }

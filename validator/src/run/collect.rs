@@ -130,10 +130,10 @@ impl<S: Sink> Collector<S> {
             self.emit(d);
         }
         for case in cases.into_iter().filter(|_| self.record_cases) {
-            if self.error.is_none() {
-                if let Err(e) = self.sink.case(case) {
-                    self.error = Some(e);
-                }
+            if self.error.is_none()
+                && let Err(e) = self.sink.case(case)
+            {
+                self.error = Some(e);
             }
         }
     }
@@ -176,10 +176,10 @@ impl<S: Sink> Collector<S> {
             self.summary.omitted += 1;
             return;
         }
-        if self.error.is_none() {
-            if let Err(e) = self.sink.finding(d) {
-                self.error = Some(e);
-            }
+        if self.error.is_none()
+            && let Err(e) = self.sink.finding(d)
+        {
+            self.error = Some(e);
         }
     }
 

@@ -321,10 +321,10 @@ fn check_stream(
                         let placer = std::cell::OnceCell::new();
                         let place = |diagnostics: &mut [Diagnostic]| {
                             let Some(text) = text else { return };
-                            if diagnostics.iter().any(crate::diagnostic::needs_har_position) {
-                                if let Some(placer) = placer.get_or_init(|| HarPlacer::new(text)) {
-                                    placer.place(diagnostics);
-                                }
+                            if diagnostics.iter().any(crate::diagnostic::needs_har_position)
+                                && let Some(placer) = placer.get_or_init(|| HarPlacer::new(text))
+                            {
+                                placer.place(diagnostics);
                             }
                         };
                         let mut batch = Batch::new(checker, name, options, out);
@@ -432,7 +432,7 @@ fn check_payload(checker: &Checker, name: &str, container: Arc<str>, options: &R
     let offset = if container.starts_with('\u{feff}') { 3 } else { 0 };
     let body = BodyText {
         text: Arc::from(&container[offset..]),
-        embedded: Some(Embedded { container: container.clone(), offset, first_line: 1 }),
+        embedded: Some(Embedded { container: container.clone(), offset, first_line: 1, index: None }),
         decode_error: None,
         bytes: None,
         literal: None,

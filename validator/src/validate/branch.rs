@@ -114,10 +114,10 @@ pub fn declared_properties(error: &ValidationError<'_>, catalog: &Catalog) -> BT
         if hops > 8 {
             continue;
         }
-        if let Some(r) = schema.get("$ref").and_then(Value::as_str) {
-            if let Ok((target, _)) = catalog.root.follow(&loc, r) {
-                stack.push((target, hops + 1));
-            }
+        if let Some(r) = schema.get("$ref").and_then(Value::as_str)
+            && let Ok((target, _)) = catalog.root.follow(&loc, r)
+        {
+            stack.push((target, hops + 1));
         }
         for (i, _) in schema.get("allOf").and_then(Value::as_array).into_iter().flatten().enumerate() {
             stack.push((loc.join("allOf").join(&i.to_string()), hops + 1));

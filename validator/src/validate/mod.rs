@@ -160,7 +160,7 @@ impl Checker {
         let offset = if text.starts_with('\u{feff}') { 3 } else { 0 };
         let body = BodyText {
             text: if offset == 0 { text.clone() } else { std::sync::Arc::from(&text[offset..]) },
-            embedded: Some(crate::capture::Embedded { container: text.clone(), offset, first_line }),
+            embedded: Some(crate::capture::Embedded { container: text.clone(), offset, first_line, index: None }),
             decode_error: None,
             bytes: None,
             literal: None,
@@ -173,7 +173,7 @@ impl Checker {
         let mut diags = Vec::new();
         let fast = self.schema_uri.as_deref().and_then(|u| self.fast(u));
         // A document the fast path judges valid needs no parse and gives no finding.
-        let judged_valid = fast.is_some_and(|f| f.check(&body.text) == fast::Verdict::Valid);
+        let judged_valid = fast.is_some_and(|f| fast_valid(f, &body));
         if !judged_valid {
             match parse_body(&body) {
                 Ok(value) => self.report_errors(validator, &value, &body, &make, true, &mut diags),
@@ -311,11 +311,11 @@ impl Checker {
                     Err(miss) => {
                         out.unrouted = 1;
                         out.diagnostics.push(self.unrouted(file, exchange, &miss));
-                        if let Some(coverage) = &self.coverage {
-                            if let Some((method, path)) = crate::coverage::unrouted(exchange) {
-                                let status = exchange.response.as_ref().and_then(|r| r.status);
-                                coverage.record_unrouted(method, &path, status);
-                            }
+                        if let Some(coverage) = &self.coverage
+                            && let Some((method, path)) = crate::coverage::unrouted(exchange)
+                        {
+                            let status = exchange.response.as_ref().and_then(|r| r.status);
+                            coverage.record_unrouted(method, &path, status);
                         }
                         return out;
                     }
@@ -745,7 +745,7 @@ impl Checker {
         if kind == BodyKind::Json && !parsed.is_parsed() {
             // The fast path: a body it judges valid needs no value and gives no finding.
             let fast = media.schema_uri.as_deref().and_then(|u| self.fast(u));
-            if fast.is_some_and(|f| f.check(&body.text) == fast::Verdict::Valid) {
+            if fast.is_some_and(|f| fast_valid(f, body)) {
                 return true;
             }
         }
@@ -1119,6 +1119,19 @@ fn unlisted_host(file: &str, exchange: &Exchange, origin: &str) -> Diagnostic {
     d.direction = Some(Direction::Request);
     d.part = Some(Part::Path);
     d
+}
+
+/// Whether the fast path judges `body` valid: along the container's index
+/// when the reader left one (no second tokenization), else from its text.
+fn fast_valid(fast: &fast::FastValidator, body: &BodyText) -> bool {
+    let indexed = body.embedded.as_ref().and_then(|e| Some((e, e.index.as_ref()?)));
+    match indexed {
+        Some((e, ix)) if fast::FrontEnd::chosen() == fast::FrontEnd::Index => {
+            let positions = &ix.index.positions[ix.positions.clone()];
+            fast.check_indexed(&e.container[..ix.end], positions, ix.index.escapes).0 == fast::Verdict::Valid
+        }
+        _ => fast.check(&body.text) == fast::Verdict::Valid,
+    }
 }
 
 #[cfg(test)]

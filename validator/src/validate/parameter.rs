@@ -320,15 +320,17 @@ fn content(param: &Parameter, media: &str, text: &str) -> Result<Value, Problem>
 /// The text as the JSON value the schema expects: a number when the schema
 /// takes integers or numbers and the text is one, a boolean likewise, a string otherwise.
 pub fn scalar(text: &str, shape: &Shape) -> Value {
-    if shape.names("integer") && is_integer(text) {
-        if let Ok(v) = serde_json::from_str::<Value>(text) {
-            return v;
-        }
+    if shape.names("integer")
+        && is_integer(text)
+        && let Ok(v) = serde_json::from_str::<Value>(text)
+    {
+        return v;
     }
-    if shape.names("number") && is_number(text) {
-        if let Ok(v) = serde_json::from_str::<Value>(text) {
-            return v;
-        }
+    if shape.names("number")
+        && is_number(text)
+        && let Ok(v) = serde_json::from_str::<Value>(text)
+    {
+        return v;
     }
     if shape.names("boolean") && (text == "true" || text == "false") {
         return Value::Bool(text == "true");

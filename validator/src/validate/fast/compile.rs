@@ -68,6 +68,19 @@ pub struct Node {
     pub max_items: Option<u64>,
     /// `required`.
     pub required: Vec<String>,
+    /// `dependentRequired`: a name, and the names required when it is present.
+    pub dependent_required: Vec<(String, Vec<String>)>,
+    /// `x-accord-maxSerializedLength`, judged from the value's text (index front end only).
+    pub max_serialized: Option<u64>,
+    /// Instance types for which the node has keywords judged from the value's
+    /// whole text (`x-accord-maxSerializedLength`; `enum`/`const` lists with
+    /// objects or arrays): the index front end judges them, the serde front end defers.
+    pub span_for: TypeMask,
+    /// The first such keyword, for explanations.
+    pub span_because: Option<String>,
+    /// Whether a span keyword may still defer (`enum` lists with containers
+    /// defer when no member is equal).
+    pub span_may_defer: bool,
     /// `properties`.
     pub properties: Vec<(String, NodeId)>,
     /// `additionalProperties`.
@@ -107,6 +120,11 @@ impl Node {
             min_items: None,
             max_items: None,
             required: Vec::new(),
+            dependent_required: Vec::new(),
+            max_serialized: None,
+            span_for: 0,
+            span_because: None,
+            span_may_defer: false,
             properties: Vec::new(),
             additional: None,
             prefix: Vec::new(),
@@ -123,6 +141,13 @@ impl Node {
         self.unknown_for |= types;
         if self.unknown_because.is_none() {
             self.unknown_because = Some(keyword.to_string());
+        }
+    }
+
+    fn span(&mut self, types: TypeMask, keyword: &str) {
+        self.span_for |= types;
+        if self.span_because.is_none() {
+            self.span_because = Some(keyword.to_string());
         }
     }
 
@@ -176,14 +201,20 @@ pub struct Key {
 pub struct State {
     /// Node ids, members before the nodes that combine them.
     pub nodes: Vec<NodeId>,
+    /// Per position, the node's hot facts packed beside each other (the
+    /// nodes themselves are large): what the evaluator reads first.
+    pub facts: Vec<Facts>,
+    /// Set when the state is one node with no applicators: a scalar is
+    /// then judged from these facts where they decide, with no result stack.
+    pub leaf: Option<Facts>,
     /// Per position: how its applicators combine.
     pub combine: Vec<Combine>,
     /// Set when applicators at this place loop (`$ref` to itself): judged unknown.
     pub cyclic: bool,
     /// Known property names, sorted.
     pub keys: Vec<Key>,
-    /// The names' open-addressing table: hash and key index per slot (`u16::MAX` for empty).
-    pub table: Vec<(u64, u16)>,
+    /// The names' open-addressing table.
+    pub table: Vec<Slot>,
     /// Whether any node combines applicators (otherwise nothing to combine).
     pub combines: bool,
     /// Whether any node has a string length limit (count characters only then).
@@ -195,12 +226,68 @@ pub struct State {
     pub dedupe_other: bool,
     /// Per position: the bits of its required names.
     pub required: Vec<u128>,
+    /// Per position: `dependentRequired` as (the name's bit, the bits it requires).
+    pub dependent: Vec<Vec<(u128, u128)>>,
     /// Set when the state names more property names than it can track: objects are unknown.
     pub too_many_keys: bool,
     /// Item edges by position (`prefixItems`).
     pub positions: Vec<Option<Edge>>,
     /// Where the rest of the items go.
     pub rest: Option<Edge>,
+}
+
+/// A node's type facts, per state position.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Facts {
+    /// [`Node::types`].
+    pub types: TypeMask,
+    /// [`Node::unknown_for`].
+    pub unknown_for: TypeMask,
+    /// The scalar types for which the node checks nothing but its type.
+    pub plain: TypeMask,
+    /// The container types some `enum` or `const` list of the node holds
+    /// no member of (a value of that type fails at once).
+    pub rejects: TypeMask,
+    /// [`Node::span_for`].
+    pub span_for: TypeMask,
+}
+
+impl Facts {
+    fn of(node: &Node) -> Facts {
+        let mut plain = 0;
+        if node.known_values.is_none() {
+            if node.min_length.is_none()
+                && node.max_length.is_none()
+                && node.patterns.is_empty()
+                && node.format.is_none()
+                && node.enums.is_empty()
+            {
+                plain |= STRING;
+            }
+            if node.number.is_none() {
+                plain |= INTEGER | NUMBER;
+            }
+            if node.enums.is_empty() {
+                plain |= NULL | BOOLEAN;
+            }
+        }
+        let mut rejects = 0;
+        for list in &node.enums {
+            if !list.iter().any(Value::is_object) {
+                rejects |= OBJECT;
+            }
+            if !list.iter().any(Value::is_array) {
+                rejects |= ARRAY;
+            }
+        }
+        Facts {
+            types: node.types,
+            unknown_for: node.unknown_for,
+            plain: plain & !node.span_for,
+            rejects,
+            span_for: node.span_for,
+        }
+    }
 }
 
 /// The whole compiled schema.
@@ -402,10 +489,20 @@ impl Builder<'_> {
                     }
                     None => node.unknown(ALL, KNOWN_VALUES),
                 },
+                "dependentRequired" => match dependent_required(value) {
+                    Some(list) => node.dependent_required = list,
+                    None => node.unknown(OBJECT, keyword),
+                },
+                MAX_SERIALIZED_LENGTH => match value.as_u64() {
+                    Some(limit) => {
+                        node.max_serialized = Some(limit);
+                        node.span(ALL, keyword);
+                    }
+                    None => node.unknown(ALL, keyword),
+                },
                 // Keywords jsonschema judges that the fast path does not: whatever they constrain is deferred.
                 "patternProperties"
                 | "propertyNames"
-                | "dependentRequired"
                 | "dependentSchemas"
                 | "dependencies"
                 | "unevaluatedProperties" => node.unknown(OBJECT, keyword),
@@ -414,7 +511,7 @@ impl Builder<'_> {
                 }
                 "uniqueItems" if value != &Value::Bool(false) => node.unknown(ARRAY, keyword),
                 "contentMediaType" | "contentEncoding" | "contentSchema" => node.unknown(STRING, keyword),
-                "$dynamicRef" | "$recursiveRef" | MAX_SERIALIZED_LENGTH | RULES => node.unknown(ALL, keyword),
+                "$dynamicRef" | "$recursiveRef" | RULES => node.unknown(ALL, keyword),
                 // An OpenAPI discriminator is asserted on the full path.
                 DISCRIMINATOR
                     if self.catalog.root.get(&location.join(keyword)).is_some_and(|d| {
@@ -457,14 +554,29 @@ impl Builder<'_> {
     }
 
     fn enum_values(&mut self, node: &mut Node, values: Vec<Value>, keyword: &str) {
+        // Objects and arrays are compared as values, from their text (index front end).
         if values.iter().any(Value::is_object) {
-            node.unknown(OBJECT, keyword);
+            node.span(OBJECT, keyword);
+            node.span_may_defer = true;
         }
         if values.iter().any(Value::is_array) {
-            node.unknown(ARRAY, keyword);
+            node.span(ARRAY, keyword);
+            node.span_may_defer = true;
         }
         node.enums.push(values);
     }
+}
+
+/// `dependentRequired`'s value: names to the names they require.
+fn dependent_required(value: &Value) -> Option<Vec<(String, Vec<String>)>> {
+    value
+        .as_object()?
+        .iter()
+        .map(|(k, v)| {
+            let names = v.as_array()?.iter().map(|n| n.as_str().map(str::to_string)).collect::<Option<Vec<_>>>()?;
+            Some((k.clone(), names))
+        })
+        .collect()
 }
 
 fn set_count(node: &mut Node, value: &Value, keyword: &str, types: TypeMask, set: impl FnOnce(&mut Node, u64)) {
@@ -533,10 +645,15 @@ fn states(nodes: &[Node], root: NodeId) -> Result<(Vec<State>, StateId), NotComp
         for n in &members {
             names.extend(nodes[*n].properties.iter().map(|(k, _)| k.as_str()));
             names.extend(nodes[*n].required.iter().map(String::as_str));
+            for (name, needed) in &nodes[*n].dependent_required {
+                names.insert(name.as_str());
+                names.extend(needed.iter().map(String::as_str));
+            }
         }
         let too_many_keys = names.len() > MAX_KNOWN_KEYS;
         let mut keys = Vec::new();
         let mut required = vec![0u128; members.len()];
+        let mut dependent: Vec<Vec<(u128, u128)>> = vec![Vec::new(); members.len()];
         if !too_many_keys {
             for (bit, name) in names.iter().enumerate() {
                 let targets: Vec<(u16, NodeId)> = members
@@ -556,6 +673,12 @@ fn states(nodes: &[Node], root: NodeId) -> Result<(Vec<State>, StateId), NotComp
                     }
                 }
                 keys.push(Key { name: (*name).into(), bit: bit as u32, edge });
+            }
+            let bit_of = |name: &str| names.iter().position(|n| *n == name).map_or(0, |b| 1u128 << b);
+            for (p, n) in members.iter().enumerate() {
+                for (name, needed) in &nodes[*n].dependent_required {
+                    dependent[p].push((bit_of(name), needed.iter().map(|m| bit_of(m)).fold(0, |a, b| a | b)));
+                }
             }
         }
         let others: Vec<(u16, NodeId)> =
@@ -605,10 +728,13 @@ fn states(nodes: &[Node], root: NodeId) -> Result<(Vec<State>, StateId), NotComp
                     || c.not.is_some()
                     || c.condition.is_some()
             });
+        state.facts = state.nodes.iter().map(|n| Facts::of(&nodes[*n])).collect();
+        state.leaf = (state.facts.len() == 1 && !state.combines).then(|| state.facts[0]);
         state.counts_characters =
             state.nodes.iter().any(|n| nodes[*n].min_length.is_some() || nodes[*n].max_length.is_some());
         state.other = other;
         state.required = required;
+        state.dependent = dependent;
         state.too_many_keys = too_many_keys;
         state.positions = positions;
         state.rest = rest;
@@ -616,33 +742,57 @@ fn states(nodes: &[Node], root: NodeId) -> Result<(Vec<State>, StateId), NotComp
     Ok((states, root_state))
 }
 
-/// A property name's 64-bit hash: its length and its first and last eight
-/// bytes, mixed. The table keeps it, so a probe compares names only on a match.
-pub fn key_hash(name: &[u8]) -> u64 {
-    let word = |bytes: &[u8]| -> u64 {
-        let mut w = [0u8; 8];
-        w[..bytes.len()].copy_from_slice(bytes);
-        u64::from_le_bytes(w)
-    };
+/// A property name's first and last eight bytes as little-endian words
+/// (shorter names: all of it in the first word, zero-padded, and 0). With the
+/// length they are the name itself up to 16 bytes, so a probe compares words.
+#[inline]
+pub fn key_words(name: &[u8]) -> (u64, u64) {
     let n = name.len();
-    let (head, tail) = if n >= 8 { (word(&name[..8]), word(&name[n - 8..])) } else { (word(name), 0) };
+    let word8 = |b: &[u8]| u64::from_le_bytes([b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7]]);
+    let word4 = |b: &[u8]| u32::from_le_bytes([b[0], b[1], b[2], b[3]]) as u64;
+    if n >= 8 {
+        (word8(name), word8(&name[n - 8..]))
+    } else if n >= 4 {
+        // Two overlapping reads; the shared bytes are the same bytes.
+        (word4(name) | (word4(&name[n - 4..]) << (8 * (n - 4))), 0)
+    } else {
+        (name.iter().rev().fold(0u64, |w, b| (w << 8) | u64::from(*b)), 0)
+    }
+}
+
+/// A property name's 64-bit hash, from its words and length.
+#[inline]
+pub fn key_hash(head: u64, tail: u64, n: usize) -> u64 {
     let h = (head ^ 0x9E37_79B9_7F4A_7C15).wrapping_mul(0xBF58_476D_1CE4_E5B9)
         ^ (tail ^ n as u64).wrapping_mul(0x94D0_49BB_1331_11EB);
     h ^ (h >> 31)
 }
 
-/// An open-addressing table of `keys` (linear probing, at most half full):
-/// per slot the name's hash and index (`u16::MAX` for empty).
-fn key_table(keys: &[Key]) -> Vec<(u64, u16)> {
+/// One slot of a state's name table.
+#[derive(Debug, Clone, Copy)]
+pub struct Slot {
+    /// The name's first word ([`key_words`]).
+    pub head: u64,
+    /// Its last word.
+    pub tail: u64,
+    /// Its length in bytes.
+    pub len: u32,
+    /// The key's index in [`State::keys`] (`u16::MAX`: empty).
+    pub key: u16,
+}
+
+/// An open-addressing table of `keys` (linear probing, at most half full).
+fn key_table(keys: &[Key]) -> Vec<Slot> {
     let len = (keys.len() * 2).next_power_of_two().max(4);
-    let mut table = vec![(0, u16::MAX); len];
+    let mut table = vec![Slot { head: 0, tail: 0, len: 0, key: u16::MAX }; len];
     for (i, key) in keys.iter().enumerate() {
-        let hash = key_hash(key.name.as_bytes());
-        let mut slot = hash as usize & (len - 1);
-        while table[slot].1 != u16::MAX {
+        let name = key.name.as_bytes();
+        let (head, tail) = key_words(name);
+        let mut slot = key_hash(head, tail, name.len()) as usize & (len - 1);
+        while table[slot].key != u16::MAX {
             slot = (slot + 1) & (len - 1);
         }
-        table[slot] = (hash, i as u16);
+        table[slot] = Slot { head, tail, len: name.len() as u32, key: i as u16 };
     }
     table
 }
@@ -707,12 +857,15 @@ fn ordered(nodes: &[Node], set: &[NodeId]) -> State {
     }
     State {
         nodes: order,
+        facts: Vec::new(),
+        leaf: None,
         combine: Vec::new(),
         cyclic,
         keys: Vec::new(),
         other: None,
         dedupe_other: false,
         required: Vec::new(),
+        dependent: Vec::new(),
         too_many_keys: false,
         table: Vec::new(),
         combines: false,

@@ -32,7 +32,7 @@ pub enum Tri {
 }
 
 impl Tri {
-    fn and(self, other: Tri) -> Tri {
+    pub(super) fn and(self, other: Tri) -> Tri {
         self.max(other)
     }
 
@@ -48,8 +48,8 @@ impl Tri {
 /// Reusable stacks for one evaluation (results per node, hashes of property names).
 #[derive(Default)]
 pub struct Scratch {
-    results: Vec<Tri>,
-    hashes: Vec<u64>,
+    pub(super) results: Vec<Tri>,
+    pub(super) hashes: Vec<u64>,
     /// The first reason a node deferred, if one did.
     pub deferred: Option<Defer>,
 }
@@ -63,6 +63,8 @@ pub enum Defer {
     RegexLimit,
     /// More property names in one state than it tracks.
     TooManyKeys,
+    /// A keyword judged from the value's text, which this front end does not have (on this node).
+    Span(usize),
 }
 
 /// The message of the error that abandons a pass.
@@ -70,9 +72,11 @@ pub const ABANDON: &str = "accord fast path: abandoned";
 
 /// Judges one value of `state`, pushing its results onto `scratch.results`.
 pub struct StateSeed<'a> {
-    automaton: &'a Automaton,
-    state: StateId,
-    scratch: &'a mut Scratch,
+    pub(super) automaton: &'a Automaton,
+    pub(super) state: StateId,
+    pub(super) scratch: &'a mut Scratch,
+    /// The scalar's text, when the front end has it (the index does).
+    pub(super) span: Option<&'a str>,
 }
 
 impl<'a> StateSeed<'a> {
@@ -81,7 +85,7 @@ impl<'a> StateSeed<'a> {
         scratch.results.clear();
         scratch.hashes.clear();
         scratch.deferred = None;
-        StateSeed { automaton, state: automaton.root, scratch }
+        StateSeed { automaton, state: automaton.root, scratch, span: None }
     }
 }
 
@@ -103,40 +107,57 @@ impl StateSeed<'_> {
         &self.automaton.states[self.state]
     }
 
-    /// Pushes the results of a scalar of type `kind`, judged by `check`.
+    /// Pushes the results of a scalar of type `kind`, judged by `check`
+    /// where a node checks more than the type.
+    #[inline]
     fn scalar(self, kind: TypeMask, check: impl Fn(&Node) -> Tri) {
         let state = &self.automaton.states[self.state];
         let base = self.scratch.results.len();
-        for n in &state.nodes {
-            let node = &self.automaton.nodes[*n];
-            let r = match typed(node, kind) {
-                Some(r) => r,
-                None => check(node),
+        for (p, facts) in state.facts.iter().enumerate() {
+            let r = if facts.types & kind == 0 {
+                Tri::Invalid
+            } else if facts.unknown_for & kind != 0 {
+                Tri::Unknown
+            } else if facts.plain & kind != 0 {
+                Tri::Valid
+            } else {
+                let node = &self.automaton.nodes[state.nodes[p]];
+                let r = check(node);
+                if facts.span_for & kind != 0 && r != Tri::Invalid {
+                    let judged = span_check(node, kind, self.span);
+                    if judged == Tri::Unknown && self.scratch.deferred.is_none() {
+                        self.scratch.deferred = Some(Defer::Span(state.nodes[p]));
+                    }
+                    r.and(judged)
+                } else {
+                    r
+                }
             };
             if r == Tri::Unknown && self.scratch.deferred.is_none() {
-                let keyword = node.unknown_for & kind != 0;
-                self.scratch.deferred = Some(if keyword { Defer::Keyword(*n) } else { Defer::RegexLimit });
+                let n = state.nodes[p];
+                let keyword = facts.unknown_for & kind != 0;
+                self.scratch.deferred = Some(if keyword { Defer::Keyword(n) } else { Defer::RegexLimit });
             }
             self.scratch.results.push(r);
         }
         finish(state, &mut self.scratch.results[base..]);
     }
 
-    fn number(self, n: Number) {
+    pub(super) fn number(self, n: Number) {
         let is_integer = n.is_i64() || n.is_u64() || n.as_f64().is_some_and(|f| f.fract() == 0.0);
         let value = Value::Number(n);
         self.scalar(if is_integer { INTEGER } else { NUMBER }, |node| {
             let mut r = Tri::Valid;
-            if let Some(v) = &node.number {
-                if !v.is_valid(&value) {
-                    r = Tri::Invalid;
-                }
+            if let Some(v) = &node.number
+                && !v.is_valid(&value)
+            {
+                r = Tri::Invalid;
             }
             r.and(known(node, &value, Value::is_number))
         });
     }
 
-    fn string(self, s: &str) {
+    pub(super) fn string(self, s: &str) {
         let length = if self.state().counts_characters { s.chars().count() as u64 } else { 0 };
         self.scalar(STRING, |node| {
             if node.min_length.is_some_and(|m| length < m) || node.max_length.is_some_and(|m| length > m) {
@@ -152,10 +173,10 @@ impl StateSeed<'_> {
                     Err(_) => return Tri::Unknown, // a backtracking limit: jsonschema decides
                 }
             }
-            if let Some(format) = &node.format {
-                if !format.is_valid(&Value::String(s.to_string())) {
-                    return Tri::Invalid;
-                }
+            if let Some(format) = &node.format
+                && !format.is_valid(&Value::String(s.to_string()))
+            {
+                return Tri::Invalid;
             }
             match &node.known_values {
                 Some(values)
@@ -168,7 +189,7 @@ impl StateSeed<'_> {
         });
     }
 
-    fn simple(self, kind: TypeMask, value: Value) {
+    pub(super) fn simple(self, kind: TypeMask, value: Value) {
         self.scalar(kind, |node| {
             if !node.enums.iter().all(|list| list.contains(&value)) {
                 return Tri::Invalid;
@@ -178,19 +199,22 @@ impl StateSeed<'_> {
     }
 
     /// Pushes the opening results of an object or array; returns the base.
-    fn open(&mut self, kind: TypeMask) -> usize {
+    pub(super) fn open(&mut self, kind: TypeMask) -> usize {
         let base = self.scratch.results.len();
         let state = &self.automaton.states[self.state];
-        for n in &state.nodes {
-            let node = &self.automaton.nodes[*n];
-            let r = match typed(node, kind) {
-                Some(r) => r,
-                // `enum`/`const` with no container among their values (otherwise the node is unknown).
-                None if !node.enums.is_empty() => Tri::Invalid,
-                None => Tri::Valid,
+        for (p, facts) in state.facts.iter().enumerate() {
+            let r = if facts.types & kind == 0 {
+                Tri::Invalid
+            } else if facts.unknown_for & kind != 0 {
+                Tri::Unknown
+            } else if facts.rejects & kind != 0 {
+                // An `enum`/`const` list with no member of this container type.
+                Tri::Invalid
+            } else {
+                Tri::Valid
             };
             if r == Tri::Unknown && self.scratch.deferred.is_none() {
-                self.scratch.deferred = Some(Defer::Keyword(*n));
+                self.scratch.deferred = Some(Defer::Keyword(state.nodes[p]));
             }
             self.scratch.results.push(r);
         }
@@ -207,7 +231,7 @@ impl StateSeed<'_> {
     ) -> Result<T, ()> {
         let Some(edge) = edge else { return next(None) };
         let child_base = scratch.results.len();
-        let seed = StateSeed { automaton, state: edge.state, scratch: &mut *scratch };
+        let seed = StateSeed { automaton, state: edge.state, scratch: &mut *scratch, span: None };
         let out = next(Some(seed))?;
         if scratch.results.len() == child_base {
             return Ok(out); // the end of an array: no value was judged
@@ -242,7 +266,7 @@ fn known(node: &Node, value: &Value, comparable: impl Fn(&Value) -> bool) -> Tri
 }
 
 /// Applicators, members first (the state's order): each node's result from its members'.
-fn finish(state: &State, results: &mut [Tri]) {
+pub(super) fn finish(state: &State, results: &mut [Tri]) {
     if !state.combines {
         return;
     }
@@ -344,15 +368,9 @@ impl<'de> Visitor<'de> for StateSeed<'_> {
                 Err(()) => return Err(failure.unwrap_or_else(|| de::Error::custom(ABANDON))),
             }
         }
-        for (p, n) in state.nodes.iter().enumerate() {
-            let node = &automaton.nodes[*n];
-            if node.min_items.is_some_and(|m| count < m) || node.max_items.is_some_and(|m| count > m) {
-                let slot = &mut self.scratch.results[base + p];
-                *slot = slot.and(Tri::Invalid);
-            }
+        if let Some(d) = close_array(automaton, state, &mut self.scratch.results[base..], count, None) {
+            self.scratch.deferred.get_or_insert(d);
         }
-        settle(automaton, state, ARRAY, &mut self.scratch.results[base..]);
-        finish(state, &mut self.scratch.results[base..]);
         Ok(())
     }
 
@@ -400,35 +418,118 @@ impl<'de> Visitor<'de> for StateSeed<'_> {
                 return Err(failure.unwrap_or_else(|| de::Error::custom(ABANDON)));
             }
         }
-        let hashes = &mut self.scratch.hashes[hash_base..];
-        if hashes.len() > 1 {
-            hashes.sort_unstable();
-            if hashes.windows(2).any(|w| w[0] == w[1]) {
-                return Err(de::Error::custom(ABANDON)); // a repeated name (or a hash collision)
-            }
-        }
-        self.scratch.hashes.truncate(hash_base);
-        for (p, n) in state.nodes.iter().enumerate() {
-            let node = &automaton.nodes[*n];
-            let required = state.required[p];
-            let short = seen & required != required;
-            let counts =
-                node.min_properties.is_some_and(|m| count < m) || node.max_properties.is_some_and(|m| count > m);
-            if short || counts {
-                let slot = &mut self.scratch.results[base + p];
-                *slot = slot.and(Tri::Invalid);
-            }
-        }
-        settle(automaton, state, OBJECT, &mut self.scratch.results[base..]);
-        finish(state, &mut self.scratch.results[base..]);
-        Ok(())
+        close_object(automaton, state, self.scratch, base, (hash_base, seen, count), None)
+            .map_err(|()| de::Error::custom(ABANDON))
     }
+}
+
+/// Closes an array of `count` items whose text is `span` (when the front
+/// end has it): item counts, keywords judged from the text, deferrals, applicators.
+pub(super) fn close_array(
+    automaton: &Automaton,
+    state: &State,
+    results: &mut [Tri],
+    count: u64,
+    span: Option<&str>,
+) -> Option<Defer> {
+    for (p, n) in state.nodes.iter().enumerate() {
+        let node = &automaton.nodes[*n];
+        if node.min_items.is_some_and(|m| count < m) || node.max_items.is_some_and(|m| count > m) {
+            results[p] = results[p].and(Tri::Invalid);
+        }
+    }
+    let deferred = spans(automaton, state, ARRAY, results, span);
+    settle(automaton, state, ARRAY, results);
+    finish(state, results);
+    deferred
+}
+
+/// Keywords judged from a container's text, on the positions whose result
+/// is not already invalid; the first node left unknown, if any.
+fn spans(
+    automaton: &Automaton,
+    state: &State,
+    kind: TypeMask,
+    results: &mut [Tri],
+    span: Option<&str>,
+) -> Option<Defer> {
+    let mut deferred = None;
+    for (p, facts) in state.facts.iter().enumerate() {
+        if facts.span_for & kind != 0 && results[p] != Tri::Invalid {
+            let r = span_check(&automaton.nodes[state.nodes[p]], kind, span);
+            if r == Tri::Unknown {
+                deferred.get_or_insert(Defer::Span(state.nodes[p]));
+            }
+            results[p] = results[p].and(r);
+        }
+    }
+    deferred
+}
+
+/// The keywords judged from a value's whole text: `x-accord-maxSerializedLength`
+/// (the compact serialization's characters, as the full path counts them) and
+/// `enum`/`const` lists holding objects or arrays (a list holding an equal
+/// value is met; no equal value defers, since jsonschema also calls `1` and
+/// `1.0` equal). Without the text (the serde front end), unknown.
+fn span_check(node: &Node, kind: TypeMask, span: Option<&str>) -> Tri {
+    let Some(Ok(value)) = span.map(serde_json::from_str::<Value>) else { return Tri::Unknown };
+    let mut r = Tri::Valid;
+    if let Some(limit) = node.max_serialized
+        && crate::validate::keywords::serialized_length(&value) > limit
+    {
+        return Tri::Invalid;
+    }
+    if kind & (OBJECT | ARRAY) != 0 && !node.enums.iter().all(|list| list.contains(&value)) {
+        r = Tri::Unknown;
+    }
+    r
+}
+
+/// Closes an object of `count` properties whose known names are the bits of
+/// `seen` and whose other names' hashes start at `hash_base`: `Err` on a
+/// repeated name (or a hash collision), else required names, counts,
+/// deferrals and applicators.
+pub(super) fn close_object(
+    automaton: &Automaton,
+    state: &State,
+    scratch: &mut Scratch,
+    base: usize,
+    (hash_base, seen, count): (usize, u128, u64),
+    span: Option<&str>,
+) -> Result<(), ()> {
+    let hashes = &mut scratch.hashes[hash_base..];
+    if hashes.len() > 1 {
+        hashes.sort_unstable();
+        if hashes.windows(2).any(|w| w[0] == w[1]) {
+            return Err(());
+        }
+    }
+    scratch.hashes.truncate(hash_base);
+    let results = &mut scratch.results[base..];
+    for (p, n) in state.nodes.iter().enumerate() {
+        let node = &automaton.nodes[*n];
+        let required = state.required[p];
+        let short = seen & required != required;
+        let counts = node.min_properties.is_some_and(|m| count < m) || node.max_properties.is_some_and(|m| count > m);
+        let dependent = state.dependent[p].iter().any(|(name, needed)| seen & name != 0 && seen & needed != *needed);
+        if short || counts || dependent {
+            results[p] = results[p].and(Tri::Invalid);
+        }
+    }
+    let deferred = spans(automaton, state, OBJECT, results, span);
+    if scratch.deferred.is_none() {
+        scratch.deferred = deferred;
+    }
+    let results = &mut scratch.results[base..];
+    settle(automaton, state, OBJECT, results);
+    finish(state, results);
+    Ok(())
 }
 
 /// A node that defers on `kind` defers whatever its children said: what it
 /// does not implement may change what they mean (`patternProperties` makes
 /// fewer names additional).
-fn settle(automaton: &Automaton, state: &State, kind: TypeMask, results: &mut [Tri]) {
+pub(super) fn settle(automaton: &Automaton, state: &State, kind: TypeMask, results: &mut [Tri]) {
     for (p, n) in state.nodes.iter().enumerate() {
         if typed(&automaton.nodes[*n], kind) == Some(Tri::Unknown) {
             results[p] = Tri::Unknown;
@@ -437,7 +538,7 @@ fn settle(automaton: &Automaton, state: &State, kind: TypeMask, results: &mut [T
 }
 
 /// A property name: one the state knows (by index), or another (by hash).
-enum Hit {
+pub(super) enum Hit {
     Known(usize),
     Other(u64),
 }
@@ -462,33 +563,36 @@ impl<'de> Visitor<'de> for KeySeed<'_> {
     }
 
     fn visit_str<E: de::Error>(self, name: &str) -> Result<Hit, E> {
-        let (keys, table) = (&self.state.keys, &self.state.table);
-        let mut found = None;
-        let hash = super::compile::key_hash(name.as_bytes());
-        if !table.is_empty() {
-            let mut slot = hash as usize & (table.len() - 1);
-            loop {
-                let (h, i) = table[slot];
-                if i == u16::MAX {
-                    break;
-                }
-                if h == hash && same(keys[i as usize].name.as_bytes(), name.as_bytes()) {
-                    found = Some(i as usize);
-                    break;
-                }
-                slot = (slot + 1) & (table.len() - 1);
-            }
-        }
-        Ok(match found {
-            Some(i) => Hit::Known(i),
-            None => Hit::Other(hash),
-        })
+        Ok(lookup(self.state, name.as_bytes()))
     }
 }
 
-/// Byte equality, inline for short names (a library call costs more than the compare).
-fn same(a: &[u8], b: &[u8]) -> bool {
-    a.len() == b.len() && if a.len() <= 16 { a.iter().zip(b).all(|(x, y)| x == y) } else { a == b }
+/// The state's key for `name`, or the name's hash. Names of up to 16 bytes
+/// are compared as their words; longer ones byte by byte after the words match.
+#[inline]
+pub(super) fn lookup(state: &State, name: &[u8]) -> Hit {
+    let (head, tail) = super::compile::key_words(name);
+    let hash = super::compile::key_hash(head, tail, name.len());
+    let table = &state.table;
+    if !table.is_empty() {
+        let mask = table.len() - 1;
+        let mut slot = hash as usize & mask;
+        loop {
+            let s = &table[slot];
+            if s.key == u16::MAX {
+                break;
+            }
+            if s.head == head
+                && s.tail == tail
+                && s.len as usize == name.len()
+                && (name.len() <= 16 || state.keys[s.key as usize].name.as_bytes() == name)
+            {
+                return Hit::Known(s.key as usize);
+            }
+            slot = (slot + 1) & mask;
+        }
+    }
+    Hit::Other(hash)
 }
 
 /// A value no node constrains: parsed (so the text is JSON exactly where
