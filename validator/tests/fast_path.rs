@@ -52,7 +52,7 @@ fn judge(tally: &mut Tally, what: &str, fast: Verdict, expected: bool, covered: 
     }
 }
 
-fn suite_dir(dir: &Path, assert_formats: bool, tally: &mut Tally) {
+fn suite_dir(dir: &Path, assert_formats: bool, tallies: &mut [Tally; 2]) {
     let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
         .unwrap()
         .flatten()
@@ -72,14 +72,15 @@ fn suite_dir(dir: &Path, assert_formats: bool, tally: &mut Tally) {
             let Ok((catalog, uri)) = Catalog::from_schema_file(builder, &schema) else { continue };
             let Ok(reference) = compile_generic(&catalog, &uri, assert_formats) else { continue };
             let Ok(fast) = FastValidator::new(&catalog, &uri, assert_formats) else {
-                tally.uncompiled_groups += 1;
+                tallies[0].uncompiled_groups += 1;
+                tallies[1].uncompiled_groups += 1;
                 continue;
             };
             for test in group["tests"].as_array().unwrap() {
                 let text = serde_json::to_string(&test["data"]).unwrap();
                 let expected = reference.is_valid(&test["data"]);
                 // Both front ends, each held to its own documented coverage.
-                for front in [FrontEnd::Index, FrontEnd::Serde] {
+                for (tally, front) in tallies.iter_mut().zip([FrontEnd::Index, FrontEnd::Serde]) {
                     let what = format!("{name}: {} / {} ({front:?})", group["description"], test["description"]);
                     let covered = fast.covers_everything_with(front);
                     judge(tally, &what, fast.check_with(&text, front), expected, covered);
@@ -92,14 +93,19 @@ fn suite_dir(dir: &Path, assert_formats: bool, tally: &mut Tally) {
 #[test]
 fn the_fast_path_agrees_with_jsonschema_on_the_official_suite() {
     let root = suite().join("tests/draft2020-12");
-    let mut tally = Tally::default();
-    suite_dir(&root, false, &mut tally);
-    suite_dir(&root.join("optional"), false, &mut tally);
-    suite_dir(&root.join("optional/format"), true, &mut tally);
-    println!("{tally:#?}");
-    assert!(tally.wrong.is_empty(), "{} disagreements:\n{}", tally.wrong.len(), tally.wrong.join("\n"));
-    // The suite must exercise every answer, or the test proves little.
-    assert!(tally.valid > 500 && tally.invalid > 500 && tally.covered_cases > 1000, "{tally:?}");
+    let mut tallies = [Tally::default(), Tally::default()];
+    suite_dir(&root, false, &mut tallies);
+    suite_dir(&root.join("optional"), false, &mut tallies);
+    suite_dir(&root.join("optional/format"), true, &mut tallies);
+    let [index, serde] = &tallies;
+    println!("index front end: {index:#?}\nserde front end: {serde:#?}");
+    for tally in &tallies {
+        assert!(tally.wrong.is_empty(), "{} disagreements:\n{}", tally.wrong.len(), tally.wrong.join("\n"));
+        // The suite must exercise every answer, or the test proves little.
+        assert!(tally.valid > 500 && tally.invalid > 500 && tally.covered_cases > 1000, "{tally:?}");
+    }
+    // The index judges more: it defers on fewer keywords.
+    assert!(index.deferred < serde.deferred && index.covered_cases > serde.covered_cases, "{index:?} {serde:?}");
 }
 
 fn accord(args: &[&str]) -> (Option<i32>, String) {
@@ -318,9 +324,11 @@ fn the_index_judges_text_keywords_and_dependent_required() {
         (r#"{"shape": {"r": 1, "kind": "circle"}}"#, Verdict::Valid, Verdict::Unknown),
         (r#"{"shape": [1, 2]}"#, Verdict::Valid, Verdict::Unknown),
         (r#"{"shape": "none"}"#, Verdict::Valid, Verdict::Valid),
-        // No equal member: deferred (jsonschema calls 1 and 1.0 equal).
+        // No equal member, and a fraction on one side: deferred (jsonschema calls 1 and 1.0 equal).
         (r#"{"shape": [1.0, 2]}"#, Verdict::Unknown, Verdict::Unknown),
-        (r#"{"shape": {"kind": "square"}}"#, Verdict::Unknown, Verdict::Unknown),
+        // No equal member, integers only: invalid.
+        (r#"{"shape": {"kind": "square"}}"#, Verdict::Invalid, Verdict::Unknown),
+        (r#"{"shape": [2, 1]}"#, Verdict::Invalid, Verdict::Unknown),
         (r#"{"card": "4111", "billing": 1}"#, Verdict::Valid, Verdict::Valid),
         (r#"{"card": "4111"}"#, Verdict::Invalid, Verdict::Invalid),
     ];

@@ -32,7 +32,9 @@ impl Line {
     /// The line as text; `None` for a blank line, a problem for one that is not UTF-8.
     pub fn text(self) -> Result<Option<Arc<str>>, EntryProblem> {
         let index = self.index;
-        match std::str::from_utf8(self.bytes()) {
+        // SIMD validation first (several times std's rate); std's only to say where a bad byte is.
+        let text = simdutf8::basic::from_utf8(self.bytes()).or_else(|_| std::str::from_utf8(self.bytes()));
+        match text {
             Ok(t) if t.trim().is_empty() => Ok(None),
             Ok(t) => Ok(Some(Arc::from(t))),
             Err(e) => Err(EntryProblem {

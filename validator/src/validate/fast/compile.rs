@@ -78,6 +78,19 @@ pub struct Node {
     pub span_for: TypeMask,
     /// The first such keyword, for explanations.
     pub span_because: Option<String>,
+    /// `uniqueItems: true` (index front end: judged by jsonschema on the array's value).
+    pub unique: bool,
+    /// `contains` (index front end: each item walked again in its state).
+    pub contains: Option<NodeId>,
+    /// `minContains`.
+    pub min_contains: Option<u64>,
+    /// `maxContains`.
+    pub max_contains: Option<u64>,
+    /// `propertyNames` (index front end: each name judged as a string in its state).
+    pub property_names: Option<NodeId>,
+    /// `patternProperties` (index front end: a value whose name matches is
+    /// walked again in the pattern's state; `additionalProperties` skips the name).
+    pub pattern_properties: Vec<(fancy_regex::Regex, NodeId)>,
     /// Whether a span keyword may still defer (`enum` lists with containers
     /// defer when no member is equal).
     pub span_may_defer: bool,
@@ -125,6 +138,12 @@ impl Node {
             span_for: 0,
             span_because: None,
             span_may_defer: false,
+            unique: false,
+            contains: None,
+            min_contains: None,
+            max_contains: None,
+            property_names: None,
+            pattern_properties: Vec::new(),
             properties: Vec::new(),
             additional: None,
             prefix: Vec::new(),
@@ -234,6 +253,12 @@ pub struct State {
     pub positions: Vec<Option<Edge>>,
     /// Where the rest of the items go.
     pub rest: Option<Edge>,
+    /// Where each item goes again for `contains` (its results are counted, not folded).
+    pub contains: Option<Edge>,
+    /// Where each property name goes, as a string, for `propertyNames`.
+    pub names: Option<Edge>,
+    /// `patternProperties`: (position, pattern index in its node, where a matching value goes).
+    pub patterns: Vec<(u16, usize, Edge)>,
 }
 
 /// A node's type facts, per state position.
@@ -432,11 +457,24 @@ impl Builder<'_> {
                     }
                     None => node.unknown(OBJECT, "properties"),
                 },
-                // With `patternProperties`, which names are "additional" depends on the
-                // patterns: the node defers on objects, and its `additionalProperties` is not followed.
-                "additionalProperties" if !schema.contains_key("patternProperties") => {
-                    node.additional = Some(self.child(location, &["additionalProperties"]))
-                }
+                // With `patternProperties`, the names the patterns match are not "additional":
+                // the walk leaves them out of this node's `additionalProperties`.
+                "additionalProperties" => node.additional = Some(self.child(location, &["additionalProperties"])),
+                "patternProperties" => match value.as_object() {
+                    Some(patterns) => {
+                        for source in patterns.keys() {
+                            match pattern(source) {
+                                Some(regex) => {
+                                    let child = self.child(location, &["patternProperties", source]);
+                                    node.pattern_properties.push((regex, child));
+                                }
+                                None => node.unknown(OBJECT, keyword),
+                            }
+                        }
+                        node.span(OBJECT, keyword);
+                    }
+                    None => node.unknown(OBJECT, keyword),
+                },
                 "prefixItems" => match value.as_array() {
                     Some(items) => {
                         for i in 0..items.len() {
@@ -500,16 +538,28 @@ impl Builder<'_> {
                     }
                     None => node.unknown(ALL, keyword),
                 },
-                // Keywords jsonschema judges that the fast path does not: whatever they constrain is deferred.
-                "patternProperties"
-                | "propertyNames"
-                | "dependentSchemas"
-                | "dependencies"
-                | "unevaluatedProperties" => node.unknown(OBJECT, keyword),
-                "contains" | "minContains" | "maxContains" | "unevaluatedItems" | "additionalItems" => {
-                    node.unknown(ARRAY, keyword)
+                // Judged on the index front end only (the serde front end defers, as for span keywords).
+                "propertyNames" => {
+                    node.property_names = Some(self.child(location, &["propertyNames"]));
+                    node.span(OBJECT, keyword);
                 }
-                "uniqueItems" if value != &Value::Bool(false) => node.unknown(ARRAY, keyword),
+                "contains" => {
+                    node.contains = Some(self.child(location, &["contains"]));
+                    node.span(ARRAY, keyword);
+                }
+                "minContains" => set_count(node, value, keyword, ARRAY, |n, v| n.min_contains = Some(v)),
+                "maxContains" => set_count(node, value, keyword, ARRAY, |n, v| n.max_contains = Some(v)),
+                "uniqueItems" => match value {
+                    Value::Bool(true) => {
+                        node.unique = true;
+                        node.span(ARRAY, keyword);
+                    }
+                    Value::Bool(false) => {}
+                    _ => node.unknown(ARRAY, keyword),
+                },
+                // Keywords jsonschema judges that the fast path does not: whatever they constrain is deferred.
+                "dependentSchemas" | "dependencies" | "unevaluatedProperties" => node.unknown(OBJECT, keyword),
+                "unevaluatedItems" | "additionalItems" => node.unknown(ARRAY, keyword),
                 "contentMediaType" | "contentEncoding" | "contentSchema" => node.unknown(STRING, keyword),
                 "$dynamicRef" | "$recursiveRef" | RULES => node.unknown(ALL, keyword),
                 // An OpenAPI discriminator is asserted on the full path.
@@ -661,8 +711,10 @@ fn states(nodes: &[Node], root: NodeId) -> Result<(Vec<State>, StateId), NotComp
                     .enumerate()
                     .filter_map(|(p, n)| {
                         let node = &nodes[*n];
-                        let child =
-                            node.properties.iter().find(|(k, _)| k == name).map(|(_, c)| *c).or(node.additional);
+                        // A name one of the node's patterns matches is not additional to it.
+                        let patterned = node.pattern_properties.iter().any(|(r, _)| r.is_match(name).unwrap_or(true));
+                        let additional = if patterned { None } else { node.additional };
+                        let child = node.properties.iter().find(|(k, _)| k == name).map(|(_, c)| *c).or(additional);
                         child.map(|c| (p as u16, c))
                     })
                     .collect();
@@ -699,6 +751,22 @@ fn states(nodes: &[Node], root: NodeId) -> Result<(Vec<State>, StateId), NotComp
         let rest_targets: Vec<(u16, NodeId)> =
             members.iter().enumerate().filter_map(|(p, n)| nodes[*n].items.map(|c| (p as u16, c))).collect();
         let rest = edge(rest_targets, &mut states, &mut queue, &mut intern)?;
+        let at_place = |pick: fn(&Node) -> Option<NodeId>| -> Vec<(u16, NodeId)> {
+            members.iter().enumerate().filter_map(|(p, n)| pick(&nodes[*n]).map(|c| (p as u16, c))).collect()
+        };
+        let (contains_targets, name_targets) = (at_place(|n| n.contains), at_place(|n| n.property_names));
+        let contains = edge(contains_targets, &mut states, &mut queue, &mut intern)?;
+        let mut patterns = Vec::new();
+        for (p, n) in members.iter().enumerate() {
+            for (k, (_, child)) in nodes[*n].pattern_properties.iter().enumerate() {
+                if let Some(e) = edge(vec![(p as u16, *child)], &mut states, &mut queue, &mut intern)? {
+                    patterns.push((p as u16, k, e));
+                }
+            }
+        }
+        // Positions are tracked in a 128-bit mask when names are matched against patterns.
+        let too_many_keys = too_many_keys || (!patterns.is_empty() && members.len() > 128);
+        let names = edge(name_targets, &mut states, &mut queue, &mut intern)?;
         let combine = members
             .iter()
             .map(|n| {
@@ -717,7 +785,7 @@ fn states(nodes: &[Node], root: NodeId) -> Result<(Vec<State>, StateId), NotComp
             .collect();
         let state = &mut states[id];
         state.combine = combine;
-        state.dedupe_other = other.is_some() || counted;
+        state.dedupe_other = other.is_some() || counted || !state.patterns.is_empty();
         state.table = key_table(&keys);
         state.keys = keys;
         state.combines = state.cyclic
@@ -738,6 +806,9 @@ fn states(nodes: &[Node], root: NodeId) -> Result<(Vec<State>, StateId), NotComp
         state.too_many_keys = too_many_keys;
         state.positions = positions;
         state.rest = rest;
+        state.patterns = patterns;
+        state.contains = contains;
+        state.names = names;
     }
     Ok((states, root_state))
 }
@@ -872,5 +943,8 @@ fn ordered(nodes: &[Node], set: &[NodeId]) -> State {
         counts_characters: false,
         positions: Vec::new(),
         rest: None,
+        contains: None,
+        names: None,
+        patterns: Vec::new(),
     }
 }

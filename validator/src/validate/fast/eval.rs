@@ -378,8 +378,14 @@ impl<'de> Visitor<'de> for StateSeed<'_> {
         let base = self.open(OBJECT);
         let automaton = self.automaton;
         let state = &automaton.states[self.state];
-        if state.too_many_keys {
-            self.scratch.deferred.get_or_insert(Defer::TooManyKeys);
+        if state.too_many_keys || !state.patterns.is_empty() {
+            // Too many names to track, or `patternProperties` (which names are
+            // additional depends on the patterns; only the index front end matches them).
+            let why = match state.patterns.first() {
+                Some((p, _, _)) => Defer::Span(state.nodes[*p as usize]),
+                None => Defer::TooManyKeys,
+            };
+            self.scratch.deferred.get_or_insert(why);
             for r in &mut self.scratch.results[base..] {
                 *r = (*r).max(Tri::Unknown);
             }
@@ -472,17 +478,52 @@ fn spans(
 /// value is met; no equal value defers, since jsonschema also calls `1` and
 /// `1.0` equal). Without the text (the serde front end), unknown.
 fn span_check(node: &Node, kind: TypeMask, span: Option<&str>) -> Tri {
-    let Some(Ok(value)) = span.map(serde_json::from_str::<Value>) else { return Tri::Unknown };
+    let Some(span) = span else { return Tri::Unknown };
+    let containers =
+        kind & (OBJECT | ARRAY) != 0 && node.enums.iter().any(|l| l.iter().any(|v| v.is_object() || v.is_array()));
+    let unique = kind == ARRAY && node.unique;
+    if node.max_serialized.is_none() && !containers && !unique {
+        return Tri::Valid; // `contains`, `propertyNames`: judged by the walk itself
+    }
+    let Ok(value) = serde_json::from_str::<Value>(span) else { return Tri::Unknown };
     let mut r = Tri::Valid;
+    if unique {
+        static UNIQUE: std::sync::OnceLock<Option<jsonschema::Validator>> = std::sync::OnceLock::new();
+        let validator = UNIQUE.get_or_init(|| {
+            jsonschema::options()
+                .with_draft(jsonschema::Draft::Draft202012)
+                .build(&serde_json::json!({"uniqueItems": true}))
+                .ok()
+        });
+        match validator {
+            Some(v) if !v.is_valid(&value) => return Tri::Invalid,
+            Some(_) => {}
+            None => r = Tri::Unknown,
+        }
+    }
     if let Some(limit) = node.max_serialized
         && crate::validate::keywords::serialized_length(&value) > limit
     {
         return Tri::Invalid;
     }
-    if kind & (OBJECT | ARRAY) != 0 && !node.enums.iter().all(|list| list.contains(&value)) {
-        r = Tri::Unknown;
+    if containers && !node.enums.iter().all(|list| list.contains(&value)) {
+        // With no fractional or exponent number on either side, values that
+        // differ as `Value`s differ for jsonschema too: invalid. Otherwise (`1`
+        // against `1.0`) jsonschema decides.
+        let exact = !has_float(&value) && node.enums.iter().flatten().all(|m| !has_float(m));
+        r = if exact { Tri::Invalid } else { Tri::Unknown };
     }
     r
+}
+
+/// Whether `value` holds a number that is not an integer in `serde_json`'s reading.
+fn has_float(value: &Value) -> bool {
+    match value {
+        Value::Number(n) => n.is_f64(),
+        Value::Array(items) => items.iter().any(has_float),
+        Value::Object(map) => map.values().any(has_float),
+        _ => false,
+    }
 }
 
 /// Closes an object of `count` properties whose known names are the bits of

@@ -14,7 +14,7 @@
 use super::compile::{Automaton, Edge, Facts, StateId};
 use super::eval::{self, Defer, Hit, Scratch, StateSeed, Tri};
 use super::{ARRAY, BOOLEAN, INTEGER, NULL, NUMBER, OBJECT, STRING, TypeMask};
-use crate::capture::index::{Abandon, Cursor, is_integer};
+use crate::capture::index::{Abandon, Cursor, decode, is_integer, number};
 
 /// One walk of the automaton over an index.
 pub struct Walk<'a> {
@@ -53,9 +53,9 @@ impl<'a> Walk<'a> {
             b'{' => self.object(state),
             b'[' => self.array(state),
             b'"' => {
-                let span = self.cursor.token();
-                let s = self.cursor.string()?;
-                self.seed(state, Some(span)).string(&s);
+                let (literal, escaped) = self.cursor.string_literal()?;
+                let s = decode(literal, escaped)?;
+                self.seed(state, Some(literal)).string(&s);
                 Ok(())
             }
             b't' | b'f' | b'n' => {
@@ -67,7 +67,8 @@ impl<'a> Walk<'a> {
             }
             b'-' | b'0'..=b'9' => {
                 let span = self.cursor.token();
-                let number = self.cursor.number()?;
+                let number = number(span)?;
+                self.cursor.at += 1;
                 self.seed(state, Some(span)).number(number);
                 Ok(())
             }
@@ -93,6 +94,25 @@ impl<'a> Walk<'a> {
         }
         let child_base = self.scratch.results.len();
         self.value(Some(edge.state))?;
+        self.fold(base, child_base, edge);
+        Ok(())
+    }
+
+    /// An other name's value along `edge`, folded only into the positions
+    /// whose patterns did not match the name (`patterned`).
+    fn other_except(&mut self, base: usize, edge: &Edge, patterned: u128) -> Result<(), Abandon> {
+        let links: Vec<(u16, u16)> = edge.links.iter().copied().filter(|(p, _)| patterned & (1 << *p) == 0).collect();
+        if links.is_empty() {
+            return self.cursor.skip();
+        }
+        let child_base = self.scratch.results.len();
+        self.value(Some(edge.state))?;
+        self.fold(base, child_base, &Edge { state: edge.state, links });
+        Ok(())
+    }
+
+    /// Folds the child results at `child_base` into the parent's at `base`, and drops them.
+    fn fold(&mut self, base: usize, child_base: usize, edge: &Edge) {
         let results = &mut self.scratch.results;
         for (p, c) in &edge.links {
             let r = results[child_base + *c as usize];
@@ -100,7 +120,6 @@ impl<'a> Walk<'a> {
             *slot = slot.and(r);
         }
         results.truncate(child_base);
-        Ok(())
     }
 
     /// A scalar judged by a leaf state's facts alone, when they decide (its
@@ -121,7 +140,7 @@ impl<'a> Walk<'a> {
         let kind = match self.cursor.byte()? {
             b'"' => STRING,
             b'-' | b'0'..=b'9' => {
-                if is_integer(&crate::capture::index::number(self.cursor.token())?) {
+                if is_integer(&number(self.cursor.token())?) {
                     INTEGER
                 } else {
                     NUMBER
@@ -171,7 +190,31 @@ impl<'a> Walk<'a> {
             loop {
                 let name = self.cursor.name()?;
                 count += 1;
-                let edge = match eval::lookup(state, name.as_bytes()) {
+                if let Some(names) = &state.names {
+                    // `propertyNames`: the name judged as a string.
+                    let child_base = self.scratch.results.len();
+                    self.seed(names.state, None).string(&name);
+                    self.fold(base, child_base, names);
+                }
+                // `patternProperties`: the value walked in each matching pattern's state
+                // (from the same positions), and those positions left out of `additionalProperties`.
+                let mut patterned: u128 = 0;
+                if !state.patterns.is_empty() {
+                    let value = self.cursor.at;
+                    for (p, k, edge) in &state.patterns {
+                        let (regex, _) = &automaton.nodes[state.nodes[*p as usize]].pattern_properties[*k];
+                        // A pattern that hits the backtracking limit: jsonschema decides.
+                        if regex.is_match(name.as_ref()).map_err(|_| Abandon::Parse)? {
+                            patterned |= 1 << *p;
+                            self.cursor.at = value;
+                            self.child(base, Some(edge))?;
+                        }
+                    }
+                    self.cursor.at = value;
+                }
+                let hit = eval::lookup(state, name.as_bytes());
+                let other = matches!(hit, Hit::Other(_));
+                let edge = match hit {
                     Hit::Known(i) => {
                         let key = &state.keys[i];
                         let bit = 1u128 << key.bit;
@@ -188,7 +231,10 @@ impl<'a> Walk<'a> {
                         state.other.as_ref()
                     }
                 };
-                self.child(base, edge)?;
+                match (edge, other) {
+                    (Some(edge), true) if patterned != 0 => self.other_except(base, edge, patterned)?,
+                    _ => self.child(base, edge)?,
+                }
                 if !self.cursor.separator(b'}')? {
                     break;
                 }
@@ -208,15 +254,49 @@ impl<'a> Walk<'a> {
         let state = &automaton.states[id];
         let base = self.seed(id, None).open(ARRAY);
         let mut count: u64 = 0;
+        // `contains`: per position, the items valid and unknown in its schema.
+        let mut tally = vec![(0u64, 0u64); if state.contains.is_some() { state.nodes.len() } else { 0 }];
         if !self.cursor.empty(b']')? {
             loop {
                 let edge = state.positions.get(count as usize).map_or(state.rest.as_ref(), Option::as_ref);
+                let item = self.cursor.at;
                 self.child(base, edge)?;
+                if let Some(contains) = &state.contains {
+                    // The same item again, from the same positions: no second tokenization.
+                    let after = std::mem::replace(&mut self.cursor.at, item);
+                    let child_base = self.scratch.results.len();
+                    self.value(Some(contains.state))?;
+                    debug_assert_eq!(self.cursor.at, after);
+                    for (p, c) in &contains.links {
+                        match self.scratch.results[child_base + *c as usize] {
+                            Tri::Valid => tally[*p as usize].0 += 1,
+                            Tri::Unknown => tally[*p as usize].1 += 1,
+                            Tri::Invalid => {}
+                        }
+                    }
+                    self.scratch.results.truncate(child_base);
+                }
                 count += 1;
                 if !self.cursor.separator(b']')? {
                     break;
                 }
             }
+        }
+        for (p, (valid, unknown)) in tally.into_iter().enumerate() {
+            let node = &automaton.nodes[state.nodes[p]];
+            if node.contains.is_none() {
+                continue;
+            }
+            let (min, max) = (node.min_contains.unwrap_or(1), node.max_contains);
+            let r = if valid >= min && max.is_none_or(|m| valid + unknown <= m) {
+                Tri::Valid
+            } else if valid + unknown < min || max.is_some_and(|m| valid > m) {
+                Tri::Invalid
+            } else {
+                Tri::Unknown
+            };
+            let slot = &mut self.scratch.results[base + p];
+            *slot = slot.and(r);
         }
         let span = self.cursor.span_since(start);
         if let Some(d) = eval::close_array(automaton, state, &mut self.scratch.results[base..], count, Some(span)) {
