@@ -177,17 +177,31 @@ impl<'a> Cursor<'a> {
         }
     }
 
-    /// A property name and its colon, consumed: decoded only when it holds a backslash.
+    /// A property name and its colon, consumed: decoded only when it holds a
+    /// backslash. The hottest step of a walk, so it reads the name's two
+    /// positions (its opening quote, the colon) directly.
+    #[inline]
     pub fn name(&mut self) -> Result<Cow<'a, str>, Abandon> {
-        if self.byte()? != b'"' {
+        let text: &'a str = self.text;
+        let bytes = text.as_bytes();
+        let (Some(&open), Some(&colon)) = (self.positions.get(self.at), self.positions.get(self.at + 1)) else {
+            return Err(Abandon::Parse);
+        };
+        let (open, colon) = (open as usize, colon as usize);
+        if bytes[open] != b'"' || bytes[colon] != b':' {
             return Err(Abandon::Parse);
         }
-        let name = self.string()?;
-        if self.byte()? != b':' {
+        let mut end = colon;
+        while end > open + 1 && matches!(bytes[end - 1], b' ' | b'\t' | b'\n' | b'\r') {
+            end -= 1;
+        }
+        if end < open + 2 || bytes[end - 1] != b'"' {
             return Err(Abandon::Parse);
         }
-        self.at += 1;
-        Ok(name)
+        self.at += 2;
+        let literal = text.get(open..end).ok_or(Abandon::Parse)?;
+        let escaped = self.escapes && memchr::memchr(b'\\', literal.as_bytes()).is_some();
+        decode(literal, escaped)
     }
 
     /// Steps over one value, checking it is JSON.
@@ -229,6 +243,7 @@ impl<'a> Cursor<'a> {
 }
 
 /// A string literal's value: a slice of the text, or decoded as serde_json decodes it.
+#[inline]
 pub fn decode(literal: &str, escaped: bool) -> Result<Cow<'_, str>, Abandon> {
     if escaped {
         serde_json::from_str::<String>(literal).map(Cow::Owned).map_err(|_| Abandon::Parse)

@@ -246,17 +246,6 @@ impl StateSeed<'_> {
     }
 }
 
-/// The verdict of `type` and of keywords unknown for `kind`, if they decide alone.
-fn typed(node: &Node, kind: TypeMask) -> Option<Tri> {
-    if node.types & kind == 0 {
-        Some(Tri::Invalid)
-    } else if node.unknown_for & kind != 0 {
-        Some(Tri::Unknown)
-    } else {
-        None
-    }
-}
-
 /// `x-accord-knownValues`: values of a kind the list holds must be in it.
 fn known(node: &Node, value: &Value, comparable: impl Fn(&Value) -> bool) -> Tri {
     match &node.known_values {
@@ -266,10 +255,14 @@ fn known(node: &Node, value: &Value, comparable: impl Fn(&Value) -> bool) -> Tri
 }
 
 /// Applicators, members first (the state's order): each node's result from its members'.
+#[inline]
 pub(super) fn finish(state: &State, results: &mut [Tri]) {
-    if !state.combines {
-        return;
+    if state.combines {
+        combine(state, results);
     }
+}
+
+fn combine(state: &State, results: &mut [Tri]) {
     if state.cyclic {
         results.iter_mut().for_each(|r| *r = Tri::Unknown);
         return;
@@ -570,9 +563,10 @@ pub(super) fn close_object(
 /// A node that defers on `kind` defers whatever its children said: what it
 /// does not implement may change what they mean (`patternProperties` makes
 /// fewer names additional).
-pub(super) fn settle(automaton: &Automaton, state: &State, kind: TypeMask, results: &mut [Tri]) {
-    for (p, n) in state.nodes.iter().enumerate() {
-        if typed(&automaton.nodes[*n], kind) == Some(Tri::Unknown) {
+pub(super) fn settle(_automaton: &Automaton, state: &State, kind: TypeMask, results: &mut [Tri]) {
+    for (p, facts) in state.facts.iter().enumerate() {
+        // `typed` on the packed facts: the type holds and a keyword defers.
+        if facts.types & kind != 0 && facts.unknown_for & kind != 0 {
             results[p] = Tri::Unknown;
         }
     }
