@@ -343,3 +343,53 @@ fn the_index_judges_text_keywords_and_dependent_required() {
     }
     assert!(!fast.covers_everything_with(FrontEnd::Serde));
 }
+
+/// The one-pass envelope reader and the structural index, through the
+/// binary: the fixture envelopes with their keys in another order, and with
+/// whitespace everywhere JSON allows it, give the same report on the index
+/// (the default), on the serde front end and reader, and with the fast path off.
+#[test]
+fn envelopes_in_any_key_order_and_spacing_give_identical_reports_on_both_front_ends() {
+    let work = tempfile::tempdir().unwrap();
+    let compact = fixture_envelopes();
+    let reorder = |line: &str| -> String {
+        // The message's keys reversed, and `operation` first.
+        let envelope: Value = serde_json::from_str(line).unwrap();
+        let mut out = serde_json::Map::new();
+        out.insert("operation".into(), envelope["operation"].clone());
+        for (k, v) in envelope.as_object().unwrap().iter().filter(|(k, _)| *k != "operation") {
+            let reversed: serde_json::Map<String, Value> =
+                v.as_object().unwrap().iter().rev().map(|(k, v)| (k.clone(), v.clone())).collect();
+            out.insert(k.clone(), Value::Object(reversed));
+        }
+        serde_json::to_string(&Value::Object(out)).unwrap()
+    };
+    // Pretty-printed, then joined on one line: raw newlines only occur between tokens.
+    let spaced = |line: &str| -> String {
+        let value: Value = serde_json::from_str(line).unwrap();
+        serde_json::to_string_pretty(&value).unwrap().replace('\n', " \t")
+    };
+    let shapes = [
+        ("reordered", compact.lines().map(reorder).collect::<Vec<_>>()),
+        ("spaced", compact.lines().map(spaced).collect::<Vec<_>>()),
+    ];
+    for (name, lines) in shapes {
+        let file = work.path().join(format!("{name}.ndjson"));
+        std::fs::write(&file, lines.join("\n") + "\n").unwrap();
+        let file = file.display().to_string();
+        let run = |extra: Option<&str>, front: &str| {
+            let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_accord"));
+            command.args(["check", "--format", "json", &file]).env("ACCORD_FAST_FRONT_END", front);
+            command.args(extra);
+            let output = command.output().unwrap();
+            (output.status.code(), String::from_utf8(output.stdout).unwrap())
+        };
+        let index = run(None, "index");
+        let report: Value = serde_json::from_str(&index.1).unwrap();
+        let (valid, invalid) =
+            (report["summary"]["valid"].as_u64().unwrap(), report["summary"]["invalid"].as_u64().unwrap());
+        assert!(valid > 500 && invalid > 5_000, "{name}: {}", report["summary"]);
+        assert!(index == run(None, "serde"), "{name}: the index and serde front ends give different reports");
+        assert!(index == run(Some("--no-fast-path"), "index"), "{name}: the report differs with the fast path off");
+    }
+}
