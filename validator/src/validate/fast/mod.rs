@@ -99,6 +99,10 @@ impl std::fmt::Debug for FastValidator {
     }
 }
 
+/// How many structural positions (4 bytes each) a thread's index keeps
+/// between documents; a larger one is freed after its document.
+const RETAINED_POSITIONS: usize = 1 << 20;
+
 thread_local! {
     static SCRATCH: RefCell<eval::Scratch> = RefCell::new(eval::Scratch::default());
     static INDEX: RefCell<index::Index> = RefCell::new(index::Index::default());
@@ -120,10 +124,15 @@ impl FastValidator {
         match front {
             FrontEnd::Index => INDEX.with(|cell| {
                 let Ok(mut index) = cell.try_borrow_mut() else { return Verdict::Unknown };
-                if index.build(text.as_bytes()).is_err() {
-                    return Verdict::Unknown;
+                let verdict = match index.build(text.as_bytes()) {
+                    Ok(()) => self.check_indexed(text, &index.positions, index.escapes).0,
+                    Err(_) => Verdict::Unknown,
+                };
+                // A very large document's positions are not kept for the next one.
+                if index.positions.capacity() > RETAINED_POSITIONS {
+                    *index = index::Index::default();
                 }
-                self.check_indexed(text, &index.positions, index.escapes).0
+                verdict
             }),
             FrontEnd::Serde => self.judge_serde(text),
         }
