@@ -13,6 +13,7 @@
 //! state names the state of each property or item, so the whole automaton is
 //! built here, once, and evaluation only follows it.
 
+use super::eval::Tri;
 use super::{ARRAY, BOOLEAN, INTEGER, NULL, NUMBER, OBJECT, STRING, TypeMask};
 use crate::contract::Catalog;
 use crate::validate::keywords::{
@@ -278,6 +279,19 @@ pub struct Facts {
 }
 
 impl Facts {
+    /// The verdict of `type` and of keywords the fast path does not
+    /// implement for `kind`, when they decide alone (invalid, or unknown).
+    #[inline]
+    pub fn typed(&self, kind: TypeMask) -> Option<Tri> {
+        if self.types & kind == 0 {
+            Some(Tri::Invalid)
+        } else if self.unknown_for & kind != 0 {
+            Some(Tri::Unknown)
+        } else {
+            None
+        }
+    }
+
     fn of(node: &Node) -> Facts {
         let mut plain = 0;
         if node.known_values.is_none() {

@@ -114,10 +114,8 @@ impl StateSeed<'_> {
         let state = &self.automaton.states[self.state];
         let base = self.scratch.results.len();
         for (p, facts) in state.facts.iter().enumerate() {
-            let r = if facts.types & kind == 0 {
-                Tri::Invalid
-            } else if facts.unknown_for & kind != 0 {
-                Tri::Unknown
+            let r = if let Some(r) = facts.typed(kind) {
+                r
             } else if facts.plain & kind != 0 {
                 Tri::Valid
             } else {
@@ -203,10 +201,8 @@ impl StateSeed<'_> {
         let base = self.scratch.results.len();
         let state = &self.automaton.states[self.state];
         for (p, facts) in state.facts.iter().enumerate() {
-            let r = if facts.types & kind == 0 {
-                Tri::Invalid
-            } else if facts.unknown_for & kind != 0 {
-                Tri::Unknown
+            let r = if let Some(r) = facts.typed(kind) {
+                r
             } else if facts.rejects & kind != 0 {
                 // An `enum`/`const` list with no member of this container type.
                 Tri::Invalid
@@ -565,8 +561,7 @@ pub(super) fn close_object(
 /// fewer names additional).
 pub(super) fn settle(_automaton: &Automaton, state: &State, kind: TypeMask, results: &mut [Tri]) {
     for (p, facts) in state.facts.iter().enumerate() {
-        // `typed` on the packed facts: the type holds and a keyword defers.
-        if facts.types & kind != 0 && facts.unknown_for & kind != 0 {
+        if facts.typed(kind) == Some(Tri::Unknown) {
             results[p] = Tri::Unknown;
         }
     }

@@ -126,17 +126,7 @@ impl<'a> Walk<'a> {
     /// type fails, defers, or is all the node checks); `None`, with nothing
     /// consumed, when the node must look at the value.
     fn leaf(&mut self, facts: Facts) -> Result<Option<Tri>, Abandon> {
-        let decide = |kind: TypeMask| {
-            if facts.types & kind == 0 {
-                Some(Tri::Invalid)
-            } else if facts.unknown_for & kind != 0 {
-                Some(Tri::Unknown)
-            } else if facts.plain & kind != 0 {
-                Some(Tri::Valid)
-            } else {
-                None
-            }
-        };
+        let decide = |kind: TypeMask| facts.typed(kind).or((facts.plain & kind != 0).then_some(Tri::Valid));
         let kind = match self.cursor.byte()? {
             b'"' => STRING,
             b'-' | b'0'..=b'9' => {
